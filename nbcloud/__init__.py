@@ -1,0 +1,3 @@
+"""nbcloud: a self-hosted, Colab-compatible notebook platform."""
+
+__version__ = "0.1.0"

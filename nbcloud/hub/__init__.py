@@ -1,0 +1,1 @@
+"""The hub: one ASGI application with one subpackage per job (auth, drive, documents, ...)."""

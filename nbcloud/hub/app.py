@@ -1,0 +1,121 @@
+"""The ASGI application: one FastAPI app assembled from the hub's parts."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import FileResponse, JSONResponse
+from starlette.requests import Request
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from nbcloud.config import Settings
+from nbcloud.hub.auth import admin_routes, routes as auth_routes
+from nbcloud.hub.auth.csrf import CSRFMiddleware
+from nbcloud.hub.auth.ratelimit import LoginRateLimiter
+from nbcloud.hub.context import Hub
+from nbcloud.hub.db import Database
+from nbcloud.hub.drive import routes as drive_routes
+from nbcloud.hub.drive.store import DriveStore
+from nbcloud.hub.errors import ApiError, api_error_handler
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+
+# The app's own pages: no framing by others, no inline script, no sniffing.
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+    (
+        b"content-security-policy",
+        b"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+        b"connect-src 'self' ws: wss:; frame-src 'self' blob:; frame-ancestors 'none'; base-uri 'self'; "
+        b"form-action 'self'",
+    ),
+]
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message) -> None:
+            if message["type"] == "http.response.start":
+                present = {k.lower() for k, _ in message.get("headers", [])}
+                message.setdefault("headers", [])
+                message["headers"] = list(message["headers"]) + [
+                    (k, v) for k, v in SECURITY_HEADERS if k not in present
+                ]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def build_hub(settings: Settings) -> Hub:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    db = Database(settings.sqlalchemy_url)
+    db.migrate()
+    hub = Hub(
+        settings=settings,
+        db=db,
+        login_limiter=LoginRateLimiter(settings.login_attempts, settings.login_window_seconds),
+        drive=DriveStore(settings, db),
+    )
+    return hub
+
+
+def create_app(settings: Settings, hub: Hub | None = None) -> FastAPI:
+    hub = hub or build_hub(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        yield
+        hub.db.dispose()
+
+    app = FastAPI(
+        title="nbcloud",
+        version="1",
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.hub = hub
+    app.add_exception_handler(ApiError, api_error_handler)
+    app.add_middleware(CSRFMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.include_router(auth_routes.router)
+    app.include_router(admin_routes.router)
+    app.include_router(drive_routes.router)
+    _mount_web_app(app)
+    return app
+
+
+def _mount_web_app(app: FastAPI) -> None:
+    """Serve the built browser app; every non-API path gets index.html (client-side routes)."""
+    index = STATIC_DIR / "index.html"
+    if (STATIC_DIR / "assets").is_dir():
+        app.mount("/assets", StaticFiles(directory=STATIC_DIR / "assets"), name="assets")
+
+    @app.get("/api/{rest:path}", include_in_schema=False)
+    def unknown_api(rest: str) -> JSONResponse:
+        return JSONResponse({"detail": f"No API endpoint /api/{rest}.", "code": "not_found"}, status_code=404)
+
+    @app.get("/{rest:path}", include_in_schema=False)
+    def web_app(rest: str, request: Request):
+        if not index.is_file():
+            return JSONResponse(
+                {"detail": "The web app is not built. Run `make run` (or `make web`) first.", "code": "no_web_app"},
+                status_code=503,
+            )
+        candidate = (STATIC_DIR / rest).resolve()
+        if rest and candidate.is_file() and candidate.is_relative_to(STATIC_DIR):
+            return FileResponse(candidate)
+        return FileResponse(index, headers={"cache-control": "no-cache"})

@@ -1,0 +1,1 @@
+"""Accounts, password hashing, sessions, CSRF, login rate limits and API tokens."""

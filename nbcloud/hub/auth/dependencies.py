@@ -1,0 +1,55 @@
+"""FastAPI dependencies that say who is asking. Every endpoint but sign-in uses one."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from starlette.requests import HTTPConnection
+
+from nbcloud.hub.auth.accounts import Principal, principal_from_api_token, principal_from_session
+from nbcloud.hub.auth.csrf import CSRF_HEADER, SAFE_METHODS, tokens_match
+from nbcloud.hub.context import get_hub
+from nbcloud.hub.db.models import User
+from nbcloud.hub.errors import ApiError
+
+SESSION_COOKIE = "nbcloud_session"
+
+SIGNED_OUT = ApiError(401, "signed_out", "Your session has expired or you are signed out. Sign in again.")
+
+
+def resolve_principal(conn: HTTPConnection) -> Principal | None:
+    """The principal behind a request or WebSocket, from a bearer token or the session cookie."""
+    hub = get_hub(conn)
+    auth = conn.headers.get("authorization", "")
+    with hub.db.session() as db:
+        if auth.lower().startswith("bearer "):
+            return principal_from_api_token(db, auth[7:].strip())
+        token = conn.cookies.get(SESSION_COOKIE)
+        return principal_from_session(db, token) if token else None
+
+
+def current_principal(request: Request) -> Principal:
+    principal = resolve_principal(request)
+    if principal is None:
+        raise SIGNED_OUT
+    if principal.session is not None and request.method not in SAFE_METHODS:
+        # Bind the CSRF token to this session, not just to whatever cookie is present.
+        if not tokens_match(request.headers.get(CSRF_HEADER), principal.session.csrf_token):
+            raise ApiError(403, "csrf_failed", "This request lacks a valid CSRF token. Reload the page and try again.")
+    return principal
+
+
+def current_user(principal: Annotated[Principal, Depends(current_principal)]) -> User:
+    return principal.user
+
+
+def require_admin(user: Annotated[User, Depends(current_user)]) -> User:
+    if not user.is_admin:
+        raise ApiError(403, "not_admin", "Only an administrator can do that.")
+    return user
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+CurrentUser = Annotated[User, Depends(current_user)]
+AdminUser = Annotated[User, Depends(require_admin)]
