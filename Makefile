@@ -1,0 +1,46 @@
+# The two commands: `make run` and `make test`. Everything installs into this checkout.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+WEB_SOURCES := $(shell find web/src web/index.html web/vite.config.ts web/tsconfig.json web/package.json -type f 2>/dev/null)
+APT_TEST_PACKAGES := bubblewrap chromium postgresql fonts-dejavu-core
+
+.PHONY: run test install web test-deps bench clean
+
+run: install web
+	$(BIN)/nbcloud serve
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+web: nbcloud/static/index.html
+
+nbcloud/static/index.html: web/package-lock.json $(WEB_SOURCES)
+	cd web && npm ci --no-audit --no-fund && npm run build
+	touch $@
+
+# System packages the tests need: a sandbox (bubblewrap), a browser, a database server.
+test-deps:
+	@missing=""; \
+	command -v bwrap >/dev/null || missing="$$missing bubblewrap"; \
+	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	test -d /usr/share/fonts/truetype/dejavu || missing="$$missing fonts-dejavu-core"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+test: install web test-deps
+	NBCLOUD_TEST_POSTGRES=required $(BIN)/python -m pytest -q -p no:cacheprovider
+
+bench: install web
+	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) web/node_modules nbcloud/static
