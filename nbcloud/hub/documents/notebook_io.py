@@ -1,0 +1,136 @@
+"""Reading and writing ``.ipynb`` files: always valid nbformat 4, never a torn or invalid file."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import stat
+import warnings
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from nbformat.validator import ValidationError, normalize
+
+from nbcloud.hub.drive.atomic import atomic_write
+from nbcloud.hub.errors import ApiError
+
+# Largest notebook the hub opens as a live document.
+MAX_NOTEBOOK_BYTES = 256 * 1024 * 1024
+
+# What YNotebook.set fills in when a notebook has no kernelspec / language_info. They are not
+# the notebook's own, so they are not written back.
+_PLACEHOLDER_METADATA = {
+    "kernelspec": {"name": "", "display_name": ""},
+    "language_info": {"name": ""},
+}
+
+
+class BadNotebook(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+    @property
+    def message(self) -> str:
+        return f"This file is not a valid notebook: {self.reason}. It was not changed."
+
+    def api_error(self) -> ApiError:
+        return ApiError(422, "bad_notebook", self.message)
+
+
+def _short(text: str, limit: int = 200) -> str:
+    text = " ".join(str(text).split()).rstrip(".")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def parse_notebook(raw: bytes) -> dict[str, Any]:
+    """Bytes of an ``.ipynb`` → a validated nbformat 4 dict (older v4 minors and v3 upgraded)."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise BadNotebook("it is not UTF-8 text") from None
+    if not text.strip():
+        raise BadNotebook("it is empty")
+    try:
+        data = json.loads(text)
+    except ValueError as e:
+        raise BadNotebook(f"it is not JSON ({_short(e)})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("nbformat"), int):
+        raise BadNotebook("it has no nbformat version")
+    if data["nbformat"] not in (3, 4):
+        raise BadNotebook(f"nbformat {data['nbformat']} is not supported (only 3 and 4)")
+    try:
+        nb = nbformat.from_dict(data)
+        if data["nbformat"] != 4:
+            nb = nbformat.convert(nb, 4)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            # Adds the cell ids nbformat 4.5 requires when a writer left them out.
+            _changes, nb = normalize(nb, 4, nb.get("nbformat_minor", 0))
+            nbformat.validate(nb, version=4)
+    except ValidationError as e:
+        where = "/".join(str(p) for p in getattr(e, "absolute_path", []) or [])
+        reason = _short(getattr(e, "message", str(e)), 160)
+        raise BadNotebook(f"{reason} (at {where})" if where else reason) from None
+    except Exception as e:  # conversion of a broken v3 file, odd types, ...
+        raise BadNotebook(_short(e, 160)) from None
+    return _plain(nb)
+
+
+def _plain(value: Any) -> Any:
+    """NotebookNode → plain dicts and lists."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def read_notebook_file(path: Path) -> dict[str, Any]:
+    """Read and validate the notebook at ``path`` (never following a symlink)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except FileNotFoundError:
+        raise
+    except OSError as e:
+        raise BadNotebook(f"it cannot be read ({e.strerror})") from None
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            raise BadNotebook("it is not a regular file")
+        if st.st_size > MAX_NOTEBOOK_BYTES:
+            raise BadNotebook(f"it is larger than {MAX_NOTEBOOK_BYTES // (1024 * 1024)} MiB")
+        raw = fh.read()
+    return parse_notebook(raw)
+
+
+def clean_for_disk(nb: dict[str, Any]) -> dict[str, Any]:
+    """The live document's content as the file should hold it."""
+    nb = copy.deepcopy(nb)
+    metadata = nb.setdefault("metadata", {})
+    for key, placeholder in _PLACEHOLDER_METADATA.items():
+        if metadata.get(key) == placeholder:
+            del metadata[key]
+    for cell in nb.get("cells", []):
+        cell.setdefault("metadata", {})
+        if cell.get("cell_type") == "code":
+            cell.setdefault("outputs", [])
+            cell.setdefault("execution_count", None)
+    return nb
+
+
+def serialize_notebook(nb: dict[str, Any]) -> bytes:
+    """Validate and render like Jupyter does (indent 1, sorted keys, trailing newline)."""
+    nb = clean_for_disk(nb)
+    try:
+        nbformat.validate(nb, version=4)
+    except ValidationError as e:
+        raise BadNotebook(_short(getattr(e, "message", str(e)), 160)) from None
+    # Exactly what Jupyter writes: multi-line strings as lists of lines, indent 1, sorted keys.
+    return nbformat.writes(nbformat.from_dict(nb), version=4).encode("utf-8") + b"\n"
+
+
+def write_notebook_file(path: Path, data: bytes) -> None:
+    atomic_write(path, data)

@@ -1,0 +1,421 @@
+"""One live notebook: a YNotebook (JupyterLab's schema on pycrdt), the sockets syncing it, autosave.
+
+Everything here runs on the hub's event loop; call a ``LiveDocument`` only from there.
+
+Wire protocol (y-websocket, binary frames only; every message is one frame):
+
+    [0, 0, varUint8Array(state vector)]   sync step 1  "here is what I have"
+    [0, 1, varUint8Array(update)]         sync step 2  "here is what you lack"
+    [0, 2, varUint8Array(update)]         update       an incremental change
+    [1, varUint8Array(awareness update)]  awareness    cursors, selections, user names
+    [3]                                   query awareness: the hub answers with every state
+
+On connect the hub sends its sync step 1 and the awareness states it knows; the client sends its
+own sync step 1 (the hub answers step 2) and answers the hub's step 1 with step 2. After that both
+sides send updates. A frame that cannot be parsed or applied closes that socket (1007); text
+frames close it with 1003. Neither affects the room or the other sockets.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from jupyter_ydoc import YNotebook
+from pycrdt import (
+    Array,
+    Awareness,
+    Decoder,
+    Doc,
+    Map,
+    Text,
+    TransactionEvent,
+    YMessageType,
+    YSyncMessageType,
+    create_awareness_message,
+    create_sync_message,
+    create_update_message,
+    handle_sync_message,
+    read_message,
+)
+
+log = logging.getLogger("nbcloud.documents")
+
+MESSAGE_QUERY_AWARENESS = 3
+# Close codes the browser sees (after the socket was accepted).
+CLOSE_GOING_AWAY = 1001
+CLOSE_TEXT_FRAME = 1003
+CLOSE_BAD_MESSAGE = 1007
+CLOSE_TOO_SLOW = 1013
+# A client that falls this many messages behind is disconnected (it resyncs on reconnect).
+MAX_QUEUED_MESSAGES = 20_000
+MAX_AWARENESS_BYTES = 64 * 1024
+
+
+class ProtocolError(Exception):
+    """A frame that is not a y-websocket message this hub accepts."""
+
+
+class CellNotFound(KeyError):
+    pass
+
+
+class DocumentClosed(RuntimeError):
+    pass
+
+
+@dataclass(eq=False)
+class Connection:
+    """One socket in a room. ``read_only`` connections receive but cannot change the notebook."""
+
+    user_id: int
+    read_only: bool = False
+    queue: asyncio.Queue = field(default_factory=asyncio.Queue)
+    awareness_ids: set[int] = field(default_factory=set)
+    overflowed: bool = False
+
+    def push(self, message: bytes) -> None:
+        if self.overflowed:
+            return
+        if self.queue.qsize() >= MAX_QUEUED_MESSAGES:
+            self.overflowed = True
+            self.queue.put_nowait(None)  # the sender sees it and closes the socket
+            return
+        self.queue.put_nowait(message)
+
+
+class LiveDocument:
+    """An open notebook. Browsers edit it through sockets; the hub through the methods below.
+
+    Every change, from either side, reaches every connected socket and is autosaved.
+    """
+
+    def __init__(
+        self,
+        item_id: str,
+        owner_id: int,
+        content: dict[str, Any],
+        save: Callable[["LiveDocument", dict[str, Any]], Awaitable[bool]],
+        *,
+        autosave_delay: float = 1.0,
+        autosave_max_delay: float = 5.0,
+    ) -> None:
+        self.item_id = item_id
+        self.owner_id = owner_id
+        self.doc = Doc()
+        self.awareness = Awareness(self.doc)
+        self.awareness.set_local_state(None)  # the hub itself is not a collaborator
+        self.notebook = YNotebook(self.doc, self.awareness)
+        self.notebook.set(content)
+        self.connections: set[Connection] = set()
+        self.holds = 0
+        self.closed = False
+        self.last_save_error: str | None = None
+        self.last_saved_at: float | None = None
+        self._save_fn = save
+        self._save_lock = asyncio.Lock()
+        self._autosave_delay = autosave_delay
+        self._autosave_max_delay = autosave_max_delay
+        self._changed = asyncio.Event()
+        self._dirty_since: float | None = None
+        self._last_change = 0.0
+        self._applying_from: Connection | None = None
+        self._subscription = self.doc.observe(self._on_transaction)
+        self._saver = asyncio.get_running_loop().create_task(self._autosave_loop(), name=f"autosave {item_id}")
+
+    # ----- changes -----------------------------------------------------------------------------
+
+    def _on_transaction(self, event: TransactionEvent) -> None:
+        update = event.update
+        if not update or update == b"\x00\x00":
+            return
+        message = create_update_message(update)
+        origin = self._applying_from
+        for conn in self.connections:
+            if conn is not origin:
+                conn.push(message)
+        now = time.monotonic()
+        self._last_change = now
+        if self._dirty_since is None:
+            self._dirty_since = now
+        self._changed.set()
+
+    @property
+    def dirty(self) -> bool:
+        return self._dirty_since is not None
+
+    async def _autosave_loop(self) -> None:
+        while True:
+            await self._changed.wait()
+            # Wait until edits pause for autosave_delay, but never longer than autosave_max_delay.
+            while True:
+                first = self._dirty_since if self._dirty_since is not None else time.monotonic()
+                deadline = min(self._last_change + self._autosave_delay, first + self._autosave_max_delay)
+                wait = deadline - time.monotonic()
+                if wait <= 0:
+                    break
+                await asyncio.sleep(wait)
+            self._changed.clear()
+            try:
+                await self.save()
+            except Exception:  # never let the loop die: the next change tries again
+                log.exception("autosave of document %s failed", self.item_id)
+
+    async def save(self) -> bool:
+        """Write the notebook to its file now if it changed. True when the file was written."""
+        async with self._save_lock:
+            if self._dirty_since is None:
+                return False
+            self._dirty_since = None
+            content = self.notebook.get()
+            try:
+                written = await self._save_fn(self, content)
+            except BaseException as e:
+                # Keep it dirty so a later change or the final flush tries again.
+                if self._dirty_since is None:
+                    self._dirty_since = time.monotonic()
+                self.last_save_error = str(getattr(e, "message", e))
+                raise
+            self.last_save_error = None
+            self.last_saved_at = time.time()
+            return written
+
+    # ----- sockets -----------------------------------------------------------------------------
+
+    def join(self, conn: Connection) -> None:
+        if self.closed:
+            raise DocumentClosed(self.item_id)
+        self.connections.add(conn)
+        conn.push(create_sync_message(self.doc))
+        states = list(self.awareness.states)
+        if states:
+            conn.push(create_awareness_message(self.awareness.encode_awareness_update(states)))
+
+    def leave(self, conn: Connection) -> None:
+        self.connections.discard(conn)
+        gone = [cid for cid in conn.awareness_ids if cid in self.awareness.states]
+        conn.awareness_ids.clear()
+        if gone:
+            # Mark them removed (state null, clock + 1) so every other client drops the cursors.
+            for cid in gone:
+                self.awareness.meta[cid]["clock"] += 1
+            self.awareness.remove_awareness_states(gone, "disconnect")
+            message = create_awareness_message(self._encode_removal(gone))
+            for other in self.connections:
+                other.push(message)
+
+    def _encode_removal(self, client_ids: list[int]) -> bytes:
+        from pycrdt import Encoder
+
+        enc = Encoder()
+        enc.write_var_uint(len(client_ids))
+        for cid in client_ids:
+            enc.write_var_uint(cid)
+            enc.write_var_uint(self.awareness.meta.get(cid, {}).get("clock", 0))
+            enc.write_var_string("null")
+        return enc.to_bytes()
+
+    def handle_message(self, conn: Connection, message: bytes) -> None:
+        """Apply one frame from ``conn``. Raises ProtocolError for anything malformed."""
+        if self.closed:
+            raise DocumentClosed(self.item_id)
+        if not message:
+            raise ProtocolError("empty frame")
+        kind = message[0]
+        try:
+            if kind == YMessageType.SYNC:
+                self._handle_sync(conn, message[1:])
+            elif kind == YMessageType.AWARENESS:
+                self._handle_awareness(conn, message)
+            elif kind == MESSAGE_QUERY_AWARENESS:
+                states = list(self.awareness.states)
+                if states:
+                    conn.push(create_awareness_message(self.awareness.encode_awareness_update(states)))
+            else:
+                raise ProtocolError(f"unknown message type {kind}")
+        except ProtocolError:
+            raise
+        except Exception as e:  # pycrdt raises ValueError, IndexError, ... on garbage
+            raise ProtocolError(f"{type(e).__name__}: {e}") from e
+
+    def _handle_sync(self, conn: Connection, body: bytes) -> None:
+        if len(body) < 2:
+            raise ProtocolError("truncated sync message")
+        sub = body[0]
+        if sub not in (YSyncMessageType.SYNC_STEP1, YSyncMessageType.SYNC_STEP2, YSyncMessageType.SYNC_UPDATE):
+            raise ProtocolError(f"unknown sync message type {sub}")
+        payload = _read_exact(body[1:])
+        if sub == YSyncMessageType.SYNC_STEP1:
+            reply = handle_sync_message(body, self.doc)
+            if reply is not None:
+                conn.push(reply)
+            return
+        if conn.read_only:
+            return  # viewers may sync but their changes are dropped
+        if payload == b"\x00\x00":
+            return
+        self._applying_from = conn
+        try:
+            self.doc.apply_update(payload)
+        finally:
+            self._applying_from = None
+
+    def _handle_awareness(self, conn: Connection, message: bytes) -> None:
+        payload = _read_exact(message[1:])
+        if len(payload) > MAX_AWARENESS_BYTES:
+            raise ProtocolError("awareness update too large")
+        # Parse fully before applying, so garbage never reaches the shared state.
+        dec = Decoder(payload)
+        entries = []
+        for _ in range(dec.read_var_uint()):
+            cid = dec.read_var_uint()
+            clock = dec.read_var_uint()
+            raw = dec.read_var_string()
+            state = json.loads(raw) if raw else None
+            if state is not None and not isinstance(state, dict):
+                raise ProtocolError("awareness state must be an object or null")
+            entries.append((cid, clock, state))
+        if dec.length != 0:
+            raise ProtocolError("trailing bytes after awareness update")
+        self.awareness.apply_awareness_update(payload, conn)
+        for cid, _clock, state in entries:
+            if state is None:
+                conn.awareness_ids.discard(cid)
+            else:
+                conn.awareness_ids.add(cid)
+        for other in self.connections:
+            if other is not conn:
+                other.push(message)
+
+    # ----- the hub's own edits (used by execution) -------------------------------------------
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Group several changes into one update (one message to every browser)."""
+        with self.doc.transaction(origin="hub"):
+            yield
+
+    def content(self) -> dict[str, Any]:
+        """The notebook as an nbformat dict, as it is now."""
+        return self.notebook.get()
+
+    def cell_ids(self) -> list[str]:
+        return [str(c.get("id")) for c in self.notebook.ycells]
+
+    def _ycell(self, cell_id: str) -> Map:
+        if self.closed:
+            raise DocumentClosed(self.item_id)
+        for ycell in self.notebook.ycells:
+            if ycell.get("id") == cell_id:
+                return ycell
+        raise CellNotFound(cell_id)
+
+    def get_cell(self, cell_id: str) -> dict[str, Any]:
+        ycell = self._ycell(cell_id)
+        return self.notebook._cell_to_py(ycell)
+
+    def cell_source(self, cell_id: str) -> str:
+        return str(self._ycell(cell_id)["source"])
+
+    def append_output(self, cell_id: str, output: dict[str, Any]) -> None:
+        """Add one nbformat output to a code cell. Consecutive stream text of the same name is
+        merged into one output, as Jupyter does."""
+        ycell = self._ycell(cell_id)
+        with self.transaction():
+            youtputs = ycell.get("outputs")
+            if not isinstance(youtputs, Array):
+                youtputs = Array()
+                ycell["outputs"] = youtputs
+            if output.get("output_type") == "stream" and len(youtputs) > 0:
+                last = youtputs[len(youtputs) - 1]
+                if (
+                    isinstance(last, Map)
+                    and last.get("output_type") == "stream"
+                    and last.get("name") == output.get("name")
+                    and isinstance(last.get("text"), Text)
+                ):
+                    text = output.get("text", "")
+                    last["text"] += text if isinstance(text, str) else "".join(text)
+                    return
+            youtputs.append(self.notebook._create_youtputs([output])[0])
+
+    def set_outputs(self, cell_id: str, outputs: list[dict[str, Any]]) -> None:
+        """Replace a cell's outputs (``[]`` clears them)."""
+        ycell = self._ycell(cell_id)
+        with self.transaction():
+            self.notebook._set_ycell_outputs(ycell, outputs)
+
+    def clear_outputs(self, cell_id: str) -> None:
+        self.set_outputs(cell_id, [])
+
+    def set_execution_count(self, cell_id: str, count: int | None) -> None:
+        ycell = self._ycell(cell_id)
+        with self.transaction():
+            ycell["execution_count"] = count
+
+    def set_execution_state(self, cell_id: str, state: str) -> None:
+        """JupyterLab's transient per-cell state: "idle", "busy" or "running". Not saved."""
+        ycell = self._ycell(cell_id)
+        with self.transaction():
+            ycell["execution_state"] = state
+
+    def set_cell_metadata(self, cell_id: str, key: str, value: Any) -> None:
+        """Set (or with ``value=None`` remove) one key of a cell's metadata."""
+        ycell = self._ycell(cell_id)
+        with self.transaction():
+            meta = ycell.get("metadata")
+            if not isinstance(meta, Map):
+                meta = Map({})
+                ycell["metadata"] = meta
+            if value is None:
+                if key in meta:
+                    del meta[key]
+            else:
+                meta[key] = value
+
+    def append_cell(self, cell: dict[str, Any]) -> str:
+        """Add a cell at the end; returns its id."""
+        with self.transaction():
+            ycell = self.notebook.create_ycell(cell)
+            self.notebook.ycells.append(ycell)
+        return str(ycell["id"])
+
+    # ----- closing -----------------------------------------------------------------------------
+
+    async def close(self) -> None:
+        """Stop autosave, write what is unsaved. Sockets are closed by their handlers."""
+        if self.closed:
+            return
+        self._saver.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._saver
+        try:
+            await self.save()
+        finally:
+            self.closed = True
+            self.doc.unobserve(self._subscription)
+            for conn in list(self.connections):
+                conn.queue.put_nowait(None)
+
+
+def _read_exact(data: bytes) -> bytes:
+    """One varUint8Array that must fill ``data`` exactly."""
+    dec = Decoder(data)
+    payload = dec.read_message()
+    if payload is None:
+        raise ProtocolError("missing payload")
+    if dec.length != 0:
+        raise ProtocolError("trailing bytes after payload")
+    return payload
+
+
+def utc_stamp(now: dt.datetime | None = None) -> str:
+    now = now or dt.datetime.now(dt.timezone.utc)
+    return now.strftime("%Y%m%dT%H%M%S.%fZ")

@@ -1,0 +1,192 @@
+"""HTTP and WebSocket endpoints of live notebook documents.
+
+GET /api/documents/{item_id}       the notebook JSON as now in the live document (or from disk)
+WS  /api/documents/{item_id}/ws    y-websocket sync of the live document (see room.py)
+
+The socket checks, in this order:
+1. Origin: when present it must be the hub's own (scheme + host of the request) or one of
+   ``settings.allowed_origins``; otherwise the handshake is refused (HTTP 403, close 4403 to
+   ASGI). A socket authenticated by a session cookie must carry an Origin; scripts with a bearer
+   token need none.
+2. Who: session cookie or ``Authorization: Bearer``; otherwise accepted then closed 4401.
+3. Access: the user owns the item; otherwise closed 4404 (same as "no such item").
+4. The file is a valid notebook; otherwise closed 4422 with the reason.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from fastapi import APIRouter, Request, WebSocket
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+from starlette.websockets import WebSocketDisconnect, WebSocketState
+
+from nbcloud.config import Settings
+from nbcloud.hub.auth.dependencies import CurrentUser, resolve_principal
+from nbcloud.hub.context import get_hub
+from nbcloud.hub.documents.notebook_io import BadNotebook, clean_for_disk
+from nbcloud.hub.documents.room import (
+    CLOSE_BAD_MESSAGE,
+    CLOSE_GOING_AWAY,
+    CLOSE_TEXT_FRAME,
+    CLOSE_TOO_SLOW,
+    Connection,
+    LiveDocument,
+    ProtocolError,
+)
+from nbcloud.hub.documents.service import DocumentNotFound, DocumentService, NotANotebook
+
+log = logging.getLogger("nbcloud.documents")
+
+router = APIRouter(prefix="/api/documents", tags=["documents"])
+
+CLOSE_FORBIDDEN_ORIGIN = 4403
+CLOSE_SIGNED_OUT = 4401
+CLOSE_NOT_FOUND = 4404
+CLOSE_BAD_NOTEBOOK = 4422
+
+
+def documents_of(conn) -> DocumentService:
+    hub = get_hub(conn)
+    service = getattr(hub, "documents", None) or hub.services.get("documents")
+    assert service is not None, "the documents service is not set up in build_hub"
+    return service
+
+
+@router.get("/{item_id}")
+async def get_document(item_id: str, user: CurrentUser, request: Request) -> JSONResponse:
+    """The notebook (nbformat 4 JSON) as it is now in the live document, or on disk if not open."""
+    service = documents_of(request)
+    try:
+        content = await service.snapshot(item_id, user.id)
+    except (DocumentNotFound, NotANotebook) as e:
+        raise e.api_error() from None
+    except BadNotebook as e:
+        raise e.api_error() from None
+    return JSONResponse(clean_for_disk(content), headers={"cache-control": "no-store"})
+
+
+def _own_origin(websocket: WebSocket) -> str | None:
+    host = websocket.headers.get("host")
+    if not host:
+        return None
+    scheme = "https" if websocket.url.scheme in ("wss", "https") else "http"
+    return f"{scheme}://{host}".lower()
+
+
+def origin_allowed(websocket: WebSocket, settings: Settings) -> bool | None:
+    """True/False for a present Origin header, None when there is none."""
+    origin = websocket.headers.get("origin")
+    if origin is None:
+        return None
+    origin = origin.strip().lower().rstrip("/")
+    allowed = {o.strip().lower().rstrip("/") for o in settings.allowed_origins}
+    own = _own_origin(websocket)
+    if own:
+        allowed.add(own)
+    return origin in allowed
+
+
+async def _refuse(websocket: WebSocket, code: int, reason: str) -> None:
+    """Accept, then close with an application code the browser can read (no document data sent)."""
+    await websocket.accept()
+    await websocket.close(code=code, reason=_close_reason(reason))
+
+
+def _close_reason(text: str) -> str:
+    # A close reason is at most 123 bytes of UTF-8.
+    data = text.encode("utf-8")
+    if len(data) <= 123:
+        return text
+    return data[:120].decode("utf-8", "ignore") + "..."
+
+
+@router.websocket("/{item_id}/ws")
+async def document_socket(websocket: WebSocket, item_id: str) -> None:
+    hub = get_hub(websocket)
+    origin_ok = origin_allowed(websocket, hub.settings)
+    if origin_ok is False:
+        await websocket.close(code=CLOSE_FORBIDDEN_ORIGIN)  # before accept: the handshake fails
+        return
+    principal = await run_in_threadpool(resolve_principal, websocket)
+    if principal is None:
+        await _refuse(websocket, CLOSE_SIGNED_OUT, "Signed out. Sign in again.")
+        return
+    if origin_ok is None and principal.session is not None:
+        # A browser always sends Origin; a cookie-authenticated socket without one is refused.
+        await websocket.close(code=CLOSE_FORBIDDEN_ORIGIN)
+        return
+    service = documents_of(websocket)
+    try:
+        room = await service.open(item_id, principal.user.id)
+    except (DocumentNotFound, NotANotebook):
+        # Not a notebook looks the same as missing on the socket; GET says which.
+        await _refuse(websocket, CLOSE_NOT_FOUND, "That notebook does not exist or you have no access to it.")
+        return
+    except BadNotebook as e:
+        await _refuse(websocket, CLOSE_BAD_NOTEBOOK, e.message)
+        return
+    await websocket.accept()
+    await serve_socket(service, room, websocket, principal.user.id)
+
+
+async def serve_socket(service: DocumentService, room: LiveDocument, websocket: WebSocket, user_id: int) -> None:
+    conn = Connection(user_id=user_id)
+    close_code, close_reason = CLOSE_GOING_AWAY, "The notebook was closed."
+
+    async def sender() -> None:
+        nonlocal close_code, close_reason
+        while True:
+            message = await conn.queue.get()
+            if message is None:
+                if conn.overflowed:
+                    close_code, close_reason = CLOSE_TOO_SLOW, "Too far behind; reconnect."
+                break
+            await websocket.send_bytes(message)
+        # The room closed or this client overflowed: end the receive loop too.
+        with contextlib.suppress(Exception):
+            await websocket.close(code=close_code, reason=close_reason)
+
+    sender_task = asyncio.create_task(sender())
+    try:
+        room.join(conn)
+    except Exception:
+        sender_task.cancel()
+        await websocket.close(code=CLOSE_GOING_AWAY)
+        return
+    try:
+        while True:
+            receive = asyncio.ensure_future(websocket.receive())
+            done, _ = await asyncio.wait({receive, sender_task}, return_when=asyncio.FIRST_COMPLETED)
+            if receive not in done:
+                receive.cancel()
+                break
+            message = receive.result()
+            if message["type"] == "websocket.disconnect":
+                break
+            data = message.get("bytes")
+            if data is None:
+                await _close(websocket, CLOSE_TEXT_FRAME, "Send binary y-websocket messages only.")
+                break
+            try:
+                room.handle_message(conn, data)
+            except ProtocolError as e:
+                log.info("document %s: closing a socket that sent a bad message: %s", room.item_id, e)
+                await _close(websocket, CLOSE_BAD_MESSAGE, "Bad message.")
+                break
+    except WebSocketDisconnect:
+        pass
+    finally:
+        sender_task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await sender_task
+        room.leave(conn)
+        service.maybe_idle(room)
+
+
+async def _close(websocket: WebSocket, code: int, reason: str) -> None:
+    if websocket.application_state == WebSocketState.CONNECTED:
+        with contextlib.suppress(Exception):
+            await websocket.close(code=code, reason=reason)

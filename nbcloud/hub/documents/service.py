@@ -1,0 +1,271 @@
+"""The documents service: which notebooks are open, loading them from Drive, saving them back.
+
+    documents = hub.documents
+    doc = await documents.open(item_id, owner_id)      # LiveDocument (opens it if needed)
+    async with documents.hold(item_id, owner_id) as doc:  # kept open while held
+        doc.append_output(cell_id, {...})
+
+Call it from the hub's event loop only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+import os
+import shutil
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+
+from nbcloud.config import Settings
+from nbcloud.hub.db import Database
+from nbcloud.hub.db.models import DriveItem
+from nbcloud.hub.documents import paths
+from nbcloud.hub.documents.notebook_io import (
+    BadNotebook,
+    read_notebook_file,
+    serialize_notebook,
+    write_notebook_file,
+)
+from nbcloud.hub.documents.room import LiveDocument, utc_stamp
+from nbcloud.hub.errors import ApiError, not_found
+
+log = logging.getLogger("nbcloud.documents")
+
+
+class DocumentNotFound(Exception):
+    """No such notebook, or the user may not open it (the two look the same on purpose)."""
+
+    def api_error(self) -> ApiError:
+        return not_found("That notebook")
+
+
+class NotANotebook(Exception):
+    def api_error(self) -> ApiError:
+        return ApiError(422, "not_a_notebook", "Only .ipynb files open as notebooks. Download this file instead.")
+
+
+class DocumentService:
+    def __init__(
+        self,
+        settings: Settings,
+        db: Database,
+        *,
+        autosave_delay: float = 1.0,
+        autosave_max_delay: float = 5.0,
+        revision_interval_seconds: float = 10 * 60,
+        max_revisions: int = 100,
+        idle_close_seconds: float = 30.0,
+    ) -> None:
+        self.settings = settings
+        self.db = db
+        self.autosave_delay = autosave_delay
+        self.autosave_max_delay = autosave_max_delay
+        self.revision_interval_seconds = revision_interval_seconds
+        self.max_revisions = max_revisions
+        self.idle_close_seconds = idle_close_seconds
+        self._rooms: dict[str, LiveDocument] = {}
+        self._opening: dict[str, asyncio.Future] = {}
+        self._closers: dict[str, asyncio.Task] = {}
+        self._shutting_down = False
+
+    @property
+    def revisions_dir(self) -> Path:
+        return self.settings.data_dir / "revisions"
+
+    # ----- finding and opening ---------------------------------------------------------------
+
+    def _lookup(self, item_id: str, user_id: int) -> paths.ItemFile:
+        with self.db.session() as db:
+            item = paths.item_file(db, self.settings, item_id, user_id)
+        if item is None:
+            raise DocumentNotFound(item_id)
+        if not item.name.lower().endswith(".ipynb"):
+            raise NotANotebook(item_id)
+        return item
+
+    def _load(self, item_id: str, user_id: int) -> tuple[paths.ItemFile, dict[str, Any]]:
+        item = self._lookup(item_id, user_id)
+        try:
+            return item, read_notebook_file(item.file)
+        except FileNotFoundError:
+            raise DocumentNotFound(item_id) from None
+
+    def get_open(self, item_id: str) -> LiveDocument | None:
+        return self._rooms.get(item_id)
+
+    async def check_access(self, item_id: str, user_id: int) -> None:
+        """Raise DocumentNotFound unless ``user_id`` may open ``item_id`` (today: owns it)."""
+        await run_in_threadpool(self._lookup, item_id, user_id)
+
+    async def open(self, item_id: str, owner_id: int) -> LiveDocument:
+        """The live document of a notebook, loaded from Drive if it is not open yet.
+
+        Raises DocumentNotFound (no such item, not a file, or not ``owner_id``'s), NotANotebook,
+        or BadNotebook (the file is not valid nbformat; it is left as it is).
+        """
+        if self._shutting_down:
+            raise DocumentNotFound(item_id)
+        pending = self._opening.get(item_id)
+        if pending is not None:
+            await asyncio.shield(pending)
+            return await self.open(item_id, owner_id)
+        room = self._rooms.get(item_id)
+        if room is not None and not room.closed:
+            if owner_id != room.owner_id:  # sharing will widen this check
+                raise DocumentNotFound(item_id)
+            self._cancel_close(item_id)
+            return room
+        future: asyncio.Future = asyncio.get_running_loop().create_future()
+        self._opening[item_id] = future
+        try:
+            item, content = await run_in_threadpool(self._load, item_id, owner_id)
+            room = LiveDocument(
+                item.item_id,
+                item.owner_id,
+                content,
+                self._save,
+                autosave_delay=self.autosave_delay,
+                autosave_max_delay=self.autosave_max_delay,
+            )
+            self._rooms[item_id] = room
+            log.info("opened document %s", item_id)
+            return room
+        finally:
+            del self._opening[item_id]
+            future.set_result(None)
+
+    @contextlib.asynccontextmanager
+    async def hold(self, item_id: str, owner_id: int) -> AsyncIterator[LiveDocument]:
+        """Open a document and keep it open (even with no browser on it) until the block ends."""
+        room = await self.open(item_id, owner_id)
+        room.holds += 1
+        try:
+            yield room
+        finally:
+            room.holds -= 1
+            self.maybe_idle(room)
+
+    async def snapshot(self, item_id: str, user_id: int) -> dict[str, Any]:
+        """The notebook as now in the live document, or as on disk when it is not open."""
+        room = self._rooms.get(item_id)
+        if room is not None and not room.closed:
+            await self.check_access(item_id, user_id)
+            return room.content()
+        _item, content = await run_in_threadpool(self._load, item_id, user_id)
+        return content
+
+    # ----- closing -----------------------------------------------------------------------------
+
+    def maybe_idle(self, room: LiveDocument) -> None:
+        """Called when a socket leaves or a hold ends: save now, close after a grace period."""
+        if room.connections or room.holds or room.closed:
+            return
+        self._cancel_close(room.item_id)
+        self._closers[room.item_id] = asyncio.get_running_loop().create_task(self._close_later(room))
+
+    def _cancel_close(self, item_id: str) -> None:
+        task = self._closers.pop(item_id, None)
+        if task is not None and task is not asyncio.current_task():
+            task.cancel()
+
+    async def _close_later(self, room: LiveDocument) -> None:
+        try:
+            await room.save()
+        except Exception:
+            log.exception("saving document %s after its last client left failed", room.item_id)
+        await asyncio.sleep(self.idle_close_seconds)
+        if room.connections or room.holds:
+            return
+        self._closers.pop(room.item_id, None)
+        await self._close_room(room)
+
+    async def _close_room(self, room: LiveDocument) -> None:
+        # An open() meanwhile waits for this (so it reads the file after the final save).
+        future: asyncio.Future = asyncio.get_running_loop().create_future()
+        self._opening.setdefault(room.item_id, future)
+        try:
+            await room.close()
+        except Exception:
+            log.exception("final save of document %s failed", room.item_id)
+        finally:
+            if self._rooms.get(room.item_id) is room:
+                del self._rooms[room.item_id]
+            if self._opening.get(room.item_id) is future:
+                del self._opening[room.item_id]
+            future.set_result(None)
+        log.info("closed document %s", room.item_id)
+
+    async def flush_all(self) -> None:
+        """Save every open document that has unsaved changes."""
+        for room in list(self._rooms.values()):
+            try:
+                await room.save()
+            except Exception:
+                log.exception("saving document %s failed", room.item_id)
+
+    async def shutdown(self) -> None:
+        """Hub shutdown: save and close everything; sockets get 1001."""
+        self._shutting_down = True
+        for task in list(self._closers.values()):
+            task.cancel()
+        self._closers.clear()
+        for room in list(self._rooms.values()):
+            await self._close_room(room)
+
+    # ----- saving ------------------------------------------------------------------------------
+
+    async def _save(self, room: LiveDocument, content: dict[str, Any]) -> bool:
+        return await run_in_threadpool(self._save_sync, room.item_id, room.owner_id, content)
+
+    def _save_sync(self, item_id: str, owner_id: int, content: dict[str, Any]) -> bool:
+        data = serialize_notebook(content)  # raises BadNotebook: the file is left alone
+        # Where the item is now (it may have been renamed or moved since it was opened).
+        with self.db.session() as db:
+            row = db.get(DriveItem, item_id)
+            stored = row.path if row is not None and row.owner_id == owner_id and not row.is_folder else None
+        if stored is None:
+            log.warning("document %s is gone from Drive; not saving it", item_id)
+            return False
+        target = paths.safe_join(paths.owner_root(self.settings, owner_id), stored)
+        try:
+            with open(target, "rb") as fh:
+                if fh.read() == data:
+                    return False
+        except FileNotFoundError:
+            pass
+        self._keep_revision(item_id, target)
+        write_notebook_file(target, data)
+        return True
+
+    def _keep_revision(self, item_id: str, target: Path) -> None:
+        """Before overwriting, copy the file into revisions/<item_id>/ if the newest copy there is
+        at least revision_interval_seconds old (so the file as first opened is always kept)."""
+        if not target.is_file() or not item_id.isalnum():
+            return
+        folder = self.revisions_dir / item_id
+        folder.mkdir(parents=True, exist_ok=True)
+        existing = sorted(p for p in folder.iterdir() if p.suffix == ".ipynb" and not p.name.startswith("."))
+        if existing and time.time() - existing[-1].stat().st_mtime < self.revision_interval_seconds:
+            return
+        stamp = utc_stamp(dt.datetime.now(dt.timezone.utc))
+        tmp = folder / f".{stamp}.tmp"
+        shutil.copyfile(target, tmp, follow_symlinks=False)
+        os.replace(tmp, folder / f"{stamp}.ipynb")
+        for old in existing[: max(0, len(existing) + 1 - self.max_revisions)]:
+            old.unlink(missing_ok=True)
+
+    def revisions(self, item_id: str) -> list[Path]:
+        folder = self.revisions_dir / item_id
+        if not item_id.isalnum() or not folder.is_dir():
+            return []
+        return sorted(p for p in folder.iterdir() if p.suffix == ".ipynb" and not p.name.startswith("."))
+
+
+__all__ = ["BadNotebook", "DocumentNotFound", "DocumentService", "NotANotebook"]
