@@ -71,12 +71,44 @@ def parse_notebook(raw: bytes) -> dict[str, Any]:
             _changes, nb = normalize(nb, 4, nb.get("nbformat_minor", 0))
             nbformat.validate(nb, version=4)
     except ValidationError as e:
-        where = "/".join(str(p) for p in getattr(e, "absolute_path", []) or [])
-        reason = _short(getattr(e, "message", str(e)), 160)
-        raise BadNotebook(f"{reason} (at {where})" if where else reason) from None
+        raise BadNotebook(describe_validation_error(e)) from None
     except Exception as e:  # conversion of a broken v3 file, odd types, ...
         raise BadNotebook(_short(e, 160)) from None
     return _plain(nb)
+
+
+def _where(path: list) -> str:
+    """["cells", 0, "outputs", 1] → "cell 1, output 2" (counting from 1, as people do)."""
+    words, i = [], 0
+    names = {"cells": "cell", "outputs": "output"}
+    while i < len(path):
+        key = path[i]
+        if key in names and i + 1 < len(path) and isinstance(path[i + 1], int):
+            words.append(f"{names[key]} {path[i + 1] + 1}")
+            i += 2
+        else:
+            words.append(f"'{key}'" if isinstance(key, str) else str(key))
+            i += 1
+    return ", ".join(words)
+
+
+def describe_validation_error(e: ValidationError) -> str:
+    """A short reason from a jsonschema error, without echoing a whole cell back."""
+    where = _where(list(getattr(e, "absolute_path", []) or []))
+    validator = getattr(e, "validator", None)
+    instance = getattr(e, "instance", None)
+    if validator in ("oneOf", "anyOf"):
+        kind = instance.get("cell_type") or instance.get("output_type") if isinstance(instance, dict) else None
+        reason = f"{where or 'it'} does not match the notebook format"
+        if kind:
+            reason += f" (type '{_short(kind, 40)}')"
+    elif validator == "required":
+        missing = str(getattr(e, "message", "")).split(" is a required property")[0]
+        reason = f"{where or 'the notebook'} lacks the field {_short(missing, 60)}"
+    else:
+        message = _short(getattr(e, "message", str(e)), 120)
+        reason = f"{where}: {message}" if where else message
+    return _short(reason, 200)
 
 
 def _plain(value: Any) -> Any:
@@ -127,7 +159,7 @@ def serialize_notebook(nb: dict[str, Any]) -> bytes:
     try:
         nbformat.validate(nb, version=4)
     except ValidationError as e:
-        raise BadNotebook(_short(getattr(e, "message", str(e)), 160)) from None
+        raise BadNotebook(describe_validation_error(e)) from None
     # Exactly what Jupyter writes: multi-line strings as lists of lines, indent 1, sorted keys.
     return nbformat.writes(nbformat.from_dict(nb), version=4).encode("utf-8") + b"\n"
 

@@ -342,7 +342,8 @@ class LiveDocument:
                     and isinstance(last.get("text"), Text)
                 ):
                     text = output.get("text", "")
-                    last["text"] += text if isinstance(text, str) else "".join(text)
+                    ytext: Text = last["text"]
+                    ytext.insert(len(ytext), text if isinstance(text, str) else "".join(text))
                     return
             youtputs.append(self.notebook._create_youtputs([output])[0])
 
