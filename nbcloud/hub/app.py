@@ -17,6 +17,8 @@ from nbcloud.hub.auth.csrf import CSRFMiddleware
 from nbcloud.hub.auth.ratelimit import LoginRateLimiter
 from nbcloud.hub.context import Hub
 from nbcloud.hub.db import Database
+from nbcloud.hub.documents import routes as document_routes
+from nbcloud.hub.documents.service import DocumentService
 from nbcloud.hub.drive import routes as drive_routes
 from nbcloud.hub.drive.store import DriveStore
 from nbcloud.hub.errors import ApiError, api_error_handler
@@ -67,6 +69,7 @@ def build_hub(settings: Settings) -> Hub:
         db=db,
         login_limiter=LoginRateLimiter(settings.login_attempts, settings.login_window_seconds),
         drive=DriveStore(settings, db),
+        documents=DocumentService(settings, db),
     )
     return hub
 
@@ -77,6 +80,7 @@ def create_app(settings: Settings, hub: Hub | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
         yield
+        await hub.documents.shutdown()  # save every open notebook
         hub.db.dispose()
 
     app = FastAPI(
@@ -94,6 +98,7 @@ def create_app(settings: Settings, hub: Hub | None = None) -> FastAPI:
     app.include_router(auth_routes.router)
     app.include_router(admin_routes.router)
     app.include_router(drive_routes.router)
+    app.include_router(document_routes.router)
     _mount_web_app(app)
     return app
 

@@ -12,6 +12,7 @@ from nbcloud.hub.auth.ratelimit import LoginRateLimiter
 from nbcloud.hub.db import Database
 
 if TYPE_CHECKING:
+    from nbcloud.hub.documents.service import DocumentService
     from nbcloud.hub.drive.store import DriveStore
 
 
@@ -21,6 +22,7 @@ class Hub:
     db: Database
     login_limiter: LoginRateLimiter
     drive: "DriveStore"
+    documents: "DocumentService"
     # Services that later parts add (drive, runtimes, documents, ...), by name.
     services: dict[str, Any] = field(default_factory=dict)
 
