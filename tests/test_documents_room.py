@@ -1,0 +1,175 @@
+"""The live document room without a server: autosave timing, awareness, viewers, path safety."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import time
+
+import pytest
+from pycrdt import (
+    Awareness,
+    Doc,
+    Encoder,
+    create_awareness_message,
+    create_sync_message,
+    create_update_message,
+    read_message,
+)
+
+from nbcloud.hub.documents.paths import UnsafePath, safe_join
+from nbcloud.hub.documents.room import Connection, LiveDocument, ProtocolError
+
+NOTEBOOK = {
+    "nbformat": 4,
+    "nbformat_minor": 5,
+    "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3"}},
+    "cells": [{"id": "c", "cell_type": "code", "source": "", "metadata": {}, "outputs": [], "execution_count": None}],
+}
+
+
+class Saves:
+    def __init__(self) -> None:
+        self.times: list[float] = []
+        self.contents: list[dict] = []
+
+    async def __call__(self, _room, content) -> bool:
+        self.times.append(time.monotonic())
+        self.contents.append(content)
+        return True
+
+
+def drain(conn: Connection) -> list[bytes]:
+    out = []
+    while not conn.queue.empty():
+        out.append(conn.queue.get_nowait())
+    return out
+
+
+async def test_autosave_waits_for_a_pause_but_not_forever():
+    saves = Saves()
+    room = LiveDocument("i", 1, NOTEBOOK, saves, autosave_delay=0.15, autosave_max_delay=0.5)
+    # Constant typing (every 50 ms for 1.2 s): saved about every 0.5 s, not only at the end.
+    start = time.monotonic()
+    while time.monotonic() - start < 1.2:
+        room.notebook.ycells[0]["source"].insert(0, "x")
+        await asyncio.sleep(0.05)
+    during = [t - start for t in saves.times]
+    assert 2 <= len(during) <= 4, during  # max delay 0.5 s: about 2, never one per keystroke
+    # Then a pause: one more save about autosave_delay after the last keystroke.
+    last_edit = time.monotonic()
+    await asyncio.sleep(0.6)
+    assert len(saves.times) == len(during) + 1
+    assert 0.1 <= saves.times[-1] - last_edit <= 0.5
+    assert saves.contents[-1]["cells"][0]["source"] == "x" * len(saves.contents[-1]["cells"][0]["source"])
+    # Nothing changed: nothing saved.
+    await asyncio.sleep(0.3)
+    assert len(saves.times) == len(during) + 1
+    await room.close()
+
+
+async def test_a_failed_save_is_retried_at_close():
+    calls = []
+
+    async def flaky(_room, content):
+        calls.append(content)
+        if len(calls) == 1:
+            raise OSError("disk full")
+        return True
+
+    room = LiveDocument("i", 1, NOTEBOOK, flaky, autosave_delay=0.01, autosave_max_delay=0.05)
+    room.notebook.ycells[0]["source"].insert(0, "a")
+    await asyncio.sleep(0.1)
+    assert len(calls) == 1 and room.dirty and "disk full" in room.last_save_error
+    await room.close()
+    assert len(calls) == 2 and not room.dirty
+
+
+def _awareness_message(client_id: int, clock: int, state: dict | None) -> bytes:
+    enc = Encoder()
+    enc.write_var_uint(1)
+    enc.write_var_uint(client_id)
+    enc.write_var_uint(clock)
+    enc.write_var_string(json.dumps(state))
+    return create_awareness_message(enc.to_bytes())
+
+
+async def test_awareness_is_relayed_and_removed_when_a_socket_leaves():
+    room = LiveDocument("i", 1, NOTEBOOK, Saves())
+    a, b = Connection(user_id=1), Connection(user_id=1)
+    room.join(a)
+    room.join(b)
+    drain(a), drain(b)
+    msg = _awareness_message(4242, 1, {"user": {"name": "Alice"}, "cursor": None})
+    room.handle_message(a, msg)
+    assert drain(b) == [msg] and drain(a) == []
+    # A newcomer gets the states that exist.
+    c = Connection(user_id=1)
+    room.join(c)
+    joined = drain(c)
+    assert joined[0][:2] == b"\x00\x00"  # sync step 1
+    other = Awareness(Doc())
+    other.apply_awareness_update(read_message(joined[1][1:]), "test")
+    assert other.states[4242]["user"]["name"] == "Alice"
+    # A leaves: the others are told its cursor is gone.
+    room.leave(a)
+    other.apply_awareness_update(read_message(drain(b)[0][1:]), "test")
+    assert 4242 not in other.states and 4242 not in room.awareness.states
+    await room.close()
+
+
+async def test_viewers_sync_but_cannot_change_the_notebook():
+    room = LiveDocument("i", 1, NOTEBOOK, Saves())
+    viewer = Connection(user_id=2, read_only=True)
+    room.join(viewer)
+    remote = Doc()
+    remote.apply_update(room.doc.get_update())
+    from jupyter_ydoc import YNotebook
+
+    YNotebook(remote).ycells[0]["source"].insert(0, "evil")
+    room.handle_message(viewer, create_update_message(remote.get_update(room.doc.get_state())))
+    assert room.content()["cells"][0]["source"] == ""
+    # Sync step 1 from a viewer is answered.
+    drain(viewer)
+    room.handle_message(viewer, create_sync_message(Doc()))
+    assert drain(viewer)[0][:2] == b"\x00\x01"
+    await room.close()
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [b"", b"\x07", b"\x00", b"\x00\x09\x00", b"\x00\x02\x03abc", b"\x00\x00\x05\xff\xff\xff\xff\xff", b"\x01\x02\x01\x00"],
+)
+async def test_garbage_raises_protocol_error_and_leaves_the_doc_alone(frame):
+    room = LiveDocument("i", 1, NOTEBOOK, Saves())
+    conn = Connection(user_id=1)
+    room.join(conn)
+    before = room.doc.get_update()
+    with pytest.raises(ProtocolError):
+        room.handle_message(conn, frame)
+    assert room.doc.get_update() == before
+    await room.close()
+
+
+def test_paths_never_leave_the_owner_root(tmp_path):
+    root = tmp_path / "drive" / "1"
+    (root / "MyDrive" / "sub").mkdir(parents=True)
+    (root / "MyDrive" / "sub" / "a.ipynb").write_text("{}")
+    outside = tmp_path / "secret.ipynb"
+    outside.write_text("{}")
+    os.symlink(outside, root / "MyDrive" / "link.ipynb")
+    os.symlink(tmp_path, root / "MyDrive" / "up")
+    assert safe_join(root, "MyDrive/sub/a.ipynb") == root / "MyDrive" / "sub" / "a.ipynb"
+    for bad in [
+        "MyDrive/link.ipynb",
+        "MyDrive/up/secret.ipynb",
+        "MyDrive/../../secret.ipynb",
+        "/etc/passwd",
+        "MyDrive//a",
+        "MyDrive/./sub/a.ipynb",
+        "MyDrive/sub\x00/a",
+        "",
+    ]:
+        with pytest.raises(UnsafePath):
+            safe_join(root, bad)
