@@ -1,0 +1,26 @@
+// Admin API: people and the hub's settings (administrators only).
+
+import { get, patch, post } from './http';
+import type { AdminSettings, AdminUser, ItemId, User } from './types';
+
+export interface NewUser {
+  username: string;
+  password: string;
+  is_admin?: boolean;
+  quota_bytes?: number;
+  display_name?: string;
+}
+
+export interface UserChanges {
+  is_disabled?: boolean;
+  is_admin?: boolean;
+  quota_bytes?: number;
+  password?: string;
+  display_name?: string;
+}
+
+export const listUsers = () => get<AdminUser[]>('/api/admin/users');
+export const addUser = (user: NewUser) => post<User>('/api/admin/users', user);
+export const updateUser = (id: ItemId, changes: UserChanges) =>
+  patch<User>(`/api/admin/users/${encodeURIComponent(String(id))}`, changes);
+export const getSettings = () => get<AdminSettings>('/api/admin/settings');
