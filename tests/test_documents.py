@@ -24,7 +24,6 @@ from pycrdt import Doc, Text, create_sync_message, create_update_message, handle
 from websockets.asyncio.client import connect as ws_connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from nbcloud.hub.db.models import DriveItem
 
 # A notebook as Colab writes it: nbformat 4.0, no cell ids, colab metadata everywhere.
 COLAB_NOTEBOOK = {
@@ -141,20 +140,13 @@ def session_cookie(client) -> str:
 
 
 def put_notebook(app, client, name: str, content: dict | bytes) -> tuple[str, Path]:
-    """Put a file in the user's Drive (row + bytes) and return its item id and path on disk."""
-    hub = app.state.hub
+    """Put a file in the user's Drive (through DriveStore) and return its item id and path on disk."""
+    drive = app.state.hub.drive
     uid = user_id(client)
-    stored = f"MyDrive/Colab Notebooks/{name}"
-    path = hub.settings.drive_dir / str(uid) / stored
-    path.parent.mkdir(parents=True, exist_ok=True)
     raw = content if isinstance(content, bytes) else json.dumps(content, indent=1).encode()
-    with hub.db.session() as db:
-        row = DriveItem(owner_id=uid, path=stored, is_folder=False)
-        db.add(row)
-        db.flush()
-        item_id = row.id
-    path.write_bytes(raw)
-    return item_id, path
+    drive.ensure_user_root(uid)
+    item = drive.write_file(uid, f"Colab Notebooks/{name}", raw)
+    return item.id, drive.user_root(uid) / "MyDrive" / "Colab Notebooks" / name
 
 
 # ----- a y-websocket client (what the browser's y-websocket provider does) ---------------------
@@ -479,3 +471,15 @@ async def test_unsaved_edits_are_flushed_when_the_hub_stops(app, alice, live):
     await asyncio.get_running_loop().run_in_executor(None, live.stop)
     await a.close()
     assert nbformat.read(path, as_version=4).cells[0].source == "# last words\nprint(1)"
+
+
+async def test_a_notebook_renamed_while_open_is_saved_under_its_new_name(app, alice, live):
+    item_id, old_path = put_notebook(app, alice, "Before.ipynb", JUPYTER_NOTEBOOK)
+    a = await connect(live, item_id, alice)
+    app.state.hub.drive.update(user_id(alice), item_id, name="After.ipynb")
+    a.nb.ycells[0]["source"].insert(0, "# renamed\n")
+    new_path = old_path.with_name("After.ipynb")
+    await eventually(lambda: new_path.is_file() and "# renamed" in new_path.read_text(), what="save after rename")
+    assert not old_path.exists()
+    nbformat.validate(nbformat.read(new_path, as_version=4))
+    await a.close()

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import copy
 import json
-import os
-import stat
 import warnings
-from pathlib import Path
 from typing import Any
 
 import nbformat
 from nbformat.validator import ValidationError, normalize
 
-from nbcloud.hub.drive.atomic import atomic_write
 from nbcloud.hub.errors import ApiError
 
 # Largest notebook the hub opens as a live document.
@@ -120,24 +116,6 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def read_notebook_file(path: Path) -> dict[str, Any]:
-    """Read and validate the notebook at ``path`` (never following a symlink)."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
-    except FileNotFoundError:
-        raise
-    except OSError as e:
-        raise BadNotebook(f"it cannot be read ({e.strerror})") from None
-    with os.fdopen(fd, "rb") as fh:
-        st = os.fstat(fh.fileno())
-        if not stat.S_ISREG(st.st_mode):
-            raise BadNotebook("it is not a regular file")
-        if st.st_size > MAX_NOTEBOOK_BYTES:
-            raise BadNotebook(f"it is larger than {MAX_NOTEBOOK_BYTES // (1024 * 1024)} MiB")
-        raw = fh.read()
-    return parse_notebook(raw)
-
-
 def clean_for_disk(nb: dict[str, Any]) -> dict[str, Any]:
     """The live document's content as the file should hold it."""
     nb = copy.deepcopy(nb)
@@ -162,7 +140,3 @@ def serialize_notebook(nb: dict[str, Any]) -> bytes:
         raise BadNotebook(describe_validation_error(e)) from None
     # Exactly what Jupyter writes: multi-line strings as lists of lines, indent 1, sorted keys.
     return nbformat.writes(nbformat.from_dict(nb), version=4).encode("utf-8") + b"\n"
-
-
-def write_notebook_file(path: Path, data: bytes) -> None:
-    atomic_write(path, data)

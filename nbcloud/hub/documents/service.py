@@ -12,29 +12,26 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import datetime as dt
 import logging
 import os
-import shutil
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.concurrency import run_in_threadpool
 
 from nbcloud.config import Settings
 from nbcloud.hub.db import Database
 from nbcloud.hub.db.models import DriveItem
-from nbcloud.hub.documents import paths
-from nbcloud.hub.documents.notebook_io import (
-    BadNotebook,
-    read_notebook_file,
-    serialize_notebook,
-    write_notebook_file,
-)
+from nbcloud.hub.documents.notebook_io import MAX_NOTEBOOK_BYTES, BadNotebook, parse_notebook, serialize_notebook
+from nbcloud.hub.drive.atomic import atomic_write
+from nbcloud.hub.drive.paths import api_path
 from nbcloud.hub.documents.room import LiveDocument, utc_stamp
 from nbcloud.hub.errors import ApiError, not_found
+
+if TYPE_CHECKING:
+    from nbcloud.hub.drive.store import DriveStore
 
 log = logging.getLogger("nbcloud.documents")
 
@@ -56,6 +53,7 @@ class DocumentService:
         self,
         settings: Settings,
         db: Database,
+        drive: "DriveStore",
         *,
         autosave_delay: float = 1.0,
         autosave_max_delay: float = 5.0,
@@ -65,6 +63,7 @@ class DocumentService:
     ) -> None:
         self.settings = settings
         self.db = db
+        self.drive = drive
         self.autosave_delay = autosave_delay
         self.autosave_max_delay = autosave_max_delay
         self.revision_interval_seconds = revision_interval_seconds
@@ -81,21 +80,32 @@ class DocumentService:
 
     # ----- finding and opening ---------------------------------------------------------------
 
-    def _lookup(self, item_id: str, user_id: int) -> paths.ItemFile:
-        with self.db.session() as db:
-            item = paths.item_file(db, self.settings, item_id, user_id)
-        if item is None:
-            raise DocumentNotFound(item_id)
-        if not item.name.lower().endswith(".ipynb"):
-            raise NotANotebook(item_id)
-        return item
-
-    def _load(self, item_id: str, user_id: int) -> tuple[paths.ItemFile, dict[str, Any]]:
-        item = self._lookup(item_id, user_id)
+    def _lookup(self, item_id: str, user_id: int) -> DriveItem:
+        """The user's notebook row (in MyDrive, not a folder), else DocumentNotFound / NotANotebook."""
         try:
-            return item, read_notebook_file(item.file)
-        except FileNotFoundError:
-            raise DocumentNotFound(item_id) from None
+            row = self.drive.row(user_id, item_id, in_drive=True)  # someone else's id: 404
+        except ApiError as e:
+            if e.status == 404:
+                raise DocumentNotFound(item_id) from None
+            raise
+        if row.is_folder:
+            raise DocumentNotFound(item_id)
+        if not row.path.lower().endswith(".ipynb"):
+            raise NotANotebook(item_id)
+        return row
+
+    def _load(self, item_id: str, user_id: int) -> tuple[DriveItem, dict[str, Any]]:
+        row = self._lookup(item_id, user_id)
+        try:
+            fd, st, _name = self.drive.open_item(user_id, item_id)  # never follows a link
+        except ApiError as e:
+            if e.status == 404:
+                raise DocumentNotFound(item_id) from None
+            raise
+        with os.fdopen(fd, "rb") as fh:
+            if st.st_size > MAX_NOTEBOOK_BYTES:
+                raise BadNotebook(f"it is larger than {MAX_NOTEBOOK_BYTES // (1024 * 1024)} MiB")
+            return row, parse_notebook(fh.read())
 
     def get_open(self, item_id: str) -> LiveDocument | None:
         return self._rooms.get(item_id)
@@ -127,7 +137,7 @@ class DocumentService:
         try:
             item, content = await run_in_threadpool(self._load, item_id, owner_id)
             room = LiveDocument(
-                item.item_id,
+                item.id,
                 item.owner_id,
                 content,
                 self._save,
@@ -230,34 +240,35 @@ class DocumentService:
         with self.db.session() as db:
             row = db.get(DriveItem, item_id)
             stored = row.path if row is not None and row.owner_id == owner_id and not row.is_folder else None
-        if stored is None:
-            log.warning("document %s is gone from Drive; not saving it", item_id)
+        path = api_path(stored) if stored is not None else None
+        if path is None:
+            log.warning("document %s is no longer in its owner's Drive (deleted or trashed); not saving", item_id)
             return False
-        target = paths.safe_join(paths.owner_root(self.settings, owner_id), stored)
         try:
-            with open(target, "rb") as fh:
-                if fh.read() == data:
-                    return False
-        except FileNotFoundError:
-            pass
-        self._keep_revision(item_id, target)
-        write_notebook_file(target, data)
+            current: bytes | None = self.drive.read_file(owner_id, path)
+        except ApiError as e:
+            if e.status != 404:
+                raise
+            current = None
+        if current == data:
+            return False
+        if current is not None:
+            self._keep_revision(item_id, current)
+        self.drive.write_file(owner_id, path, data)  # atomic, symlink-safe
         return True
 
-    def _keep_revision(self, item_id: str, target: Path) -> None:
-        """Before overwriting, copy the file into revisions/<item_id>/ if the newest copy there is
-        at least revision_interval_seconds old (so the file as first opened is always kept)."""
-        if not target.is_file() or not item_id.isalnum():
+    def _keep_revision(self, item_id: str, current: bytes) -> None:
+        """Before overwriting, keep the file's bytes in revisions/<item_id>/<UTC time>.ipynb when
+        the newest kept copy is at least revision_interval_seconds old (so the file as first
+        opened is always kept). At most max_revisions copies per item; the oldest go first."""
+        if not item_id.isalnum():
             return
         folder = self.revisions_dir / item_id
         folder.mkdir(parents=True, exist_ok=True)
-        existing = sorted(p for p in folder.iterdir() if p.suffix == ".ipynb" and not p.name.startswith("."))
+        existing = self.revisions(item_id)
         if existing and time.time() - existing[-1].stat().st_mtime < self.revision_interval_seconds:
             return
-        stamp = utc_stamp(dt.datetime.now(dt.timezone.utc))
-        tmp = folder / f".{stamp}.tmp"
-        shutil.copyfile(target, tmp, follow_symlinks=False)
-        os.replace(tmp, folder / f"{stamp}.ipynb")
+        atomic_write(folder / f"{utc_stamp()}.ipynb", current)
         for old in existing[: max(0, len(existing) + 1 - self.max_revisions)]:
             old.unlink(missing_ok=True)
 
