@@ -64,12 +64,13 @@ def build_hub(settings: Settings) -> Hub:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     db = Database(settings.sqlalchemy_url)
     db.migrate()
+    drive = DriveStore(settings, db)
     hub = Hub(
         settings=settings,
         db=db,
         login_limiter=LoginRateLimiter(settings.login_attempts, settings.login_window_seconds),
-        drive=DriveStore(settings, db),
-        documents=DocumentService(settings, db),
+        drive=drive,
+        documents=DocumentService(settings, db, drive),
     )
     return hub
 
