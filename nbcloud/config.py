@@ -45,6 +45,14 @@ class Settings:
     runtime_max_processes: int = 512
     runtime_idle_timeout_seconds: int = 3600
     runtime_max_lifetime_seconds: int = 12 * 3600
+    # "auto": bubblewrap if it runs here, else unsandboxed with a logged warning;
+    # "bwrap": refuse to start runtimes without the sandbox; "none": never sandbox.
+    runtime_sandbox: str = "auto"
+    # "auto" (cgroup2, then cgroup1, then rlimit), or one of those, or "none".
+    runtime_limits: str = "auto"
+    # Host uid/gid of kernels when the hub runs as root (nobody by default).
+    runtime_uid: int = 65534
+    runtime_gid: int = 65534
 
     @property
     def sqlalchemy_url(self) -> str:

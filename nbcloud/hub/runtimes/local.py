@@ -1,0 +1,370 @@
+"""The ``local`` backend: one ipykernel per runtime, in a bubblewrap sandbox, with limits.
+
+The kernel is started by a jupyter_client ``AsyncKernelManager`` subclass whose launch
+command is ``[limits prefix] [setpriv] bwrap ... -- python -m ipykernel_launcher -f
+/run/nbcloud/kernel.json``. ZMQ runs over ipc sockets in the runtime's own folder: the hub
+connects to ``runtimes_dir/<id>/ipc/kernel-N``, the kernel binds the same sockets as
+``/run/nbcloud/kernel-N``. No TCP port is opened.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import shutil
+import signal
+import uuid
+from pathlib import Path
+from typing import Any
+
+import psutil
+from jupyter_client.kernelspec import KernelSpec
+from jupyter_client.manager import AsyncKernelManager
+
+from nbcloud.config import Settings
+
+from . import sandbox as sb
+from .backend import (
+    CrashInfo,
+    GpuUsage,
+    Isolation,
+    ResourceUsage,
+    Runtime,
+    RuntimeSpec,
+    RuntimeStartError,
+    oom_message,
+)
+from .limits import Limiter, RuntimeLimits, detect_limiter
+
+log = logging.getLogger(__name__)
+
+READY_TIMEOUT = 60.0
+
+
+class SandboxKernelManager(AsyncKernelManager):
+    """An AsyncKernelManager whose kernel command is the sandboxed launch command."""
+
+    def __init__(self, *, paths: sb.RuntimePaths, mode: sb.SandboxMode, limits: RuntimeLimits,
+                 env: dict[str, str], **kwargs: Any):
+        super().__init__(
+            transport="ipc",
+            ip=str(paths.ipc / "kernel"),
+            connection_file=str(paths.connection_file),
+            cache_ports=False,
+            kernel_name="",
+            **kwargs,
+        )
+        self._paths = paths
+        self._mode = mode
+        self._limits = limits
+        self._kernel_env = env
+        self._kernel_spec = KernelSpec(
+            argv=sb.kernel_argv(paths, mode),
+            display_name="Python 3 (nbcloud)",
+            language="python",
+            interrupt_mode="message",  # signals cannot cross the sandbox's session/pid namespace
+            metadata={},
+        )
+        self._pending: sb.SandboxCommand | None = None
+
+    def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+        # The connection file is written by now: give the kernel its own copy with
+        # the socket paths it sees.
+        info = json.loads(Path(self.connection_file).read_text())
+        info["ip"] = f"{self._mode.inside(self._paths)['ipc']}/kernel"
+        inner = self._paths.ipc / "kernel.json"
+        inner.write_text(json.dumps(info))
+        if self._mode.drop_privileges:
+            os.chown(inner, self._mode.uid, self._mode.gid)
+        inner.chmod(0o600)
+        if self._pending is not None:
+            self._pending.close()
+        self._pending = sb.build_command(self._paths, self._mode, self._kernel_env, list(self._kernel_spec.argv))
+        return self._limits.command_prefix() + self._pending.argv
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+        self._limits.mark_start()
+        try:
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+        finally:
+            if self._pending is not None:
+                self._pending.close()
+                self._pending = None
+
+    @property
+    def process(self) -> psutil.Popen | Any | None:
+        return getattr(self.provisioner, "process", None) if self.provisioner else None
+
+
+class LocalRuntime(Runtime):
+    """A runtime of the local backend (host-side state)."""
+
+    paths: sb.RuntimePaths
+    manager: SandboxKernelManager
+    limits: RuntimeLimits
+    log_handle: Any
+    stopping: bool = False
+    crash: CrashInfo | None = None
+    pid: int | None = None
+
+
+class LocalBackend:
+    """Runtimes on this machine. Construction probes the sandbox and limit mechanisms once."""
+
+    name = "local"
+
+    def __init__(self, settings: Settings, *, sandbox: str | None = None, limits: str | None = None):
+        self.settings = settings
+        self.root = Path(settings.runtimes_dir).resolve()
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.mode = sb.probe(
+            sandbox or settings.runtime_sandbox,
+            settings.runtime_uid,
+            settings.runtime_gid,
+            self.root / f".probe-{uuid.uuid4().hex[:8]}",
+        )
+        self.limiter: Limiter = detect_limiter(limits or settings.runtime_limits)
+        self._check_layout()
+        iso = self.isolation
+        log.info("local runtimes: sandbox=%s limits=%s uid=%s%s", iso.sandbox, iso.limits, iso.uid,
+                 f" ({'; '.join(iso.reasons)})" if iso.reasons else "")
+
+    def _check_layout(self) -> None:
+        # The hub's data must never be inside something the sandbox binds read-only.
+        data = Path(self.settings.data_dir).resolve()
+        if self.mode.sandboxed:
+            for root in [*sb.python_roots(), "/usr", "/etc"]:
+                if data == Path(root) or Path(root) in data.parents:
+                    raise RuntimeStartError(f"data_dir {data} lies inside {root}, which runtimes can read")
+
+    @property
+    def isolation(self) -> Isolation:
+        return Isolation(
+            sandbox=self.mode.mode,  # type: ignore[arg-type]
+            limits=self.limiter.mechanism,  # type: ignore[arg-type]
+            uid=self.mode.uid,
+            reasons=tuple(self.mode.reasons) + tuple(self.limiter.reasons),
+        )
+
+    # -- lifecycle -----------------------------------------------------------------------
+
+    async def start(self, spec: RuntimeSpec | None = None) -> LocalRuntime:
+        spec = spec or RuntimeSpec()
+        runtime_id = uuid.uuid4().hex
+        paths = sb.RuntimePaths(self.root / runtime_id)
+        memory = spec.memory_bytes or self.settings.runtime_memory_bytes
+        nproc = spec.max_processes or self.settings.runtime_max_processes
+        limits: RuntimeLimits | None = None
+        log_handle = None
+        try:
+            await asyncio.to_thread(self._prepare, paths)
+            limits = self.limiter.prepare(runtime_id, memory, nproc)
+            env = sb.kernel_env(paths, self.mode, spec.env)
+            km = SandboxKernelManager(paths=paths, mode=self.mode, limits=limits, env=env)
+            log_handle = open(paths.log_file, "ab")
+            await km.start_kernel(stdout=log_handle, stderr=log_handle, cwd=str(paths.root))
+            runtime = LocalRuntime(
+                runtime_id=runtime_id,
+                backend_name=self.name,
+                connection_info=_jsonable(km.get_connection_info()),
+                memory_limit_bytes=memory,
+                owner_id=spec.owner_id,
+                notebook_id=spec.notebook_id,
+            )
+            runtime.paths, runtime.manager, runtime.limits, runtime.log_handle = paths, km, limits, log_handle
+            runtime.pid = km.process.pid if km.process else None
+            await self._wait_ready(runtime)
+            return runtime
+        except BaseException as exc:
+            if "km" in locals():
+                try:
+                    await km.shutdown_kernel(now=True)
+                except Exception:
+                    pass
+            if limits is not None:
+                limits.remove()
+            if log_handle is not None:
+                log_handle.close()
+            tail = _tail(paths.log_file)
+            shutil.rmtree(paths.root, ignore_errors=True)
+            if isinstance(exc, (asyncio.CancelledError, KeyboardInterrupt)):
+                raise
+            raise RuntimeStartError(f"runtime failed to start: {exc}" + (f"\n{tail}" if tail else "")) from exc
+
+    def _prepare(self, paths: sb.RuntimePaths) -> None:
+        sb.prepare_dirs(paths, self.mode)
+        sb.make_layer(paths, self.mode)
+
+    async def _wait_ready(self, runtime: LocalRuntime) -> None:
+        kc = runtime.client()
+        kc.start_channels()
+        try:
+            ready = asyncio.ensure_future(kc.wait_for_ready(timeout=READY_TIMEOUT))
+            died = asyncio.ensure_future(self._poll_exit(runtime))
+            done, _ = await asyncio.wait({ready, died}, return_when=asyncio.FIRST_COMPLETED)
+            for f in (ready, died):
+                if f not in done:
+                    f.cancel()
+            if died in done:
+                raise RuntimeStartError(f"kernel exited during start-up (status {runtime.manager.process.poll()})")
+            ready.result()
+        finally:
+            kc.stop_channels()
+
+    async def _poll_exit(self, runtime: LocalRuntime) -> int:
+        proc = runtime.manager.process
+        while proc is not None and proc.poll() is None:
+            await asyncio.sleep(0.05)
+        return proc.poll() if proc is not None else 0
+
+    async def shutdown(self, runtime: Runtime, *, now: bool = False) -> None:
+        rt = _local(runtime)
+        rt.stopping = True
+        try:
+            if rt.manager.has_kernel:
+                await rt.manager.shutdown_kernel(now=now)
+        except Exception:
+            log.exception("shutting down runtime %s", rt.runtime_id)
+        await asyncio.to_thread(rt.limits.remove)
+        try:
+            rt.log_handle.close()
+        except Exception:
+            pass
+        await asyncio.to_thread(shutil.rmtree, rt.paths.root, True)
+
+    async def interrupt(self, runtime: Runtime) -> None:
+        await _local(runtime).manager.interrupt_kernel()
+
+    async def restart(self, runtime: Runtime) -> None:
+        rt = _local(runtime)
+        rt.stopping = True
+        try:
+            await rt.manager.restart_kernel(now=True)
+        finally:
+            rt.stopping = False
+        rt.crash = None
+        rt.pid = rt.manager.process.pid if rt.manager.process else None
+        rt.touch()
+        await self._wait_ready(rt)
+
+    async def is_alive(self, runtime: Runtime) -> bool:
+        rt = _local(runtime)
+        return rt.manager.has_kernel and await rt.manager.is_alive()
+
+    async def wait(self, runtime: Runtime) -> CrashInfo | None:
+        rt = _local(runtime)
+        await self._poll_exit(rt)
+        return self.crash_info(rt)
+
+    def crash_info(self, runtime: Runtime) -> CrashInfo | None:
+        rt = _local(runtime)
+        if rt.crash is not None:
+            return rt.crash
+        proc = rt.manager.process
+        code = proc.poll() if proc is not None else None
+        if rt.stopping or code is None:
+            return None
+        limit = rt.limits.memory_bytes
+        if rt.limits.oom_kills() > 0:
+            rt.crash = CrashInfo("oom", oom_message(limit), code)
+        elif rt.limits.mechanism in ("rlimit", "none") and code in (-signal.SIGKILL, 128 + signal.SIGKILL):
+            # No cgroup to ask: a SIGKILL with the memory limit in force is the OOM killer's mark.
+            rt.crash = CrashInfo("oom", oom_message(limit), code)
+        elif code in (-signal.SIGKILL, 128 + signal.SIGKILL):
+            rt.crash = CrashInfo("killed", "the runtime was killed", code)
+        else:
+            rt.crash = CrashInfo("exited", f"the runtime's kernel exited (status {code})", code)
+        return rt.crash
+
+    async def usage(self, runtime: Runtime) -> ResourceUsage:
+        rt = _local(runtime)
+        pids, rss = _tree_rss(rt.pid)
+        disk = await asyncio.to_thread(_disk_usage, rt.paths.content)
+        return ResourceUsage(
+            memory_rss_bytes=rss,
+            memory_limit_bytes=rt.limits.memory_bytes,
+            disk_used_bytes=disk,
+            gpus=_gpu_usage(pids),
+        )
+
+
+def _local(runtime: Runtime) -> LocalRuntime:
+    if not isinstance(runtime, LocalRuntime):
+        raise TypeError(f"not a local runtime: {runtime!r}")
+    return runtime
+
+
+def _jsonable(info: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v.decode() if isinstance(v, bytes) else v) for k, v in info.items()}
+
+
+def _tail(path: Path, limit: int = 2000) -> str:
+    try:
+        return path.read_bytes()[-limit:].decode(errors="replace").strip()
+    except OSError:
+        return ""
+
+
+def _tree_rss(pid: int | None) -> tuple[set[int], int]:
+    if pid is None:
+        return set(), 0
+    try:
+        top = psutil.Process(pid)
+        procs = [top, *top.children(recursive=True)]
+    except psutil.Error:
+        return set(), 0
+    total, pids = 0, set()
+    for p in procs:
+        try:
+            total += p.memory_info().rss
+            pids.add(p.pid)
+        except psutil.Error:
+            pass
+    return pids, total
+
+
+def _disk_usage(root: Path) -> int:
+    total = 0
+    for dirpath, dirnames, filenames in os.walk(root):
+        for name in filenames + dirnames:
+            try:
+                total += os.lstat(os.path.join(dirpath, name)).st_blocks * 512
+            except OSError:
+                pass
+    return total
+
+
+def _gpu_usage(pids: set[int]) -> tuple[GpuUsage, ...] | None:
+    try:
+        import pynvml  # nvidia-ml-py
+    except ImportError:
+        return None
+    try:
+        pynvml.nvmlInit()
+    except Exception:
+        return None
+    try:
+        out = []
+        for i in range(pynvml.nvmlDeviceGetCount()):
+            h = pynvml.nvmlDeviceGetHandleByIndex(i)
+            mem = pynvml.nvmlDeviceGetMemoryInfo(h)
+            used = 0
+            for p in pynvml.nvmlDeviceGetComputeRunningProcesses(h):
+                if p.pid in pids and p.usedGpuMemory:
+                    used += p.usedGpuMemory
+            try:
+                util = pynvml.nvmlDeviceGetUtilizationRates(h).gpu
+            except Exception:
+                util = None
+            name = pynvml.nvmlDeviceGetName(h)
+            out.append(GpuUsage(i, name.decode() if isinstance(name, bytes) else name, used, mem.total, util))
+        return tuple(out) or None
+    except Exception:
+        return None
+    finally:
+        try:
+            pynvml.nvmlShutdown()
+        except Exception:
+            pass

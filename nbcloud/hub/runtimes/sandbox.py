@@ -1,0 +1,372 @@
+"""The bubblewrap command line around a runtime's kernel, and what this machine allows.
+
+Inside the sandbox a runtime sees::
+
+    /content            runtimes_dir/<id>/content   rw, working directory
+    /tmp                runtimes_dir/<id>/tmp       rw, private
+    /root               runtimes_dir/<id>/home      rw, HOME (Colab's home is /root)
+    /opt/nbcloud/python runtimes_dir/<id>/env       rw, per-runtime Python layer: `pip install` lands here
+    /opt/nbcloud/lib    nbcloud/runtime             ro, in-sandbox code (google.colab compat, later)
+    /run/nbcloud        runtimes_dir/<id>/ipc       rw, ZMQ ipc sockets + the kernel's connection file
+    /usr /etc(subset)   host                        ro
+    sys.prefix, sys.base_prefix                     ro, the shared base Python environment
+    /proc /dev          fresh, minimal; no /sys
+
+and nothing else: not the hub's data folder, database, config, other runtimes or Drives.
+
+Modes (see :func:`probe`):
+
+* ``bwrap-setpriv`` (the hub is root): bwrap runs privileged (new mount, pid, ipc, uts
+  and cgroup namespaces; the network is shared so ``pip install`` works) and ``setpriv``
+  inside drops to ``runtime_uid``/``runtime_gid`` with no supplementary groups, an empty
+  capability bounding set and ``no_new_privs``. (A user namespace made by root would map
+  the sandbox's uid to host root, so root does not use one.)
+* ``bwrap-userns`` (the hub is not root): bwrap in a new user namespace (everything
+  unshared but the network), ``--cap-drop ALL``, ``--disable-userns``; the kernel keeps
+  the hub's uid on the host but sees only its own folders.
+* ``none``: bwrap cannot run; the kernel runs unsandboxed (only with runtime_sandbox=auto
+  or none), which the backend logs and reports in ``Isolation.reasons``.
+"""
+
+from __future__ import annotations
+
+import glob
+import logging
+import os
+import shutil
+import site
+import subprocess
+import sys
+import sysconfig
+from dataclasses import dataclass, field
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+INSTALL_HINT = "install bubblewrap (make test does)"
+
+# Where things appear inside the sandbox.
+CONTENT = "/content"
+HOME = "/root"
+LAYER = "/opt/nbcloud/python"
+LIB = "/opt/nbcloud/lib"
+IPC = "/run/nbcloud"
+
+# /etc entries a kernel needs (DNS, TLS, users, locale, linker); the rest of /etc stays hidden.
+ETC_ENTRIES = (
+    "alternatives", "ca-certificates", "ca-certificates.conf", "fonts", "gai.conf", "group",
+    "host.conf", "hosts", "inputrc", "ld.so.cache", "ld.so.conf", "ld.so.conf.d", "locale.alias",
+    "locale.gen", "localtime", "magic", "mime.types", "nsswitch.conf", "os-release", "passwd",
+    "protocols", "resolv.conf", "services", "ssl", "timezone", "bash.bashrc", "profile",
+    "matplotlibrc", "pip.conf", "xdg", "gitconfig", "java-17-openjdk", "R", "ImageMagick-6",
+)
+
+RUNTIME_PACKAGE_DIR = Path(__file__).resolve().parents[2] / "runtime"
+
+
+@dataclass(frozen=True)
+class RuntimePaths:
+    """The host folders of one runtime."""
+
+    root: Path
+
+    @property
+    def content(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def tmp(self) -> Path:
+        return self.root / "tmp"
+
+    @property
+    def home(self) -> Path:
+        return self.root / "home"
+
+    @property
+    def layer(self) -> Path:
+        return self.root / "env"
+
+    @property
+    def ipc(self) -> Path:
+        return self.root / "ipc"
+
+    @property
+    def connection_file(self) -> Path:
+        """The hub's connection file (host socket paths); not visible inside."""
+        return self.root / "connection.json"
+
+    @property
+    def log_file(self) -> Path:
+        return self.root / "kernel.log"
+
+    def writable(self) -> tuple[Path, ...]:
+        return (self.content, self.tmp, self.home, self.layer, self.ipc)
+
+
+@dataclass(frozen=True)
+class SandboxMode:
+    mode: str  # "bwrap-userns" | "bwrap-setpriv" | "none"
+    bwrap: str | None
+    uid: int  # uid the kernel has on the host
+    gid: int
+    drop_privileges: bool  # hub is root: setpriv to uid/gid
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def sandboxed(self) -> bool:
+        return self.mode != "none"
+
+    def inside(self, paths: RuntimePaths) -> dict[str, str]:
+        """Paths as the kernel sees them."""
+        if self.sandboxed:
+            return {"content": CONTENT, "home": HOME, "layer": LAYER, "lib": LIB, "ipc": IPC, "tmp": "/tmp"}
+        return {
+            "content": str(paths.content), "home": str(paths.home), "layer": str(paths.layer),
+            "lib": str(RUNTIME_PACKAGE_DIR), "ipc": str(paths.ipc), "tmp": str(paths.tmp),
+        }
+
+
+def base_python() -> Path:
+    """The real interpreter of the hub's environment (what the layer's python links to)."""
+    exe = getattr(sys, "_base_executable", None) or sys.executable
+    return Path(os.path.realpath(exe))
+
+
+def base_site_packages() -> list[str]:
+    paths = [p for p in site.getsitepackages() if os.path.isdir(p)]
+    purelib = sysconfig.get_paths()["purelib"]
+    if purelib not in paths and os.path.isdir(purelib):
+        paths.insert(0, purelib)
+    return paths
+
+
+def python_roots() -> list[str]:
+    """Folders that must be visible (read-only) for the base environment to work."""
+    roots = {os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix), str(base_python().parent.parent)}
+    roots |= {os.path.realpath(p) for p in base_site_packages()}
+    # Keep only the outermost folders; /usr is bound anyway.
+    out: list[str] = []
+    for r in sorted(roots, key=len):
+        if r.startswith("/usr/") or r == "/usr" or any(r == o or r.startswith(o + "/") for o in out):
+            continue
+        out.append(r)
+    return out
+
+
+def make_layer(paths: RuntimePaths, mode: SandboxMode) -> None:
+    """A tiny virtual environment on top of the read-only base: pip installs land in it,
+    the base environment's packages count as installed (pip skips uninstalling them:
+    "outside environment"), and a factory reset throws it away with the runtime."""
+    layer = paths.layer
+    inside = mode.inside(paths)
+    ver = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    sp = layer / "lib" / ver / "site-packages"
+    (layer / "bin").mkdir(parents=True, exist_ok=True)
+    sp.mkdir(parents=True, exist_ok=True)
+    real = base_python()
+    (layer / "pyvenv.cfg").write_text(
+        f"home = {real.parent}\ninclude-system-site-packages = false\n"
+        f"version = {sys.version_info.major}.{sys.version_info.minor}.{sys.version_info.micro}\n"
+    )
+    for name in ("python", "python3", ver):
+        link = layer / "bin" / name
+        if not link.is_symlink():
+            link.symlink_to(real)
+    lines = [f"import site; site.addsitedir({p!r})" for p in base_site_packages()]
+    lines.append(inside["lib"])
+    (sp / "_nbcloud_base.pth").write_text("\n".join(lines) + "\n")
+    shebang = f"#!{inside['layer']}/bin/python\n"
+    pip = shebang + "import sys\nfrom pip._internal.cli.main import main\nsys.exit(main())\n"
+    for name in ("pip", "pip3", f"pip{sys.version_info.major}.{sys.version_info.minor}"):
+        script = layer / "bin" / name
+        script.write_text(pip)
+        script.chmod(0o755)
+    if mode.drop_privileges:
+        for dirpath, dirnames, filenames in os.walk(layer):
+            for name in [*dirnames, *filenames]:
+                os.lchown(os.path.join(dirpath, name), mode.uid, mode.gid)
+        os.lchown(layer, mode.uid, mode.gid)
+
+
+def kernel_env(paths: RuntimePaths, mode: SandboxMode, extra: dict[str, str] | None = None) -> dict[str, str]:
+    inside = mode.inside(paths)
+    env = {
+        "HOME": inside["home"],
+        "PATH": f"{inside['layer']}/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+        "VIRTUAL_ENV": inside["layer"],
+        "TMPDIR": inside["tmp"],
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "SHELL": "/bin/bash",
+        "TERM": "xterm-color",
+        "CLICOLOR": "1",
+        "PAGER": "cat",
+        "GIT_PAGER": "cat",
+        "HOSTNAME": "nbcloud",
+        "PYTHONUNBUFFERED": "1",
+        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+        "PIP_ROOT_USER_ACTION": "ignore",
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+        "MALLOC_ARENA_MAX": "2",  # keeps virtual size sane under an RLIMIT_AS fallback
+        "NBCLOUD_RUNTIME": "1",
+    }
+    env.update(extra or {})
+    return env
+
+
+def kernel_argv(paths: RuntimePaths, mode: SandboxMode) -> list[str]:
+    inside = mode.inside(paths)
+    return [f"{inside['layer']}/bin/python", "-m", "ipykernel_launcher", "-f", f"{inside['ipc']}/kernel.json"]
+
+
+@dataclass
+class SandboxCommand:
+    argv: list[str]
+    fds: list[int] = field(default_factory=list)  # to close in the hub once the sandbox started
+
+    def close(self) -> None:
+        for fd in self.fds:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        self.fds.clear()
+
+
+def build_command(paths: RuntimePaths, mode: SandboxMode, env: dict[str, str], argv: list[str]) -> SandboxCommand:
+    """The full launch command (without the limits prefix)."""
+    if not mode.sandboxed:
+        return SandboxCommand((setpriv_argv(mode.uid, mode.gid) if mode.drop_privileges else []) + argv)
+    assert mode.bwrap
+    cmd = SandboxCommand([])
+    made: set[str] = {"/"}
+
+    def parents(dest: str) -> list[str]:
+        # bwrap may create missing mount points 0700; create them 0755 first.
+        out: list[str] = []
+        parts = Path(dest).parts[1:-1]
+        for i in range(len(parts)):
+            d = "/" + "/".join(parts[: i + 1])
+            if d in made or d == HOME or d.startswith(HOME + "/"):
+                continue
+            made.add(d)
+            out += ["--perms", "0755", "--dir", d]
+        return out
+
+    def bind(src: str | Path, dest: str, *, rw: bool = False) -> list[str]:
+        return parents(dest) + ["--bind" if rw else "--ro-bind", str(src), dest]
+
+    a: list[str] = [mode.bwrap]
+    if mode.mode == "bwrap-userns":
+        a += ["--unshare-all", "--unshare-user", "--share-net", "--uid", str(mode.uid), "--gid", str(mode.gid), "--cap-drop", "ALL",
+              "--disable-userns"]
+    else:
+        a += ["--unshare-ipc", "--unshare-pid", "--unshare-uts", "--unshare-cgroup-try"]
+    a += ["--die-with-parent", "--new-session", "--hostname", "nbcloud", "--clearenv"]
+    a += bind("/usr", "/usr")
+    for name in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
+        p = Path("/") / name
+        if p.is_symlink():
+            a += ["--symlink", os.readlink(p), f"/{name}"]
+        elif p.is_dir():
+            a += bind(p, f"/{name}")
+    for entry in ETC_ENTRIES:
+        p = Path("/etc") / entry
+        if p.exists():
+            a += bind(p, f"/etc/{entry}")
+    a += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/dev/shm"]
+    for dev in sorted(glob.glob("/dev/nvidia*")):
+        a += ["--dev-bind", dev, dev]
+    # Writable runtime folders, then the read-only Python base (it may live below /root).
+    a += bind(paths.content, CONTENT, rw=True)
+    a += bind(paths.tmp, "/tmp", rw=True)
+    a += bind(paths.home, HOME, rw=True)
+    a += bind(paths.layer, LAYER, rw=True)
+    a += bind(paths.ipc, IPC, rw=True)
+    for root in python_roots():
+        a += bind(root, root)
+    if RUNTIME_PACKAGE_DIR.is_dir():
+        a += bind(RUNTIME_PACKAGE_DIR, LIB)
+    for k, v in env.items():
+        a += ["--setenv", k, v]
+    a += ["--chdir", CONTENT, "--"]
+    if mode.mode == "bwrap-setpriv":
+        a += setpriv_argv(mode.uid, mode.gid)
+    a += argv
+    cmd.argv = a
+    return cmd
+
+
+def setpriv_argv(uid: int, gid: int) -> list[str]:
+    return ["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups",
+            "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]
+
+
+def probe(sandbox: str, uid: int, gid: int, probe_dir: Path) -> SandboxMode:
+    """Find out what runs here. ``sandbox``: "bwrap" (required), "auto" or "none"."""
+    is_root = os.geteuid() == 0
+    if not is_root:
+        uid, gid = os.getuid(), os.getgid()
+    unsandboxed_drop = is_root and shutil.which("setpriv") is not None
+    if sandbox == "none":
+        return SandboxMode("none", None, uid, gid, unsandboxed_drop, ("runtime_sandbox = none",))
+    reasons: list[str] = []
+    bwrap = shutil.which("bwrap")
+    if bwrap is None:
+        reasons.append(f"bwrap not found on PATH: {INSTALL_HINT}")
+    else:
+        if is_root and shutil.which("setpriv") is None:
+            reasons.append("setpriv (util-linux) not found; cannot drop to runtime_uid")
+        else:
+            # Root: a privileged bwrap, then setpriv to runtime_uid (a user namespace made by
+            # root would map the sandbox's uid to host root). Not root: a user namespace.
+            if is_root:
+                candidates = [SandboxMode("bwrap-setpriv", bwrap, uid, gid, True)]
+            else:
+                candidates = [SandboxMode("bwrap-userns", bwrap, uid, gid, False)]
+            for cand in candidates:
+                err = _try(cand, probe_dir)
+                if err is None:
+                    return SandboxMode(cand.mode, bwrap, uid, gid, cand.drop_privileges, tuple(reasons))
+                reasons.append(f"{cand.mode}: {err}")
+    if sandbox == "bwrap":
+        from .backend import SandboxUnavailable
+
+        raise SandboxUnavailable("the runtime sandbox cannot run here: " + "; ".join(reasons))
+    log.warning("runtimes run WITHOUT a sandbox: %s", "; ".join(reasons))
+    return SandboxMode("none", None, uid, gid, unsandboxed_drop, tuple(reasons))
+
+
+def _try(mode: SandboxMode, probe_dir: Path) -> str | None:
+    paths = RuntimePaths(probe_dir)
+    prepare_dirs(paths, mode)
+    cmd = build_command(paths, mode, {"PATH": "/usr/bin:/bin"}, ["/bin/sh", "-c", "test -w /content"])
+    try:
+        proc = subprocess.run(cmd.argv, capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return str(exc)
+    finally:
+        cmd.close()
+        shutil.rmtree(probe_dir, ignore_errors=True)
+    if proc.returncode != 0:
+        return (proc.stderr.strip() or f"exit status {proc.returncode}").splitlines()[-1]
+    return None
+
+
+def prepare_dirs(paths: RuntimePaths, mode: SandboxMode) -> None:
+    paths.root.mkdir(parents=True, exist_ok=True)
+    # Unsandboxed, the kernel must walk to its folders by their host paths.
+    os.chmod(paths.root, 0o700 if mode.sandboxed else 0o711)
+    for d in paths.writable():
+        d.mkdir(exist_ok=True)
+        if mode.drop_privileges:
+            os.chown(d, mode.uid, mode.gid)
+    if mode.sandboxed:
+        # Mount points of the Python base below /root live in the runtime's home: make
+        # them walkable (bwrap would create them 0700).
+        for root in python_roots():
+            if root.startswith(HOME + "/"):
+                d = paths.home
+                for part in Path(root).relative_to(HOME).parts:
+                    d = d / part
+                    d.mkdir(mode=0o755, exist_ok=True)
