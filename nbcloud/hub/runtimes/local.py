@@ -86,6 +86,8 @@ class SandboxKernelManager(AsyncKernelManager):
 
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
         self._limits.mark_start()
+        if self._pending is not None and self._pending.fds:
+            kw["pass_fds"] = tuple(self._pending.fds)
         try:
             await super()._async_launch_kernel(kernel_cmd, **kw)
         finally:

@@ -293,6 +293,17 @@ def build_command(paths: RuntimePaths, mode: SandboxMode, env: dict[str, str], a
     if mode.mode == "bwrap-setpriv":
         a += setpriv_argv(mode.uid, mode.gid)
     a += argv
+    # Hand bwrap its arguments through a pipe (--args), so the host paths in them do not
+    # show in the sandbox's /proc/1/cmdline.
+    sep = a.index("--")
+    payload = b"".join(arg.encode() + b"\0" for arg in a[1:sep])
+    if len(payload) < 60_000:  # a pipe buffer; larger would block the write
+        rfd, wfd = os.pipe()
+        os.write(wfd, payload)
+        os.close(wfd)
+        os.set_inheritable(rfd, True)
+        cmd.fds.append(rfd)
+        a = [a[0], "--args", str(rfd), *a[sep:]]
     cmd.argv = a
     return cmd
 
@@ -342,7 +353,7 @@ def _try(mode: SandboxMode, probe_dir: Path) -> str | None:
     prepare_dirs(paths, mode)
     cmd = build_command(paths, mode, {"PATH": "/usr/bin:/bin"}, ["/bin/sh", "-c", "test -w /content"])
     try:
-        proc = subprocess.run(cmd.argv, capture_output=True, text=True, timeout=30)
+        proc = subprocess.run(cmd.argv, capture_output=True, text=True, timeout=30, pass_fds=cmd.fds)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return str(exc)
     finally:

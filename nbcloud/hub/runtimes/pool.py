@@ -1,0 +1,185 @@
+"""Warm runtimes, one runtime per (user, notebook), idle culling and maximum lifetime.
+
+``acquire`` hands out the runtime already bound to (owner, notebook), or takes a warm one
+from the pool (refilled in the background), or starts one when the pool is empty. The
+execution layer calls ``Runtime.touch()`` on activity; ``cull()`` (run every
+``cull_interval`` seconds by ``start()``) shuts down runtimes idle longer than
+``runtime_idle_timeout_seconds`` or older than ``runtime_max_lifetime_seconds``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Hashable
+
+from nbcloud.config import Settings
+
+from .backend import Runtime, RuntimeBackend, RuntimeSpec
+
+log = logging.getLogger(__name__)
+
+Key = tuple[Hashable, Hashable]
+
+
+class RuntimePool:
+    def __init__(self, backend: RuntimeBackend, settings: Settings, *, cull_interval: float = 60.0):
+        self.backend = backend
+        self.settings = settings
+        self.size = max(0, settings.runtime_pool_size)
+        self.cull_interval = cull_interval
+        self._warm: list[Runtime] = []
+        self._assigned: dict[Key, Runtime] = {}
+        self._key_locks: dict[Key, asyncio.Lock] = {}
+        self._starting = 0
+        self._refill_task: asyncio.Task | None = None
+        self._cull_task: asyncio.Task | None = None
+        self._warm_changed = asyncio.Event()
+        self._closed = False
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Begin filling the pool and culling; returns at once."""
+        self._kick_refill()
+        if self._cull_task is None:
+            self._cull_task = asyncio.create_task(self._cull_loop(), name="runtime-cull")
+
+    async def wait_warm(self) -> None:
+        """Wait until the pool holds ``size`` warm runtimes (tests, benchmarks, start-up)."""
+        self._kick_refill()
+        while len(self._warm) < self.size and not self._closed:
+            self._warm_changed.clear()
+            if self._refill_task is None or self._refill_task.done():
+                self._kick_refill()
+            await self._warm_changed.wait()
+
+    async def close(self) -> None:
+        self._closed = True
+        for task in (self._refill_task, self._cull_task):
+            if task is not None:
+                task.cancel()
+                try:
+                    await task
+                except (asyncio.CancelledError, Exception):
+                    pass
+        runtimes = self._warm + list(self._assigned.values())
+        self._warm, self._assigned = [], {}
+        await asyncio.gather(*(self.backend.shutdown(rt, now=True) for rt in runtimes), return_exceptions=True)
+
+    # -- hand-out ----------------------------------------------------------------------------
+
+    def get(self, owner_id: Hashable, notebook_id: Hashable) -> Runtime | None:
+        return self._assigned.get((owner_id, notebook_id))
+
+    def runtimes(self) -> list[Runtime]:
+        return list(self._assigned.values())
+
+    @property
+    def warm_count(self) -> int:
+        return len(self._warm)
+
+    async def acquire(self, owner_id: Hashable, notebook_id: Hashable) -> Runtime:
+        """The runtime of this (user, notebook); a warm one if it has none yet."""
+        key = (owner_id, notebook_id)
+        lock = self._key_locks.setdefault(key, asyncio.Lock())
+        async with lock:
+            existing = self._assigned.get(key)
+            if existing is not None:
+                if await self.backend.is_alive(existing):
+                    existing.touch()
+                    return existing
+                # Crashed (out of memory, exited): the hub has read crash_info by now or
+                # never will; throw it away and hand out a fresh one.
+                del self._assigned[key]
+                await self._shutdown_quietly(existing)
+            runtime = await self._take_warm()
+            if runtime is None:
+                runtime = await self.backend.start(RuntimeSpec(owner_id=owner_id, notebook_id=notebook_id))
+            runtime.owner_id, runtime.notebook_id = owner_id, notebook_id
+            now = time.monotonic()
+            runtime.last_activity = now
+            self._assigned[key] = runtime
+            self._kick_refill()
+            return runtime
+
+    async def release(self, owner_id: Hashable, notebook_id: Hashable) -> None:
+        """Shut down the runtime of this (user, notebook), if it has one."""
+        runtime = self._assigned.pop((owner_id, notebook_id), None)
+        if runtime is not None:
+            await self._shutdown_quietly(runtime)
+
+    async def _take_warm(self) -> Runtime | None:
+        while self._warm:
+            runtime = self._warm.pop(0)
+            self._warm_changed.set()
+            if await self.backend.is_alive(runtime):
+                return runtime
+            await self._shutdown_quietly(runtime)
+        return None
+
+    # -- background --------------------------------------------------------------------------
+
+    def _kick_refill(self) -> None:
+        if self._closed or self.size == 0:
+            return
+        if self._refill_task is None or self._refill_task.done():
+            self._refill_task = asyncio.create_task(self._refill(), name="runtime-pool-refill")
+
+    async def _refill(self) -> None:
+        failures = 0
+        while not self._closed and len(self._warm) < self.size:
+            try:
+                runtime = await self.backend.start(RuntimeSpec())
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                failures += 1
+                log.exception("could not pre-start a runtime (attempt %d)", failures)
+                if failures >= 3:
+                    return
+                await asyncio.sleep(min(30.0, 2.0**failures))
+                continue
+            if self._closed:
+                await self._shutdown_quietly(runtime)
+                return
+            self._warm.append(runtime)
+            self._warm_changed.set()
+
+    async def _cull_loop(self) -> None:
+        while not self._closed:
+            await asyncio.sleep(self.cull_interval)
+            try:
+                await self.cull()
+            except Exception:
+                log.exception("culling runtimes")
+
+    async def cull(self, now: float | None = None) -> list[Runtime]:
+        """Shut down idle, too old or dead assigned runtimes; returns those shut down."""
+        now = time.monotonic() if now is None else now
+        idle = self.settings.runtime_idle_timeout_seconds
+        lifetime = self.settings.runtime_max_lifetime_seconds
+        gone: list[Runtime] = []
+        for key, runtime in list(self._assigned.items()):
+            too_idle = idle > 0 and now - runtime.last_activity > idle
+            too_old = lifetime > 0 and now - runtime.started_at > lifetime
+            if too_idle or too_old:
+                if self._assigned.get(key) is runtime:
+                    del self._assigned[key]
+                    log.info("culling runtime %s (%s)", runtime.runtime_id, "idle" if too_idle else "max lifetime")
+                    gone.append(runtime)
+        for runtime in list(self._warm):  # warm ones only age out
+            if lifetime > 0 and now - runtime.started_at > lifetime:
+                self._warm.remove(runtime)
+                gone.append(runtime)
+        await asyncio.gather(*(self._shutdown_quietly(rt) for rt in gone))
+        if gone:
+            self._kick_refill()
+        return gone
+
+    async def _shutdown_quietly(self, runtime: Runtime) -> None:
+        try:
+            await self.backend.shutdown(runtime, now=True)
+        except Exception:
+            log.exception("shutting down runtime %s", runtime.runtime_id)
