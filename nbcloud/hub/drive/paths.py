@@ -153,9 +153,10 @@ def numbered_name(name: str, n: int, is_folder: bool) -> str:
 
 
 def natural_key(name: str) -> tuple:
-    """Case-insensitive natural order: 'file2' before 'file10'."""
-    return tuple(
-        (0, int(piece), piece) if piece.isdigit() else (1, piece.casefold(), piece)
+    """Case-insensitive natural order: 'file2' before 'file10'; exact case only breaks ties."""
+    pieces = tuple(
+        (0, int(piece), "") if piece.isdigit() else (1, 0, piece.casefold())
         for piece in re.split(r"(\d+)", name)
         if piece
     )
+    return pieces, name
