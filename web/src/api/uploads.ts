@@ -119,7 +119,8 @@ export async function uploadFile(options: UploadOptions): Promise<DriveItem | nu
     throw error;
   };
 
-  const recordFailure = async (detail: string) => {
+  /** After a failed chunk: back off, then ask the hub where to resume. True if the file is done. */
+  const recordFailure = async (detail: string, reachedEnd: boolean): Promise<boolean> => {
     failures += 1;
     lastError = detail;
     if (failures > maxRetries) {
@@ -130,9 +131,12 @@ export async function uploadFile(options: UploadOptions): Promise<DriveItem | nu
       offset = (await uploadStatus(id)).offset;
       report(offset);
     } catch (error) {
+      // The last chunk arrived and completed the file, but its answer was lost: the upload is gone.
+      if (reachedEnd && error instanceof ApiError && error.status === 404) return true;
       // Still unreachable, or refused: a refusal (4xx) ends the upload, the rest retries.
       if (error instanceof ApiError && error.status >= 400 && error.status < 500) throw error;
     }
+    return false;
   };
 
   try {
@@ -148,16 +152,17 @@ export async function uploadFile(options: UploadOptions): Promise<DriveItem | nu
         }
       } catch (error) {
         if (!(error instanceof TransientFailure)) throw error;
-        await recordFailure(error.message);
-        if (offset >= file.size && file.size > 0) {
-          // The hub holds every byte; its answer to the last chunk was lost.
-          return null;
-        }
+        if (await recordFailure(error.message, end >= file.size)) return null;
         continue;
       }
 
       if (answer.status === 409) {
         const mismatch = errorFromResponse(answer.status, answer.statusText, answer.text);
+        if (mismatch.code === 'upload_busy') {
+          // An earlier, dropped request is still being written on the hub: wait and resume.
+          if (await recordFailure(mismatch.detail, end >= file.size)) return null;
+          continue;
+        }
         if (mismatch.code !== 'offset_mismatch' || typeof mismatch.body.offset !== 'number') throw mismatch;
         failures += 1;
         if (failures > maxRetries) throw mismatch;
@@ -179,7 +184,8 @@ export async function uploadFile(options: UploadOptions): Promise<DriveItem | nu
       if (status.item) return status.item;
       if (offset >= file.size) {
         if (end === start) return null; // nothing left to send and no item: the hub kept it anyway
-        // All bytes sent; some hubs answer the item only to a final empty PATCH.
+        // Every byte arrived but the hub did not finish the file (the connection dropped at the
+        // very end): an empty PATCH at the end completes it.
         continue;
       }
     }

@@ -1,7 +1,7 @@
 // The Uploads panel in the corner: one row per file with its progress and a Cancel button.
 
 import { formatBytes, formatPercent } from '../lib/format';
-import { cancelUploadEntry, clearFinishedUploads, uploads, uploadsPanelOpen, type UploadEntry } from '../state/uploads';
+import { cancelUploadEntry, clearFinishedUploads, uploads, uploadsPanelMinimized, uploadsPanelOpen, type UploadEntry } from '../state/uploads';
 import { Icon } from './Icon';
 
 function UploadRow({ entry }: { entry: UploadEntry }) {
@@ -54,22 +54,38 @@ export function UploadPanel() {
   const entries = uploads.value;
   if (!entries.length || !uploadsPanelOpen.value) return null;
   const running = entries.filter((entry) => entry.state.value === 'queued' || entry.state.value === 'uploading').length;
+  const minimized = uploadsPanelMinimized.value;
   const heading = running ? `Uploading ${running} ${running === 1 ? 'item' : 'items'}` : 'Uploads complete';
   return (
     <section class="upload-panel" role="region" aria-label="Uploads">
       <header class="upload-panel-header">
         <h2>{heading}</h2>
-        {!running && (
-          <button type="button" class="icon-button icon-button-light" aria-label="Close uploads" onClick={clearFinishedUploads}>
-            <Icon name="close" />
+        <div class="upload-panel-buttons">
+          <button
+            type="button"
+            class="icon-button icon-button-light"
+            aria-label={minimized ? 'Expand uploads' : 'Minimize uploads'}
+            aria-expanded={!minimized}
+            onClick={() => {
+              uploadsPanelMinimized.value = !minimized;
+            }}
+          >
+            <Icon name="chevronDown" class={minimized ? 'flip' : ''} />
           </button>
-        )}
+          {!running && (
+            <button type="button" class="icon-button icon-button-light" aria-label="Close uploads" onClick={clearFinishedUploads}>
+              <Icon name="close" />
+            </button>
+          )}
+        </div>
       </header>
-      <ul class="upload-list">
-        {entries.map((entry) => (
-          <UploadRow key={entry.key} entry={entry} />
-        ))}
-      </ul>
+      {!minimized && (
+        <ul class="upload-list">
+          {entries.map((entry) => (
+            <UploadRow key={entry.key} entry={entry} />
+          ))}
+        </ul>
+      )}
     </section>
   );
 }

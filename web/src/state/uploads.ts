@@ -34,6 +34,7 @@ let nextKey = 1;
 
 export const uploads = signal<UploadEntry[]>([]);
 export const uploadsPanelOpen = signal(false);
+export const uploadsPanelMinimized = signal(false);
 
 const joinPath = (parent: string, name: string) => (parent ? `${parent}/${name}` : name);
 
@@ -89,6 +90,7 @@ export function uploadFiles(parent: string, files: Iterable<File>): void {
   if (!added.length) return;
   uploads.value = [...uploads.value, ...added];
   uploadsPanelOpen.value = true;
+  uploadsPanelMinimized.value = false;
   pump();
 }
 
