@@ -157,6 +157,8 @@ def test_a_range_download_returns_exactly_those_bytes(alice: TestClient):
     assert r.status_code == 206 and r.content == data[:10]
     full = alice.get(url)
     assert full.status_code == 200 and full.headers["accept-ranges"] == "bytes" and full.content == data
+    # A cached copy is confirmed without sending the bytes again.
+    assert alice.get(url, headers={"If-None-Match": full.headers["etag"]}).status_code == 304
     # A stale If-Range gets the whole file.
     r = alice.get(url, headers={"Range": "bytes=0-9", "If-Range": '"stale"'})
     assert r.status_code == 200 and r.content == data

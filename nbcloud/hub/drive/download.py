@@ -118,14 +118,17 @@ class OpenFileResponse(Response):
                 pos = self.start
                 fd = self.fd
                 assert fd is not None
-                while pos < self.end:
-                    chunk = await anyio.to_thread.run_sync(os.pread, fd, min(READ_SIZE, self.end - pos), pos)
-                    if not chunk:  # the file shrank under us
-                        break
-                    pos += len(chunk)
-                    await send({"type": "http.response.body", "body": chunk, "more_body": pos < self.end})
-                if pos < self.end:
-                    await send({"type": "http.response.body", "body": b"", "more_body": False})
+                try:
+                    while pos < self.end:
+                        chunk = await anyio.to_thread.run_sync(os.pread, fd, min(READ_SIZE, self.end - pos), pos)
+                        if not chunk:  # the file shrank under us
+                            break
+                        pos += len(chunk)
+                        await send({"type": "http.response.body", "body": chunk, "more_body": pos < self.end})
+                    if pos < self.end:
+                        await send({"type": "http.response.body", "body": b"", "more_body": False})
+                except OSError:
+                    pass  # the client went away (servers raise on send after a disconnect)
                 tg.cancel_scope.cancel()
         finally:
             self.close()

@@ -259,14 +259,20 @@ class DriveStore:
         with os.fdopen(fd, "rb") as fh:
             return fh.read()
 
-    def write_file(self, user_id: int, path: str, data: bytes | Iterable[bytes]) -> Item:
-        """Create or replace a MyDrive file atomically (the parent folder must exist)."""
+    def write_file(
+        self, user_id: int, path: str, data: bytes | Iterable[bytes], *, create_parents: bool = False
+    ) -> Item:
+        """Create or replace a MyDrive file atomically.
+
+        The parent folder must exist unless ``create_parents`` (say, a new notebook after the
+        user deleted ``Colab Notebooks``). Quota is the caller's business.
+        """
         parts = split_path(path)
         if not parts:
             raise ApiError(422, "bad_path", "Name a file to write, like 'Colab Notebooks/a.ipynb'.")
         check_name(parts[-1], "A file name")
         fs = self.fs(user_id)
-        with self.locked(user_id), fs.dir((MYDRIVE, *parts[:-1]), skip=1) as dfd:
+        with self.locked(user_id), fs.dir((MYDRIVE, *parts[:-1]), create=create_parents, skip=1) as dfd:
             existing = lstat_at(dfd, parts[-1])
             if existing is not None and not stat.S_ISREG(existing.st_mode):
                 raise name_taken(parts[-1])
