@@ -60,7 +60,6 @@ export function ItemTable({ items, sort, order, onSort, onOpen }: Props) {
               key={key}
               class={selected === key ? 'item-row item-row-selected' : 'item-row'}
               tabIndex={0}
-              aria-selected={selected === key}
               onClick={() => setSelected(key)}
               onFocus={() => setSelected(key)}
               onDblClick={() => onOpen(item)}

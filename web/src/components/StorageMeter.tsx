@@ -3,6 +3,7 @@
 import { useEffect } from 'preact/hooks';
 import { refreshUsage, usage } from '../state/drive';
 import { formatBytes } from '../lib/format';
+import { Icon } from './Icon';
 
 export function StorageMeter() {
   useEffect(refreshUsage, []);
@@ -12,6 +13,10 @@ export function StorageMeter() {
   const full = quota > 0 && used / quota > 0.9;
   return (
     <div class="storage">
+      <p class="storage-title">
+        <Icon name="cloud" />
+        <span>Storage</span>
+      </p>
       <progress
         class={full ? 'storage-bar storage-bar-full' : 'storage-bar'}
         aria-label="Storage used"
