@@ -4,11 +4,7 @@ GET /api/documents/{item_id}       the notebook JSON as now in the live document
 WS  /api/documents/{item_id}/ws    y-websocket sync of the live document (see room.py)
 
 The socket checks, in this order:
-1. Origin: when present it must be the hub's own (scheme + host of the request) or one of
-   ``settings.allowed_origins``; otherwise the handshake is refused (HTTP 403, close 4403 to
-   ASGI). A socket authenticated by a session cookie must carry an Origin; scripts with a bearer
-   token need none.
-2. Who: session cookie or ``Authorization: Bearer``; otherwise accepted then closed 4401.
+1-2. Origin and who (``nbcloud.hub.auth.websocket``): refused at the handshake, or closed 4401.
 3. Access: the user owns the item; otherwise closed 4404 (same as "no such item").
 4. The file is a valid notebook; otherwise closed 4422 with the reason.
 """
@@ -20,11 +16,10 @@ import contextlib
 import logging
 from fastapi import APIRouter, Request, WebSocket
 from fastapi.responses import JSONResponse
-from starlette.concurrency import run_in_threadpool
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 
-from nbcloud.config import Settings
-from nbcloud.hub.auth.dependencies import CurrentUser, resolve_principal
+from nbcloud.hub.auth.dependencies import CurrentUser
+from nbcloud.hub.auth.websocket import refuse, websocket_principal
 from nbcloud.hub.context import get_hub
 from nbcloud.hub.documents.notebook_io import BadNotebook, clean_for_disk
 from nbcloud.hub.documents.room import (
@@ -42,8 +37,6 @@ log = logging.getLogger("nbcloud.documents")
 
 router = APIRouter(prefix="/api/documents", tags=["documents"])
 
-CLOSE_FORBIDDEN_ORIGIN = 4403
-CLOSE_SIGNED_OUT = 4401
 CLOSE_NOT_FOUND = 4404
 CLOSE_BAD_NOTEBOOK = 4422
 
@@ -68,65 +61,20 @@ async def get_document(item_id: str, user: CurrentUser, request: Request) -> JSO
     return JSONResponse(clean_for_disk(content), headers={"cache-control": "no-store"})
 
 
-def _own_origin(websocket: WebSocket) -> str | None:
-    host = websocket.headers.get("host")
-    if not host:
-        return None
-    scheme = "https" if websocket.url.scheme in ("wss", "https") else "http"
-    return f"{scheme}://{host}".lower()
-
-
-def origin_allowed(websocket: WebSocket, settings: Settings) -> bool | None:
-    """True/False for a present Origin header, None when there is none."""
-    origin = websocket.headers.get("origin")
-    if origin is None:
-        return None
-    origin = origin.strip().lower().rstrip("/")
-    allowed = {o.strip().lower().rstrip("/") for o in settings.allowed_origins}
-    own = _own_origin(websocket)
-    if own:
-        allowed.add(own)
-    return origin in allowed
-
-
-async def _refuse(websocket: WebSocket, code: int, reason: str) -> None:
-    """Accept, then close with an application code the browser can read (no document data sent)."""
-    await websocket.accept()
-    await websocket.close(code=code, reason=_close_reason(reason))
-
-
-def _close_reason(text: str) -> str:
-    # A close reason is at most 123 bytes of UTF-8.
-    data = text.encode("utf-8")
-    if len(data) <= 123:
-        return text
-    return data[:120].decode("utf-8", "ignore") + "..."
-
-
 @router.websocket("/{item_id}/ws")
 async def document_socket(websocket: WebSocket, item_id: str) -> None:
-    hub = get_hub(websocket)
-    origin_ok = origin_allowed(websocket, hub.settings)
-    if origin_ok is False:
-        await websocket.close(code=CLOSE_FORBIDDEN_ORIGIN)  # before accept: the handshake fails
-        return
-    principal = await run_in_threadpool(resolve_principal, websocket)
+    principal = await websocket_principal(websocket)
     if principal is None:
-        await _refuse(websocket, CLOSE_SIGNED_OUT, "Signed out. Sign in again.")
-        return
-    if origin_ok is None and principal.session is not None:
-        # A browser always sends Origin; a cookie-authenticated socket without one is refused.
-        await websocket.close(code=CLOSE_FORBIDDEN_ORIGIN)
         return
     service = documents_of(websocket)
     try:
         room = await service.open(item_id, principal.user.id)
     except (DocumentNotFound, NotANotebook):
         # Not a notebook looks the same as missing on the socket; GET says which.
-        await _refuse(websocket, CLOSE_NOT_FOUND, "That notebook does not exist or you have no access to it.")
+        await refuse(websocket, CLOSE_NOT_FOUND, "That notebook does not exist or you have no access to it.")
         return
     except BadNotebook as e:
-        await _refuse(websocket, CLOSE_BAD_NOTEBOOK, e.message)
+        await refuse(websocket, CLOSE_BAD_NOTEBOOK, e.message)
         return
     await websocket.accept()
     await serve_socket(service, room, websocket, principal.user.id)

@@ -1,0 +1,74 @@
+"""Who is on a WebSocket, and whether its page may open it.
+
+1. Origin: when present it must be the hub's own (scheme + host of the request) or one of
+   ``settings.allowed_origins``; otherwise the handshake is refused. A socket authenticated by a
+   session cookie must carry an Origin (browsers always send one); scripts with a bearer token
+   need none.
+2. Who: session cookie or ``Authorization: Bearer``; otherwise accepted, then closed 4401 so the
+   page can tell "signed out" from a network failure.
+"""
+
+from __future__ import annotations
+
+from fastapi import WebSocket
+from starlette.concurrency import run_in_threadpool
+
+from nbcloud.config import Settings
+from nbcloud.hub.auth.accounts import Principal
+from nbcloud.hub.auth.dependencies import resolve_principal
+from nbcloud.hub.context import get_hub
+
+CLOSE_SIGNED_OUT = 4401
+CLOSE_FORBIDDEN_ORIGIN = 4403
+
+
+def _own_origin(websocket: WebSocket) -> str | None:
+    host = websocket.headers.get("host")
+    if not host:
+        return None
+    scheme = "https" if websocket.url.scheme in ("wss", "https") else "http"
+    return f"{scheme}://{host}".lower()
+
+
+def origin_allowed(websocket: WebSocket, settings: Settings) -> bool | None:
+    """True/False for a present Origin header, None when there is none."""
+    origin = websocket.headers.get("origin")
+    if origin is None:
+        return None
+    origin = origin.strip().lower().rstrip("/")
+    allowed = {o.strip().lower().rstrip("/") for o in settings.allowed_origins}
+    own = _own_origin(websocket)
+    if own:
+        allowed.add(own)
+    return origin in allowed
+
+
+def close_reason(text: str) -> str:
+    """A close reason is at most 123 bytes of UTF-8."""
+    data = text.encode("utf-8")
+    if len(data) <= 123:
+        return text
+    return data[:120].decode("utf-8", "ignore") + "..."
+
+
+async def refuse(websocket: WebSocket, code: int, reason: str) -> None:
+    """Accept, then close with an application code the browser can read (nothing else sent)."""
+    await websocket.accept()
+    await websocket.close(code=code, reason=close_reason(reason))
+
+
+async def websocket_principal(websocket: WebSocket) -> Principal | None:
+    """The principal behind a socket, or None after refusing it (the caller just returns)."""
+    hub = get_hub(websocket)
+    origin_ok = origin_allowed(websocket, hub.settings)
+    if origin_ok is False:
+        await websocket.close(code=CLOSE_FORBIDDEN_ORIGIN)  # before accept: the handshake fails
+        return None
+    principal = await run_in_threadpool(resolve_principal, websocket)
+    if principal is None:
+        await refuse(websocket, CLOSE_SIGNED_OUT, "Signed out. Sign in again.")
+        return None
+    if origin_ok is None and principal.session is not None:
+        await websocket.close(code=CLOSE_FORBIDDEN_ORIGIN)
+        return None
+    return principal
