@@ -50,7 +50,7 @@ class SandboxKernelManager(AsyncKernelManager):
                  env: dict[str, str], **kwargs: Any):
         super().__init__(
             transport="ipc",
-            ip=str(paths.ipc / "kernel"),
+            ip=_short_ipc_prefix(paths),
             connection_file=str(paths.connection_file),
             cache_ports=False,
             kernel_name="",
@@ -154,7 +154,7 @@ class LocalBackend:
 
     async def start(self, spec: RuntimeSpec | None = None) -> LocalRuntime:
         spec = spec or RuntimeSpec()
-        runtime_id = uuid.uuid4().hex
+        runtime_id = uuid.uuid4().hex[:16]
         paths = sb.RuntimePaths(self.root / runtime_id)
         memory = spec.memory_bytes or self.settings.runtime_memory_bytes
         nproc = spec.max_processes or self.settings.runtime_max_processes
@@ -191,6 +191,7 @@ class LocalBackend:
                 log_handle.close()
             tail = _tail(paths.log_file)
             shutil.rmtree(paths.root, ignore_errors=True)
+            _drop_short_link(paths)
             if isinstance(exc, (asyncio.CancelledError, KeyboardInterrupt)):
                 raise
             raise RuntimeStartError(f"runtime failed to start: {exc}" + (f"\n{tail}" if tail else "")) from exc
@@ -235,6 +236,7 @@ class LocalBackend:
         except Exception:
             pass
         await asyncio.to_thread(shutil.rmtree, rt.paths.root, True)
+        _drop_short_link(rt.paths)
 
     async def interrupt(self, runtime: Runtime) -> None:
         await _local(runtime).manager.interrupt_kernel()
@@ -290,6 +292,40 @@ class LocalBackend:
             disk_used_bytes=disk,
             gpus=_gpu_usage(pids),
         )
+
+
+# Unix socket paths are limited to 107 bytes. When runtimes_dir is deep, the hub reaches
+# the sockets through a short symlink in a private folder of its own.
+_SOCKET_PATH_MAX = 100
+
+
+def _short_link_dir() -> Path:
+    d = Path(f"/tmp/nbcloud-ipc-{os.geteuid()}")
+    try:
+        d.mkdir(mode=0o700)
+    except FileExistsError:
+        st = d.lstat()
+        import stat as _stat
+
+        if not _stat.S_ISDIR(st.st_mode) or st.st_uid != os.geteuid() or st.st_mode & 0o077:
+            raise RuntimeStartError(f"{d} exists but is not a private folder of this user")
+    return d
+
+
+def _short_ipc_prefix(paths: sb.RuntimePaths) -> str:
+    prefix = str(paths.ipc / "kernel")
+    if len(prefix) + 4 <= _SOCKET_PATH_MAX:
+        return prefix
+    link = _short_link_dir() / paths.root.name
+    if not link.is_symlink():
+        link.symlink_to(paths.ipc)
+    return str(link / "kernel")
+
+
+def _drop_short_link(paths: sb.RuntimePaths) -> None:
+    link = Path(f"/tmp/nbcloud-ipc-{os.geteuid()}") / paths.root.name
+    if link.is_symlink():
+        link.unlink()
 
 
 def _local(runtime: Runtime) -> LocalRuntime:

@@ -37,6 +37,7 @@ class RuntimePool:
         self._cull_task: asyncio.Task | None = None
         self._warm_changed = asyncio.Event()
         self._closed = False
+        self.last_error: Exception | None = None  # why the last pre-start failed, if it did
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -48,12 +49,14 @@ class RuntimePool:
 
     async def wait_warm(self) -> None:
         """Wait until the pool holds ``size`` warm runtimes (tests, benchmarks, start-up)."""
-        self._kick_refill()
         while len(self._warm) < self.size and not self._closed:
-            self._warm_changed.clear()
-            if self._refill_task is None or self._refill_task.done():
-                self._kick_refill()
-            await self._warm_changed.wait()
+            self._kick_refill()
+            task = self._refill_task
+            if task is None:
+                return
+            await asyncio.shield(task)
+            if len(self._warm) < self.size and self.last_error is not None:
+                raise self.last_error
 
     async def close(self) -> None:
         self._closed = True
@@ -134,7 +137,8 @@ class RuntimePool:
                 runtime = await self.backend.start(RuntimeSpec())
             except asyncio.CancelledError:
                 raise
-            except Exception:
+            except Exception as exc:
+                self.last_error = exc
                 failures += 1
                 log.exception("could not pre-start a runtime (attempt %d)", failures)
                 if failures >= 3:
@@ -144,6 +148,7 @@ class RuntimePool:
             if self._closed:
                 await self._shutdown_quietly(runtime)
                 return
+            self.last_error = None
             self._warm.append(runtime)
             self._warm_changed.set()
 

@@ -1,0 +1,83 @@
+"""Stories about the runtime pool: warm hand-out, refill, one runtime per (user, notebook), culling."""
+
+from __future__ import annotations
+
+import shutil
+import time
+
+import pytest
+
+from nbcloud.config import load_settings
+from nbcloud.hub.runtimes.local import LocalBackend
+from nbcloud.hub.runtimes.pool import RuntimePool
+from nbcloud.hub.runtimes.sandbox import INSTALL_HINT
+
+from tests.test_runtime_sandbox import TIMEOUT, Loop, value
+
+
+@pytest.fixture
+def loop():
+    lp = Loop()
+    yield lp
+    lp.close()
+
+
+@pytest.fixture
+def pool(loop, tmp_path):
+    if shutil.which("bwrap") is None:
+        pytest.fail(f"bwrap not found: {INSTALL_HINT}")
+    settings = load_settings(environ={}, data_dir=tmp_path / "data", runtime_sandbox="bwrap", runtime_pool_size=1,
+                             runtime_idle_timeout_seconds=600, runtime_max_lifetime_seconds=3600)
+    backend = LocalBackend(settings)
+
+    async def make():
+        p = RuntimePool(backend, settings, cull_interval=3600)
+        await p.start()
+        return p
+
+    p = loop.run(make())
+    yield p
+    loop.run(p.close())
+    assert list(settings.runtimes_dir.iterdir()) == []
+
+
+def test_pool_hands_out_a_warm_runtime_and_refills(loop, pool):
+    loop.run(pool.wait_warm())
+    warm_id = pool._warm[0].runtime_id
+    rt = loop.run(pool.acquire("alice", "nb1"))
+    assert rt.runtime_id == warm_id  # no start on the critical path
+    assert (rt.owner_id, rt.notebook_id) == ("alice", "nb1")
+    kc = rt.blocking_client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=TIMEOUT)
+        assert value(kc, "1+1") == 2
+    finally:
+        kc.stop_channels()
+    loop.run(pool.wait_warm())  # refilled in the background
+    assert pool.warm_count == 1 and pool._warm[0].runtime_id != warm_id
+    # One runtime per (user, notebook).
+    assert loop.run(pool.acquire("alice", "nb1")) is rt
+    assert pool.get("alice", "nb1") is rt
+    other = loop.run(pool.acquire("alice", "nb2"))
+    assert other is not rt
+    loop.run(pool.release("alice", "nb2"))
+    assert pool.get("alice", "nb2") is None
+    assert not other.paths.root.exists()
+
+
+def test_idle_and_old_runtimes_are_culled(loop, pool):
+    rt = loop.run(pool.acquire("bob", "nb"))
+    assert loop.run(pool.cull()) == []  # fresh: stays
+    gone = loop.run(pool.cull(now=time.monotonic() + 601))  # idle past the timeout
+    assert rt in gone
+    assert pool.get("bob", "nb") is None
+    assert loop.run(pool.backend.is_alive(rt)) is False
+
+
+def test_a_crashed_runtime_is_replaced_on_acquire(loop, pool):
+    rt = loop.run(pool.acquire("carol", "nb"))
+    loop.run(rt.manager._async_kill_kernel())
+    fresh = loop.run(pool.acquire("carol", "nb"))
+    assert fresh is not rt
+    assert loop.run(pool.backend.is_alive(fresh))
