@@ -51,6 +51,7 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
         data_dir=tmp_path / "data",
         database_url=database_url,
         default_quota_bytes=100 * 1024 * 1024,
+        runtime_pool_size=0,  # no warm kernels unless a test asks for them
     )
 
 

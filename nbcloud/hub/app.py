@@ -22,6 +22,10 @@ from nbcloud.hub.documents.service import DocumentService
 from nbcloud.hub.drive import routes as drive_routes
 from nbcloud.hub.drive.store import DriveStore
 from nbcloud.hub.errors import ApiError, api_error_handler
+from nbcloud.hub.execution import routes as execution_routes
+from nbcloud.hub.execution.service import ExecutionService
+from nbcloud.hub.runtimes.local import LocalBackend
+from nbcloud.hub.runtimes.pool import RuntimePool
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
@@ -65,12 +69,14 @@ def build_hub(settings: Settings) -> Hub:
     db = Database(settings.sqlalchemy_url)
     db.migrate()
     drive = DriveStore(settings, db)
+    documents = DocumentService(settings, db, drive)
     hub = Hub(
         settings=settings,
         db=db,
         login_limiter=LoginRateLimiter(settings.login_attempts, settings.login_window_seconds),
         drive=drive,
-        documents=DocumentService(settings, db, drive),
+        documents=documents,
+        execution=ExecutionService(documents, RuntimePool(LocalBackend(settings), settings)),
     )
     return hub
 
@@ -80,7 +86,9 @@ def create_app(settings: Settings, hub: Hub | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
+        await hub.execution.start()  # fill the pool of warm runtimes
         yield
+        await hub.execution.shutdown()
         await hub.documents.shutdown()  # save every open notebook
         hub.db.dispose()
 
@@ -100,6 +108,7 @@ def create_app(settings: Settings, hub: Hub | None = None) -> FastAPI:
     app.include_router(admin_routes.router)
     app.include_router(drive_routes.router)
     app.include_router(document_routes.router)
+    app.include_router(execution_routes.router)
     _mount_web_app(app)
     return app
 

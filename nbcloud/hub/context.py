@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from starlette.requests import HTTPConnection
 
@@ -14,6 +14,7 @@ from nbcloud.hub.db import Database
 if TYPE_CHECKING:
     from nbcloud.hub.documents.service import DocumentService
     from nbcloud.hub.drive.store import DriveStore
+    from nbcloud.hub.execution.service import ExecutionService
 
 
 @dataclass
@@ -23,8 +24,7 @@ class Hub:
     login_limiter: LoginRateLimiter
     drive: "DriveStore"
     documents: "DocumentService"
-    # Services that later parts add (drive, runtimes, documents, ...), by name.
-    services: dict[str, Any] = field(default_factory=dict)
+    execution: "ExecutionService"
 
 
 def get_hub(conn: HTTPConnection) -> Hub:

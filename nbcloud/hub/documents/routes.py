@@ -43,9 +43,7 @@ CLOSE_BAD_NOTEBOOK = 4422
 
 def documents_of(conn) -> DocumentService:
     hub = get_hub(conn)
-    service = getattr(hub, "documents", None) or hub.services.get("documents")
-    assert service is not None, "the documents service is not set up in build_hub"
-    return service
+    return hub.documents
 
 
 @router.get("/{item_id}")

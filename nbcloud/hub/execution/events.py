@@ -1,0 +1,51 @@
+"""Events from a notebook's execution to the browsers that have it open.
+
+Runtime status goes to everyone; an ``input()`` prompt goes only to the browsers of the
+user who ran the cell.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any
+
+MAX_QUEUED_EVENTS = 1000
+
+
+@dataclass(eq=False)
+class Subscriber:
+    user_id: int
+    queue: asyncio.Queue = field(default_factory=lambda: asyncio.Queue(MAX_QUEUED_EVENTS))
+
+
+class EventHub:
+    def __init__(self) -> None:
+        self._subscribers: set[Subscriber] = set()
+        self.last_status: dict[str, Any] | None = None
+
+    def subscribe(self, user_id: int) -> Subscriber:
+        sub = Subscriber(user_id)
+        self._subscribers.add(sub)
+        if self.last_status is not None:
+            sub.queue.put_nowait(self.last_status)
+        return sub
+
+    def unsubscribe(self, sub: Subscriber) -> None:
+        self._subscribers.discard(sub)
+
+    def publish(self, event: dict[str, Any], *, user_id: int | None = None) -> None:
+        if event.get("type") == "runtime":
+            self.last_status = event
+        for sub in list(self._subscribers):
+            if user_id is not None and sub.user_id != user_id:
+                continue
+            try:
+                sub.queue.put_nowait(event)
+            except asyncio.QueueFull:
+                # A browser that stopped reading misses events; it reloads state on reconnect.
+                pass
+
+    @property
+    def count(self) -> int:
+        return len(self._subscribers)

@@ -1,0 +1,134 @@
+"""Running notebooks: /api/notebooks/*."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+
+from fastapi import APIRouter, Request, WebSocket
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+from starlette.websockets import WebSocketDisconnect
+
+from nbcloud.hub.auth.dependencies import CurrentUser
+from nbcloud.hub.auth.websocket import refuse, websocket_principal
+from nbcloud.hub.context import get_hub
+from nbcloud.hub.documents.room import CellNotFound
+from nbcloud.hub.documents.service import DocumentNotFound, NotANotebook
+from nbcloud.hub.drive.items import Item
+from nbcloud.hub.drive.paths import NOTEBOOKS_FOLDER
+from nbcloud.hub.errors import ApiError
+from nbcloud.hub.execution.notebooks import create_notebook
+from nbcloud.hub.execution.session import NotebookSession
+
+router = APIRouter(prefix="/api/notebooks", tags=["notebooks"])
+
+CLOSE_NOT_FOUND = 4404
+
+
+class NewNotebook(BaseModel):
+    parent: str = Field(default=NOTEBOOKS_FOLDER, max_length=4096)
+    name: str | None = Field(default=None, max_length=255)
+
+
+class RunCells(BaseModel):
+    cell_ids: list[str] = Field(min_length=1, max_length=10_000)
+
+
+class Queued(BaseModel):
+    queued: list[str]
+
+
+async def _session(request: Request, item_id: str, user_id: int) -> NotebookSession:
+    try:
+        return await get_hub(request).execution.session(item_id, user_id)
+    except (DocumentNotFound, NotANotebook) as e:
+        raise e.api_error() from None
+
+
+@router.post("", status_code=201, response_model=Item)
+async def new_notebook(body: NewNotebook, request: Request, user: CurrentUser) -> Item:
+    """A new notebook (``Untitled0.ipynb``, ``Untitled1.ipynb``, ...) in ``Colab Notebooks``."""
+    return await run_in_threadpool(create_notebook, get_hub(request).drive, user.id, body.parent, body.name)
+
+
+@router.post("/{item_id}/execute", status_code=202, response_model=Queued)
+async def execute(item_id: str, body: RunCells, request: Request, user: CurrentUser) -> Queued:
+    session = await _session(request, item_id, user.id)
+    try:
+        queued = await session.enqueue(body.cell_ids, user.id)
+    except CellNotFound as e:
+        raise ApiError(404, "cell_not_found", f"No cell with id {e.args[0]} in this notebook. Reload the page.") from None
+    return Queued(queued=queued)
+
+
+@router.post("/{item_id}/interrupt", status_code=204)
+async def interrupt(item_id: str, request: Request, user: CurrentUser) -> None:
+    await (await _session(request, item_id, user.id)).interrupt()
+
+
+@router.post("/{item_id}/restart", status_code=204)
+async def restart(item_id: str, request: Request, user: CurrentUser) -> None:
+    await (await _session(request, item_id, user.id)).restart()
+
+
+@router.get("/{item_id}/runtime")
+async def runtime_status(item_id: str, request: Request, user: CurrentUser) -> dict:
+    session = await _session(request, item_id, user.id)
+    status = session.describe()
+    if session.runtime is not None:
+        usage = await session.backend.usage(session.runtime)
+        status["usage"] = {
+            "memory_rss_bytes": usage.memory_rss_bytes,
+            "memory_limit_bytes": usage.memory_limit_bytes,
+            "disk_used_bytes": usage.disk_used_bytes,
+            "gpus": [g.__dict__ for g in usage.gpus] if usage.gpus else None,
+        }
+    return status
+
+
+@router.websocket("/{item_id}/events")
+async def events(websocket: WebSocket, item_id: str) -> None:
+    """Runtime status and input() prompts for the page; the page answers prompts here.
+
+    Server to page (JSON text frames): ``{"type": "runtime", "status", "message", "running",
+    "queued"}``, ``{"type": "input_request", "cell_id", "prompt", "password"}``,
+    ``{"type": "input_done", "cell_id"}``. Page to server: ``{"type": "input_reply", "value"}``.
+    Opening this socket assigns the notebook its runtime, so it is ready by the first run.
+    """
+    principal = await websocket_principal(websocket)
+    if principal is None:
+        return
+    try:
+        session = await get_hub(websocket).execution.session(item_id, principal.user.id)
+    except (DocumentNotFound, NotANotebook):
+        await refuse(websocket, CLOSE_NOT_FOUND, "That notebook does not exist or you have no access to it.")
+        return
+    await websocket.accept()
+    sub = session.events.subscribe(principal.user.id)
+    warm = asyncio.create_task(session.ensure_runtime())
+
+    async def sender() -> None:
+        while True:
+            await websocket.send_text(json.dumps(await sub.queue.get()))
+
+    send_task = asyncio.create_task(sender())
+    try:
+        while True:
+            text = await websocket.receive_text()
+            try:
+                message = json.loads(text)
+            except ValueError:
+                continue
+            if isinstance(message, dict) and message.get("type") == "input_reply":
+                session.answer_input(principal.user.id, str(message.get("value", "")))
+    except (WebSocketDisconnect, KeyError, RuntimeError):
+        pass
+    finally:
+        session.events.unsubscribe(sub)
+        send_task.cancel()
+        with contextlib.suppress(BaseException):
+            await send_task
+        if not warm.done():
+            warm.cancel()

@@ -1,0 +1,37 @@
+"""The notebooks being executed on this hub, one session each."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from nbcloud.hub.execution.session import NotebookSession
+
+if TYPE_CHECKING:
+    from nbcloud.hub.documents.service import DocumentService
+    from nbcloud.hub.runtimes.pool import RuntimePool
+
+
+class ExecutionService:
+    def __init__(self, documents: DocumentService, pool: RuntimePool) -> None:
+        self.documents = documents
+        self.pool = pool
+        self._sessions: dict[str, NotebookSession] = {}
+
+    async def session(self, item_id: str, user_id: int) -> NotebookSession:
+        """The execution session of a notebook the user may run (raises DocumentNotFound)."""
+        await self.documents.check_access(item_id, user_id)
+        existing = self._sessions.get(item_id)
+        if existing is None:
+            # Today only owners open notebooks; with sharing, the runtime stays the owner's.
+            existing = NotebookSession(item_id, user_id, self.documents, self.pool, self.pool.backend)
+            self._sessions[item_id] = existing
+        return existing
+
+    async def start(self) -> None:
+        await self.pool.start()
+
+    async def shutdown(self) -> None:
+        sessions, self._sessions = list(self._sessions.values()), {}
+        await asyncio.gather(*(s.close() for s in sessions), return_exceptions=True)
+        await self.pool.close()

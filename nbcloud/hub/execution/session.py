@@ -1,0 +1,358 @@
+"""One notebook's execution: its runtime, its queue of cells, and where outputs go."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+from collections import deque
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from nbcloud.hub.documents.room import CellNotFound, DocumentClosed
+from nbcloud.hub.execution.events import EventHub
+from nbcloud.hub.execution.outputs import crash_output, to_output
+from nbcloud.hub.runtimes.backend import Runtime, RuntimeBackend
+
+if TYPE_CHECKING:
+    from nbcloud.hub.documents.service import DocumentService
+    from nbcloud.hub.runtimes.pool import RuntimePool
+
+log = logging.getLogger("nbcloud.execution")
+
+RuntimeStatus = Literal["none", "starting", "idle", "busy", "dead"]
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+@dataclass
+class RunRequest:
+    cell_id: str
+    user_id: int
+
+
+class KernelDied(Exception):
+    pass
+
+
+class NotebookSession:
+    """Runs the cells of one notebook, one at a time, in the notebook's runtime."""
+
+    def __init__(
+        self, item_id: str, owner_id: int, documents: DocumentService, pool: RuntimePool, backend: RuntimeBackend
+    ) -> None:
+        self.item_id = item_id
+        self.owner_id = owner_id
+        self.documents = documents
+        self.pool = pool
+        self.backend = backend
+        self.events = EventHub()
+        self.runtime: Runtime | None = None
+        self._client: Any = None
+        self._queue: deque[RunRequest] = deque()
+        self._wakeup = asyncio.Event()
+        self._worker: asyncio.Task | None = None
+        self._runtime_lock = asyncio.Lock()
+        self._running: RunRequest | None = None
+        self._input_replies: dict[int, asyncio.Future[str]] = {}
+        self._status: RuntimeStatus = "none"
+        self._message: str | None = None
+        self._closed = False
+
+    # ----- status -----------------------------------------------------------------------------
+
+    @property
+    def status(self) -> RuntimeStatus:
+        return self._status
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "type": "runtime",
+            "status": self._status,
+            "message": self._message,
+            "running": self._running.cell_id if self._running else None,
+            "queued": [r.cell_id for r in self._queue],
+        }
+
+    def _set_status(self, status: RuntimeStatus, message: str | None = None) -> None:
+        self._status = status
+        if message is not None or status in ("idle", "busy"):
+            self._message = message
+        self.events.publish(self.describe())
+
+    # ----- runtime ------------------------------------------------------------------------------
+
+    async def ensure_runtime(self) -> Runtime:
+        async with self._runtime_lock:
+            if self.runtime is not None and self._client is not None:
+                return self.runtime
+            self._set_status("starting", self._message)
+            runtime = await self.pool.acquire(self.owner_id, self.item_id)
+            client = runtime.client()
+            client.start_channels()
+            self.runtime, self._client = runtime, client
+            self._set_status("busy" if self._running else "idle", self._message)
+            return runtime
+
+    def _drop_client(self) -> None:
+        if self._client is not None:
+            with contextlib.suppress(Exception):
+                self._client.stop_channels()
+        self._client = None
+        self.runtime = None
+
+    # ----- the queue ----------------------------------------------------------------------------
+
+    async def enqueue(self, cell_ids: list[str], user_id: int) -> list[str]:
+        doc = await self.documents.open(self.item_id, self.owner_id)
+        queued = []
+        for cell_id in cell_ids:
+            cell = doc.get_cell(cell_id)  # raises CellNotFound
+            if cell.get("cell_type") != "code":
+                continue
+            if any(r.cell_id == cell_id for r in self._queue):
+                continue
+            self._queue.append(RunRequest(cell_id, user_id))
+            doc.set_execution_state(cell_id, "queued")
+            queued.append(cell_id)
+        if self._worker is None or self._worker.done():
+            self._worker = asyncio.create_task(self._work(), name=f"execute-{self.item_id}")
+        self._wakeup.set()
+        self.events.publish(self.describe())
+        return queued
+
+    async def _work(self) -> None:
+        async with self.documents.hold(self.item_id, self.owner_id) as doc:
+            while self._queue and not self._closed:
+                request = self._queue.popleft()
+                self._running = request
+                try:
+                    await self._run_cell(doc, request)
+                except (CellNotFound, DocumentClosed):
+                    pass
+                except KernelDied as died:
+                    self._on_crash(doc, request, str(died))
+                except Exception:  # keep the queue alive whatever one cell does
+                    log.exception("running cell %s of %s failed", request.cell_id, self.item_id)
+                    with contextlib.suppress(Exception):
+                        doc.set_execution_state(request.cell_id, "idle")
+                finally:
+                    self._running = None
+            if self._status == "busy":
+                self._set_status("idle")
+
+    def _on_crash(self, doc, request: RunRequest, message: str) -> None:
+        with contextlib.suppress(CellNotFound, DocumentClosed):
+            doc.append_output(request.cell_id, crash_output(message))
+            doc.set_execution_state(request.cell_id, "idle")
+        # Cells waiting behind the crash would run in a fresh, empty runtime: drop them.
+        for waiting in self._queue:
+            with contextlib.suppress(CellNotFound, DocumentClosed):
+                doc.set_execution_state(waiting.cell_id, "idle")
+        self._queue.clear()
+        self._drop_client()
+        self._set_status("dead", message)
+        # Restart at once so the next run finds a runtime ready.
+        asyncio.create_task(self._restart_after_crash(message))
+
+    async def _restart_after_crash(self, message: str) -> None:
+        with contextlib.suppress(Exception):
+            await self.ensure_runtime()
+            self._set_status("idle", message)
+
+    async def _run_cell(self, doc, request: RunRequest) -> None:
+        runtime = await self.ensure_runtime()
+        client = self._client
+        cell_id = request.cell_id
+        code = doc.cell_source(cell_id)
+        with doc.transaction():
+            doc.clear_outputs(cell_id)
+            doc.set_execution_count(cell_id, None)
+            doc.set_execution_state(cell_id, "running")
+            doc.set_cell_metadata(cell_id, "execution", {"iopub.status.busy": _now()})
+        self._set_status("busy")
+        runtime.touch()
+        msg_id = client.execute(code, store_history=True, allow_stdin=True, stop_on_error=True)
+        timing: dict[str, str] = {"iopub.status.busy": _now()}
+        outputs = _OutputWriter(doc, cell_id)
+
+        async def iopub() -> None:
+            while True:
+                msg = await client.get_iopub_msg()
+                if msg["parent_header"].get("msg_id") != msg_id:
+                    continue
+                runtime.touch()
+                kind, content = msg["header"]["msg_type"], msg["content"]
+                if kind == "status" and content.get("execution_state") == "idle":
+                    timing["iopub.status.idle"] = _now()
+                    return
+                if kind == "execute_input":
+                    timing["iopub.execute_input"] = _now()
+                    doc.set_execution_count(cell_id, content.get("execution_count"))
+                elif kind == "clear_output":
+                    outputs.clear(wait=bool(content.get("wait")))
+                else:
+                    outputs.add(kind, content)
+
+        async def shell() -> dict[str, Any]:
+            while True:
+                reply = await client.get_shell_msg()
+                if reply["parent_header"].get("msg_id") == msg_id:
+                    timing["shell.execute_reply"] = _now()
+                    return reply
+
+        async def stdin() -> None:
+            while True:
+                msg = await client.get_stdin_msg()
+                if msg["parent_header"].get("msg_id") != msg_id or msg["header"]["msg_type"] != "input_request":
+                    continue
+                value = await self._ask(request, msg["content"])
+                client.input(value)
+
+        async def died() -> None:
+            info = await self.backend.wait(runtime)
+            raise KernelDied(info.message if info else "the runtime stopped")
+
+        async def finished() -> dict[str, Any]:
+            reply_task = asyncio.ensure_future(shell())
+            await iopub()
+            return await reply_task
+
+        tasks = [asyncio.ensure_future(c) for c in (finished(), stdin(), died())]
+        try:
+            done, _pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            first = done.pop()
+            reply = first.result()  # re-raises KernelDied
+        finally:
+            for task in tasks:
+                task.cancel()
+            self._cancel_inputs(request)
+        with doc.transaction():
+            count = reply["content"].get("execution_count")
+            if count is not None:
+                doc.set_execution_count(cell_id, count)
+            doc.set_cell_metadata(cell_id, "execution", timing)
+            doc.set_execution_state(cell_id, "idle")
+        if reply["content"].get("status") == "error":
+            # Like Jupyter's "Run all": an error stops the cells queued after it.
+            for waiting in self._queue:
+                with contextlib.suppress(CellNotFound, DocumentClosed):
+                    doc.set_execution_state(waiting.cell_id, "idle")
+            self._queue.clear()
+
+    # ----- input() --------------------------------------------------------------------------------
+
+    async def _ask(self, request: RunRequest, content: dict[str, Any]) -> str:
+        loop = asyncio.get_running_loop()
+        key = id(request)
+        future: asyncio.Future[str] = loop.create_future()
+        self._input_replies[key] = future
+        self.events.publish(
+            {"type": "input_request", "cell_id": request.cell_id, "prompt": content.get("prompt", ""),
+             "password": bool(content.get("password"))},
+            user_id=request.user_id,
+        )
+        return await future
+
+    def answer_input(self, user_id: int, value: str) -> bool:
+        """The browser's reply to an input() prompt; only the user who ran the cell may answer."""
+        request = self._running
+        if request is None or request.user_id != user_id:
+            return False
+        future = self._input_replies.pop(id(request), None)
+        if future is None or future.done():
+            return False
+        future.set_result(value)
+        self.events.publish({"type": "input_done", "cell_id": request.cell_id}, user_id=user_id)
+        return True
+
+    def _cancel_inputs(self, request: RunRequest) -> None:
+        future = self._input_replies.pop(id(request), None)
+        if future is not None and not future.done():
+            future.cancel()
+            self.events.publish({"type": "input_done", "cell_id": request.cell_id}, user_id=request.user_id)
+
+    # ----- controls -----------------------------------------------------------------------------
+
+    async def interrupt(self) -> None:
+        if self.runtime is not None:
+            await self.backend.interrupt(self.runtime)
+
+    async def restart(self) -> None:
+        """A fresh kernel: empty namespace, queue dropped; /content and installs stay."""
+        async with self.documents.hold(self.item_id, self.owner_id) as doc:
+            for waiting in self._queue:
+                with contextlib.suppress(CellNotFound, DocumentClosed):
+                    doc.set_execution_state(waiting.cell_id, "idle")
+        self._queue.clear()
+        if self.runtime is None:
+            await self.ensure_runtime()
+            return
+        self._set_status("starting")
+        await self.backend.restart(self.runtime)
+        self._drop_client()
+        await self.ensure_runtime()
+
+    async def close(self) -> None:
+        self._closed = True
+        self._queue.clear()
+        if self._worker is not None:
+            self._worker.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._worker
+        self._drop_client()
+
+
+class _OutputWriter:
+    """Writes one run's outputs into the document, honouring clear_output(wait=True) and
+    update_display_data."""
+
+    def __init__(self, doc, cell_id: str) -> None:
+        self.doc = doc
+        self.cell_id = cell_id
+        self.clear_pending = False
+        self.display_ids: dict[str, list[int]] = {}
+        self.count = 0
+        self.last_stream: str | None = None
+
+    def clear(self, wait: bool) -> None:
+        if wait:
+            self.clear_pending = True
+        else:
+            self._clear_now()
+
+    def _clear_now(self) -> None:
+        self.doc.clear_outputs(self.cell_id)
+        self.clear_pending = False
+        self.display_ids.clear()
+        self.count = 0
+        self.last_stream: str | None = None
+
+    def add(self, kind: str, content: dict[str, Any]) -> None:
+        output = to_output(kind, content)
+        if output is None:
+            return
+        display_id = (content.get("transient") or {}).get("display_id")
+        if kind == "update_display_data":
+            if display_id in self.display_ids:
+                current = self.doc.get_cell(self.cell_id).get("outputs", [])
+                for index in self.display_ids[display_id]:
+                    if index < len(current):
+                        current[index] = output
+                self.doc.set_outputs(self.cell_id, current)
+            return
+        with self.doc.transaction():
+            if self.clear_pending:
+                self._clear_now()
+            self.doc.append_output(self.cell_id, output)
+        # The document merges consecutive text of one stream into one output, as Jupyter does.
+        stream = output.get("name") if kind == "stream" else None
+        if stream is None or stream != self.last_stream:
+            self.count += 1
+        self.last_stream = stream
+        after = self.count
+        if display_id:
+            self.display_ids.setdefault(display_id, []).append(after - 1)

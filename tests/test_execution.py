@@ -1,0 +1,210 @@
+"""Stories about running notebooks: the hub runs cells and writes outputs into the document."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import nbformat
+import pytest
+import httpx
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import connect as ws_connect
+
+from nbcloud.config import load_settings
+from nbcloud.hub.app import create_app
+
+from tests.conftest import PASSWORD
+from tests.live_hub import LiveHub
+
+
+class BrowserLike(httpx.Client):
+    """An HTTP client that echoes the CSRF cookie, as the web app does."""
+
+    def request(self, method, url, **kw):
+        headers = dict(kw.pop("headers", None) or {})
+        headers.setdefault("X-CSRF-Token", self.cookies.get("nbcloud_csrf") or "")
+        return super().request(method, url, headers=headers, **kw)
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    """One hub with real sandboxed runtimes for the whole module (kernels are costly)."""
+    settings = load_settings(
+        environ={}, data_dir=tmp_path_factory.mktemp("exec") / "data", runtime_pool_size=1,
+        runtime_memory_bytes=512 * 1024**2,
+    )
+    server = LiveHub(create_app(settings))
+    server.start()
+    admin = BrowserLike(base_url=server.origin)
+    admin.get("/api/auth/state")
+    assert admin.post("/api/auth/setup", json={"username": "admin", "password": PASSWORD}).status_code == 200
+    for name in ("alice", "bob"):
+        assert admin.post("/api/admin/users", json={"username": name, "password": PASSWORD}).status_code == 201
+    yield server
+    server.stop()
+
+
+def signed_in(live: LiveHub, username: str) -> BrowserLike:
+    client = BrowserLike(base_url=live.origin, timeout=60)
+    client.get("/api/auth/state")
+    assert client.post("/api/auth/login", json={"username": username, "password": PASSWORD}).status_code == 200
+    return client
+
+
+@pytest.fixture(scope="module")
+def alice(live) -> BrowserLike:
+    return signed_in(live, "alice")
+
+
+@pytest.fixture(scope="module")
+def bob(live) -> BrowserLike:
+    return signed_in(live, "bob")
+
+
+def notebook_with(client: BrowserLike, *sources: str, name: str) -> tuple[str, list[str]]:
+    """A notebook in Alice's Drive with these code cells; returns its id and the cell ids."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(src) for src in sources]
+    data = nbformat.writes(nb).encode()
+    up = client.post("/api/drive/uploads", json={"parent": "", "name": name, "size": len(data)}).json()
+    done = client.patch(
+        f"/api/drive/uploads/{up['id']}", content=data,
+        headers={"Upload-Offset": "0", "Content-Type": "application/offset+octet-stream"},
+    ).json()
+    return done["item"]["id"], [c.id for c in nb.cells]
+
+
+def run(client: BrowserLike, item_id: str, cell_ids: list[str]) -> None:
+    r = client.post(f"/api/notebooks/{item_id}/execute", json={"cell_ids": cell_ids})
+    assert r.status_code == 202, r.text
+
+
+def wait_for_cell(client: BrowserLike, item_id: str, cell_id: str, done, timeout: float = 60) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        nb = client.get(f"/api/documents/{item_id}").json()
+        cell = next(c for c in nb["cells"] if c["id"] == cell_id)
+        if done(cell):
+            return cell
+        if time.monotonic() > deadline:
+            raise AssertionError(f"cell never got there: {cell}")
+        time.sleep(0.05)
+
+
+def text_of(cell: dict) -> str:
+    return "".join(
+        "".join(o.get("text", "")) if o["output_type"] == "stream" else "".join(o.get("data", {}).get("text/plain", ""))
+        for o in cell["outputs"]
+    )
+
+
+def test_a_new_notebook_is_untitled_in_colab_notebooks(alice: BrowserLike):
+    first = alice.post("/api/notebooks", json={}).json()
+    second = alice.post("/api/notebooks", json={}).json()
+    assert first["path"] == "Colab Notebooks/Untitled0.ipynb"
+    assert second["path"] == "Colab Notebooks/Untitled1.ipynb"
+    nb = alice.get(f"/api/documents/{first['id']}").json()
+    nbformat.validate(nbformat.from_dict(nb))
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+
+
+def test_print_one_plus_one_shows_two_with_count_and_timing(alice: BrowserLike):
+    item_id, (cell,) = notebook_with(alice, "print(1+1)", name="two.ipynb")
+    run(alice, item_id, [cell])
+    done = wait_for_cell(alice, item_id, cell, lambda c: c["execution_count"] and c["outputs"])
+    assert text_of(done) == "2\n"
+    timing = done["metadata"]["execution"]
+    assert "iopub.status.busy" in timing
+    done = wait_for_cell(alice, item_id, cell, lambda c: "shell.execute_reply" in c["metadata"].get("execution", {}))
+
+
+def test_cells_share_state_and_an_error_stops_the_rest(alice: BrowserLike):
+    item_id, cells = notebook_with(alice, "x = 20", "x + 1", "1/0", "print('never')", name="err.ipynb")
+    run(alice, item_id, cells)
+    result = wait_for_cell(alice, item_id, cells[1], lambda c: c["outputs"])
+    assert text_of(result) == "21"
+    error = wait_for_cell(alice, item_id, cells[2], lambda c: c["outputs"])
+    assert error["outputs"][0]["ename"] == "ZeroDivisionError"
+    time.sleep(0.5)
+    assert wait_for_cell(alice, item_id, cells[3], lambda c: True)["outputs"] == []
+
+
+def test_ipython_magics_and_shell_commands_work(alice: BrowserLike):
+    item_id, cells = notebook_with(alice, "!echo hi from the shell", "import os; print(os.getcwd())", name="magic.ipynb")
+    run(alice, item_id, cells)
+    assert "hi from the shell" in text_of(wait_for_cell(alice, item_id, cells[0], lambda c: c["outputs"]))
+    assert text_of(wait_for_cell(alice, item_id, cells[1], lambda c: c["outputs"])).strip() == "/content"
+
+
+def test_clear_output_wait_redraws_in_place(alice: BrowserLike):
+    code = (
+        "from IPython.display import clear_output\n"
+        "for i in range(5):\n    clear_output(wait=True)\n    print('step', i)\n"
+    )
+    item_id, (cell,) = notebook_with(alice, code, name="clear.ipynb")
+    run(alice, item_id, [cell])
+    done = wait_for_cell(alice, item_id, cell, lambda c: c["execution_count"] and "step 4" in text_of(c))
+    assert text_of(done) == "step 4\n"
+
+
+def events_socket(live: LiveHub, client: BrowserLike, item_id: str):
+    return ws_connect(
+        f"ws://127.0.0.1:{live.port}/api/notebooks/{item_id}/events", origin=live.origin,
+        additional_headers={"Cookie": f"nbcloud_session={client.cookies['nbcloud_session']}"},
+    )
+
+
+def test_input_asks_the_user_who_ran_the_cell(live, alice: BrowserLike):
+    item_id, (cell,) = notebook_with(alice, "name = input('Your name? ')\nprint('hello', name)", name="input.ipynb")
+    with events_socket(live, alice, item_id) as ws:
+        run(alice, item_id, [cell])
+        while True:
+            event = json.loads(ws.recv(timeout=60))
+            if event["type"] == "input_request":
+                break
+        assert event["prompt"] == "Your name? " and event["password"] is False
+        ws.send(json.dumps({"type": "input_reply", "value": "Ada"}))
+        done = wait_for_cell(alice, item_id, cell, lambda c: "hello Ada" in text_of(c))
+    assert "hello Ada" in text_of(done)
+
+
+def test_interrupt_stops_a_long_cell(alice: BrowserLike):
+    item_id, cells = notebook_with(alice, "import time\ntime.sleep(120)", "print('after')", name="sleep.ipynb")
+    run(alice, item_id, cells[:1])
+    wait_for_cell(alice, item_id, cells[0], lambda c: c["execution_count"])
+    assert alice.post(f"/api/notebooks/{item_id}/interrupt").status_code == 204
+    done = wait_for_cell(alice, item_id, cells[0], lambda c: c["outputs"])
+    assert done["outputs"][0]["ename"] == "KeyboardInterrupt"
+    run(alice, item_id, cells[1:])
+    assert text_of(wait_for_cell(alice, item_id, cells[1], lambda c: c["outputs"])) == "after\n"
+
+
+def test_restart_gives_an_empty_namespace(alice: BrowserLike):
+    item_id, cells = notebook_with(alice, "secret = 42", "print('secret' in globals())", name="restart.ipynb")
+    run(alice, item_id, cells[:1])
+    wait_for_cell(alice, item_id, cells[0], lambda c: c["execution_count"])
+    assert alice.post(f"/api/notebooks/{item_id}/restart").status_code == 204
+    run(alice, item_id, cells[1:])
+    assert text_of(wait_for_cell(alice, item_id, cells[1], lambda c: c["outputs"])) == "False\n"
+
+
+def test_a_memory_bomb_crashes_only_its_runtime_and_says_why(alice: BrowserLike):
+    item_id, cells = notebook_with(alice, "x = bytearray(2 * 1024**3)", "print('alive again')", name="bomb.ipynb")
+    run(alice, item_id, cells[:1])
+    crashed = wait_for_cell(alice, item_id, cells[0], lambda c: c["outputs"], timeout=120)
+    message = crashed["outputs"][-1]
+    assert message["output_type"] == "error"
+    assert message["evalue"] == "the runtime crashed after using all available RAM: 0.5 GB"
+    run(alice, item_id, cells[1:])
+    assert text_of(wait_for_cell(alice, item_id, cells[1], lambda c: c["outputs"], timeout=120)) == "alive again\n"
+
+
+def test_another_user_cannot_run_or_watch_a_notebook(live, alice: BrowserLike, bob: BrowserLike):
+    item_id, (cell,) = notebook_with(alice, "print('mine')", name="private.ipynb")
+    assert bob.post(f"/api/notebooks/{item_id}/execute", json={"cell_ids": [cell]}).status_code == 404
+    assert bob.post(f"/api/notebooks/{item_id}/restart").status_code == 404
+    with events_socket(live, bob, item_id) as ws:
+        with pytest.raises(ConnectionClosed) as closed:
+            ws.recv(timeout=10)
+    assert closed.value.rcvd.code == 4404
