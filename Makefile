@@ -36,8 +36,11 @@ test-deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
+# Browser tests run in their own pytest process: Playwright's sync API keeps an event loop on
+# the main thread, which the asyncio tests must not share.
 test: install web test-deps
-	NBCLOUD_TEST_POSTGRES=required $(BIN)/python -m pytest -q -p no:cacheprovider
+	NBCLOUD_TEST_POSTGRES=required $(BIN)/python -m pytest -q -p no:cacheprovider --ignore=tests/e2e tests
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/e2e
 
 bench: install web
 	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
