@@ -43,6 +43,16 @@ SECURITY_HEADERS = [
 ]
 
 
+OUTPUT_FRAME_HEADERS = {
+    "content-security-policy": (
+        "default-src * data: blob: 'unsafe-inline' 'unsafe-eval'; frame-ancestors 'self'; "
+        "form-action 'none'; base-uri 'none'"
+    ),
+    "x-frame-options": "SAMEORIGIN",
+    "cache-control": "no-cache",
+}
+
+
 class SecurityHeadersMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -118,6 +128,16 @@ def _mount_web_app(app: FastAPI) -> None:
     index = STATIC_DIR / "index.html"
     if (STATIC_DIR / "assets").is_dir():
         app.mount("/assets", StaticFiles(directory=STATIC_DIR / "assets"), name="assets")
+
+    @app.get("/output-frame.html", include_in_schema=False)
+    def output_frame():
+        """The page that renders untrusted output. It is always framed with
+        ``sandbox="allow-scripts"`` (an opaque origin: no cookies, no API, no parent DOM), so
+        the scripts of the output itself may run inline."""
+        frame = STATIC_DIR / "output-frame.html"
+        if not frame.is_file():
+            return JSONResponse({"detail": "The web app is not built.", "code": "no_web_app"}, status_code=503)
+        return FileResponse(frame, headers=OUTPUT_FRAME_HEADERS)
 
     @app.get("/api/{rest:path}", include_in_schema=False)
     def unknown_api(rest: str) -> JSONResponse:
