@@ -5,9 +5,9 @@ BIN    := $(VENV)/bin
 WEB_SOURCES := $(shell find web/src web/index.html web/vite.config.ts web/tsconfig.json web/package.json -type f 2>/dev/null)
 APT_TEST_PACKAGES := bubblewrap chromium postgresql fonts-dejavu-core
 
-.PHONY: run test install web test-deps bench clean
+.PHONY: run test install web run-deps test-deps bench clean
 
-run: install web
+run: install web run-deps
 	$(BIN)/nbcloud serve
 
 install: $(VENV)/.installed
@@ -23,6 +23,12 @@ web: nbcloud/static/index.html
 nbcloud/static/index.html: web/package-lock.json $(WEB_SOURCES)
 	cd web && npm ci --no-audit --no-fund && npm run build
 	touch $@
+
+# Runtimes are sandboxed with bubblewrap; without it nbcloud runs them unsandboxed and says so.
+run-deps:
+	@command -v bwrap >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends bubblewrap; \
+	  else echo "warning: bubblewrap (bwrap) is missing; install it so runtimes are sandboxed: sudo apt-get install bubblewrap"; fi; }
 
 # System packages the tests need: a sandbox (bubblewrap), a browser, a database server.
 test-deps:
