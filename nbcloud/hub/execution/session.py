@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from nbcloud.hub.documents.room import CellNotFound, DocumentClosed
 from nbcloud.hub.execution.events import EventHub
+from nbcloud.hub.execution.kernel import connect
 from nbcloud.hub.execution.outputs import crash_output, to_output
 from nbcloud.hub.runtimes.backend import Runtime, RuntimeBackend
 
@@ -91,9 +92,7 @@ class NotebookSession:
                 return self.runtime
             self._set_status("starting", self._message)
             runtime = await self.pool.acquire(self.owner_id, self.item_id)
-            client = runtime.client()
-            client.start_channels()
-            self.runtime, self._client = runtime, client
+            self.runtime, self._client = runtime, await connect(runtime)
             self._set_status("busy" if self._running else "idle", self._message)
             return runtime
 
