@@ -1,0 +1,200 @@
+"""Running cells through the hub vs talking to a kernel directly.
+
+Prints p50 (and p90) of:
+1. new notebook to the first result of `1+1`, through the API as the browser does it
+   (POST /api/notebooks, y-websocket sync, type `1+1`, POST execute, result in the live document);
+2. the execute round trip of `1+1` through the hub (POST execute to the result arriving over
+   y-websocket) vs jupyter_client talking to a bare ipykernel;
+3. output: 200,000 printed lines and one 50 MB string, whole in the browser's document, vs
+   jupyter_client receiving them from a bare kernel.
+
+The hub runs in this process (uvicorn in a thread), with a warm pool of sandboxed runtimes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+from jupyter_client.manager import AsyncKernelManager
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from nbcloud.config import load_settings  # noqa: E402
+from nbcloud.hub.app import create_app  # noqa: E402
+from tests.live_hub import LiveHub  # noqa: E402
+from tests.yclient import YClient  # noqa: E402
+
+PASSWORD = "benchmark password"
+RUNS = int(__import__("os").environ.get("BENCH_RUNS", 10))
+ROUND_TRIPS = 30
+LINES = int(__import__("os").environ.get("BENCH_LINES", 200_000))
+BIG = int(__import__("os").environ.get("BENCH_BIG", 50 * 1024 * 1024))
+
+
+def p(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))]
+
+
+class Browser:
+    def __init__(self, live: LiveHub) -> None:
+        self.live = live
+        self.http = httpx.AsyncClient(base_url=live.origin, timeout=120)
+
+    async def request(self, method: str, url: str, **kw) -> httpx.Response:
+        headers = {"X-CSRF-Token": self.http.cookies.get("nbcloud_csrf") or ""}
+        r = await self.http.request(method, url, headers=headers, **kw)
+        r.raise_for_status()
+        return r
+
+    async def setup(self) -> None:
+        await self.request("GET", "/api/auth/state")
+        await self.request("POST", "/api/auth/setup", json={"username": "bench", "password": PASSWORD})
+
+    async def open(self, item_id: str) -> YClient:
+        client = await YClient.connect(
+            f"ws://127.0.0.1:{self.live.port}/api/documents/{item_id}/ws", origin=self.live.origin,
+            cookie=f"nbcloud_session={self.http.cookies['nbcloud_session']}",
+        )
+        return await client.wait_synced()
+
+
+async def until(predicate, timeout: float = 300, poll: float = 0.0005) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the result never arrived")
+        await asyncio.sleep(poll)
+
+
+def cell_outputs(y: YClient, index: int = 0) -> list:
+    return y.nb.ycells[index]["outputs"]
+
+
+def result_count(y: YClient) -> int | None:
+    for out in cell_outputs(y):
+        if out.get("output_type") == "execute_result":
+            return out.get("execution_count")
+    return None
+
+
+def stream_length(y: YClient) -> int:
+    return sum(len(str(out["text"])) for out in cell_outputs(y) if out.get("output_type") == "stream")
+
+
+async def set_source(y: YClient, code: str) -> None:
+    source = y.nb.ycells[0]["source"]
+    with y.doc.transaction():
+        del source[0:len(source)]
+        source.insert(0, code)
+    await asyncio.sleep(0.01)  # let the update reach the hub
+
+
+async def hub_numbers(live: LiveHub) -> dict[str, list[float] | float]:
+    browser = Browser(live)
+    await browser.setup()
+    pool = live.hub.execution.pool
+    out: dict[str, list[float] | float] = {"new": [], "rtt": []}
+    for _ in range(RUNS):
+        await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(pool.wait_warm(), live.loop))
+        t = time.perf_counter()
+        item = (await browser.request("POST", "/api/notebooks", json={})).json()
+        y = await browser.open(item["id"])
+        await set_source(y, "1+1")
+        cell_id = str(y.nb.ycells[0]["id"])
+        await browser.request("POST", f"/api/notebooks/{item['id']}/execute", json={"cell_ids": [cell_id]})
+        await until(lambda: result_count(y) is not None)
+        out["new"].append(time.perf_counter() - t)
+        await y.close()
+    # Round trips on the last notebook, runtime warm.
+    y = await browser.open(item["id"])
+    for i in range(ROUND_TRIPS):
+        before = result_count(y)
+        t = time.perf_counter()
+        await browser.request("POST", f"/api/notebooks/{item['id']}/execute", json={"cell_ids": [cell_id]})
+        await until(lambda: (c := result_count(y)) is not None and c != before)
+        out["rtt"].append(time.perf_counter() - t)
+    for name, code, expected in (
+        ("lines", f"for i in range({LINES}): print(i)", sum(len(f"{i}\n") for i in range(LINES))),
+        ("big", f"print('x' * {BIG})", BIG + 1),
+    ):
+        await set_source(y, code)
+        t = time.perf_counter()
+        await browser.request("POST", f"/api/notebooks/{item['id']}/execute", json={"cell_ids": [cell_id]})
+        await until(lambda: stream_length(y) >= expected, poll=0.05)
+        out[name] = time.perf_counter() - t
+        await set_source(y, "1+1")  # keep the notebook small for what follows
+    await y.close()
+    return out
+
+
+async def direct_numbers() -> dict[str, list[float] | float]:
+    km = AsyncKernelManager(kernel_name="python3")
+    await km.start_kernel()
+    kc = km.client()
+    kc.start_channels()
+    await kc.wait_for_ready(timeout=60)
+    out: dict[str, list[float] | float] = {"rtt": []}
+    for _ in range(ROUND_TRIPS):
+        t = time.perf_counter()
+        await kc.execute_interactive("1+1", timeout=60, output_hook=lambda m: None)
+        out["rtt"].append(time.perf_counter() - t)
+    for name, code, expected in (
+        ("lines", f"for i in range({LINES}): print(i)", sum(len(f"{i}\n") for i in range(LINES))),
+        ("big", f"print('x' * {BIG})", BIG + 1),
+    ):
+        got = 0
+
+        def hook(msg) -> None:
+            nonlocal got
+            if msg["header"]["msg_type"] == "stream":
+                got += len(msg["content"]["text"])
+
+        t = time.perf_counter()
+        await kc.execute_interactive(code, timeout=300, output_hook=hook)
+        assert got >= expected, (name, got, expected)
+        out[name] = time.perf_counter() - t
+    kc.stop_channels()
+    await km.shutdown_kernel(now=True)
+    return out
+
+
+def main() -> None:
+    data = Path(tempfile.mkdtemp(prefix="nbcloud-bench-")) / "data"
+    settings = load_settings(environ={}, data_dir=data, runtime_pool_size=1)
+    live = LiveHub(create_app(settings))
+    live.start()
+    try:
+        hub = asyncio.run(hub_numbers(live))
+    finally:
+        live.stop()
+    direct = asyncio.run(direct_numbers())
+    ms = lambda v: f"{v * 1000:.1f} ms"  # noqa: E731
+    rate = lambda n, s: f"{n / s / 1e6:.1f} MB/s"  # noqa: E731
+    line_bytes = sum(len(f"{i}\n") for i in range(LINES))
+    rows = [
+        ("new notebook to first `1+1` result (p50)", ms(statistics.median(hub["new"])), "-",
+         "target <= 150 ms"),
+        ("execute round trip `1+1` (p50)", ms(statistics.median(hub["rtt"])), ms(statistics.median(direct["rtt"])),
+         "target: within 3 ms of direct"),
+        ("execute round trip `1+1` (p90)", ms(p(hub["rtt"], 0.9)), ms(p(direct["rtt"], 0.9)), ""),
+        (f"{LINES:,} printed lines, whole", f"{ms(hub['lines'])} ({rate(line_bytes, hub['lines'])})",
+         f"{ms(direct['lines'])} ({rate(line_bytes, direct['lines'])})", "target >= 80% of direct rate"),
+        ("one 50 MB string, whole", f"{ms(hub['big'])} ({rate(BIG, hub['big'])})",
+         f"{ms(direct['big'])} ({rate(BIG, direct['big'])})", "target >= 80% of direct rate"),
+    ]
+    widths = [max(len(r[i]) for r in rows + [("what", "nbcloud hub", "jupyter_client direct", "")]) for i in range(4)]
+    header = ("what", "nbcloud hub", "jupyter_client direct", "")
+    for row in [header, tuple("-" * w for w in widths), *rows]:
+        print(" | ".join(cell.ljust(w) for cell, w in zip(row, widths)))
+
+
+if __name__ == "__main__":
+    main()
