@@ -1,0 +1,32 @@
+// The notebook as the browser sees it: nbformat 4 JSON shapes, read from the live Y.Doc
+// (JupyterLab's YNotebook layout: `cells`, `meta`, `state`).
+
+export type MultilineString = string | string[];
+
+export interface StreamOutput {
+  output_type: 'stream';
+  name: 'stdout' | 'stderr';
+  text: MultilineString;
+}
+
+export interface DisplayDataOutput {
+  output_type: 'display_data' | 'execute_result';
+  data: Record<string, unknown>;
+  metadata?: Record<string, unknown>;
+  execution_count?: number | null;
+}
+
+export interface ErrorOutput {
+  output_type: 'error';
+  ename: string;
+  evalue: string;
+  traceback: string[];
+}
+
+export type Output = StreamOutput | DisplayDataOutput | ErrorOutput;
+
+/** Joins nbformat's "multiline string" (a string or a list of lines) into one string. */
+export function joinText(text: MultilineString | undefined | null): string {
+  if (text == null) return '';
+  return Array.isArray(text) ? text.join('') : String(text);
+}
