@@ -9,7 +9,7 @@ import { setField } from './rewrite';
 import { FieldControl, type FieldActions } from './fields';
 import './forms.css';
 
-export { formHidesCode, hasForm, parseForm } from './parse';
+export { formHidesCode, formOptions, hasForm, parseForm } from './parse';
 export type { FormField, FormTitle, ParsedForm, TitleOptions } from './parse';
 export { setField } from './rewrite';
 
@@ -57,7 +57,8 @@ export function CellForm({ source, onSourceChange, onAutoRun, readOnly }: CellFo
   }, []);
   const actions: FieldActions = useMemo(() => ({ commit, autoRun }), [commit, autoRun]);
 
-  if (!form.title && form.items.length === 0) return null;
+  // A bare `#@title` (no text, no fields) has nothing to show.
+  if (!form.title?.text && form.items.length === 0) return null;
   const title = form.title;
   const width = title?.options.formWidth;
 

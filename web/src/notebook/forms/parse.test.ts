@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formHidesCode, hasForm, parseForm, type FormField } from './parse';
+import { formHidesCode, formOptions, hasForm, parseForm, type FormField } from './parse';
 
 function only(source: string): FormField {
   const { fields } = parseForm(source);
@@ -152,6 +152,19 @@ describe('a Colab form is read from the code', () => {
     expect(formHidesCode('#@title T {display-mode: "both"}\nx = 1')).toBe(false);
     expect(formHidesCode('#@title T\nx = 1')).toBe(false);
     expect(formHidesCode('x = 1 #@param')).toBe(false);
+  });
+
+  it('gives the title options to the editor (vertical output, auto run)', () => {
+    expect(formOptions('print(1)')).toBe(null);
+    expect(formOptions('x = 1 #@param')).toBe(null);
+    expect(formOptions('# @title T { vertical-output: true, run: "auto" }')).toMatchObject({
+      verticalOutput: true,
+      runAuto: true,
+    });
+    expect(formOptions("#@title T {run: 'manual', 'display-mode': 'code'}")).toMatchObject({
+      runAuto: false,
+      displayMode: 'code',
+    });
   });
 
   it('gives repeated names distinct keys', () => {

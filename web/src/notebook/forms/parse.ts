@@ -264,6 +264,8 @@ function readParam(line: SourceLine, lineNo: number): ParsedParam | null {
 
 /** Reads the form of a code cell. A source with no form gives no title and no items. */
 export function parseForm(source: string): ParsedForm {
+  // Most cells have no form: skip the line-by-line reading.
+  if (!source.includes('@')) return { title: null, items: [], fields: [] };
   let title: FormTitle | null = null;
   const items: FormItem[] = [];
   const params: ParsedParam[] = [];
@@ -325,6 +327,11 @@ function itemLine(item: FormItem): number {
 export function hasForm(source: string): boolean {
   const form = parseForm(source);
   return form.title !== null || form.items.length > 0;
+}
+
+/** The title's options (`run`, `display-mode`, `vertical-output`, `form-width`), or null without a title. */
+export function formOptions(source: string): TitleOptions | null {
+  return parseForm(source).title?.options ?? null;
 }
 
 /** Whether the title asks to hide the code behind "Show code" (`display-mode: "form"`). */

@@ -72,8 +72,10 @@ describe('changing a field rewrites only its value, as Colab writes it', () => {
     expectOnlyValueChanged(CELL, setField(CELL, 'level#0', '14'), '10 #@param {type:"slider"', '14 #@param {type:"slider"');
     const fine = 'lr = 0.1 #@param {type:"slider", min:0, max:1, step:0.05}';
     expect(setField(fine, 'lr#0', '0.30000000000000004')).toBe(
-      'lr = 0.30 #@param {type:"slider", min:0, max:1, step:0.05}',
+      'lr = 0.3 #@param {type:"slider", min:0, max:1, step:0.05}',
     );
+    expect(setField(fine, 'lr#0', '1')).toBe('lr = 1.0 #@param {type:"slider", min:0, max:1, step:0.05}');
+    expect(setField(fine, 'lr#0', '0.45')).toBe('lr = 0.45 #@param {type:"slider", min:0, max:1, step:0.05}');
     const float = 'w = 1.0 #@param {type:"slider", min:0, max:5, step:1}';
     expect(setField(float, 'w#0', '3')).toBe('w = 3.0 #@param {type:"slider", min:0, max:5, step:1}');
   });

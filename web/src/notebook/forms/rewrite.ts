@@ -53,7 +53,8 @@ function sliderLiteral(field: FormField, text: string): string | null {
     const whole = String(Math.round(n));
     return wasFloat ? `${whole}.0` : whole;
   }
-  return n.toFixed(Math.min(places, 20));
+  // On the step's grid, without float noise or padding: 0.30000000000000004 → 0.3, 1.00 → 1.0.
+  return n.toFixed(Math.min(places, 20)).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '.0');
 }
 
 function dropdownLiteral(field: FormField, text: string): string | null {
