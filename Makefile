@@ -45,6 +45,7 @@ test-deps:
 # Browser tests run in their own pytest process: Playwright's sync API keeps an event loop on
 # the main thread, which the asyncio tests must not share.
 test: install web test-deps
+	cd web && npm test
 	NBCLOUD_TEST_POSTGRES=required $(BIN)/python -m pytest -q -p no:cacheprovider --ignore=tests/e2e tests
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/e2e
 
