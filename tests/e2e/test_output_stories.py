@@ -182,7 +182,7 @@ def test_html_runs_its_scripts_in_order_in_a_sandboxed_frame_sized_to_its_conten
     assert text.index("before") < text.index("after")
 
 
-def test_svg_markdown_and_latex_render_in_frames(hub: Hub, page: Page, make_user):
+def test_svg_markdown_latex_and_javascript_render_in_frames(hub: Hub, page: Page, make_user):
     user = make_user("rich")
     svg = (
         '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="60">'
@@ -195,6 +195,8 @@ def test_svg_markdown_and_latex_render_in_frames(hub: Hub, page: Page, make_user
                   "text/plain": "<Markdown>"}),),
         ({"output_type": "execute_result", "execution_count": 3, "metadata": {},
           "data": {"text/latex": "$$\\frac{a}{b} = \\sqrt{x^2}$$", "text/plain": "a/b"}},),
+        (display({"application/javascript": "element.textContent = 'drawn by ' + typeof element;",
+                  "text/plain": "<IPython.core.display.Javascript object>"}),),
     )
     open_notebook(page, hub, user, item)
 
@@ -207,6 +209,9 @@ def test_svg_markdown_and_latex_render_in_frames(hub: Hub, page: Page, make_user
     expect(markdown.locator("strong")).to_have_text("bold")
     expect(markdown.locator(".katex")).to_have_count(1)  # the code span stays code
     expect(markdown.locator("code")).to_have_text("$not math$")
+
+    # application/javascript runs with `element`, as in Jupyter.
+    expect(output(page, 4).frame_locator(FRAME).locator("body")).to_have_text("drawn by object")
 
     latex = output(page, 3).frame_locator(FRAME)
     expect(latex.locator(".katex-display .mfrac")).to_have_count(1)
