@@ -1,10 +1,71 @@
-import { defineConfig } from 'vite';
+import { build, defineConfig, type Plugin } from 'vite';
+
+/**
+ * The sandboxed output frame page (output-frame.html, the app's second entry). Its document has
+ * an opaque origin, which cannot load module scripts or fonts from the hub (both are fetched with
+ * CORS), so after the app is built the frame is built again on its own as classic (IIFE)
+ * scripts: the page with its script, and the Markdown/LaTeX renderer it loads only when needed.
+ */
+function outputFrame(): Plugin {
+  let root = '';
+  let outDir = '';
+
+  const frameBuild = (input: string, names: string, define: Record<string, string>, plugins: Plugin[] = []) =>
+    build({
+      configFile: false,
+      root,
+      logLevel: 'warn',
+      define,
+      plugins,
+      build: {
+        outDir,
+        emptyOutDir: false,
+        copyPublicDir: false,
+        target: 'es2022',
+        modulePreload: false,
+        chunkSizeWarningLimit: 1000, // KaTeX with its fonts, loaded only for Markdown and LaTeX
+        // KaTeX's woff2 fonts become data: URLs; the woff/ttf fallbacks stay files that are
+        // never fetched, as every browser takes woff2 first.
+        assetsInlineLimit: (file: string) => (file.endsWith('.woff2') ? true : /\.(woff|ttf)$/.test(file) ? false : undefined),
+        rollupOptions: {
+          input: `${root}/${input}`,
+          output: { format: 'iife', entryFileNames: `assets/${names}-[hash].js`, inlineDynamicImports: true },
+        },
+      },
+    });
+
+  // Vite writes <script type="module" crossorigin> whatever the format; the frame needs classic.
+  const classicScripts: Plugin = {
+    name: 'nbcloud-output-frame-classic',
+    enforce: 'post',
+    transformIndexHtml: (html) => html.replace(/<script type="module" crossorigin src=/g, '<script defer src='),
+  };
+
+  return {
+    name: 'nbcloud-output-frame',
+    apply: 'build',
+    configResolved(config) {
+      root = config.root;
+      outDir = config.build.outDir;
+    },
+    async closeBundle() {
+      const result = await frameBuild('src/frame/rich.ts', 'output-frame-rich', {});
+      const outputs = Array.isArray(result) ? result : [result];
+      const rich = outputs.flatMap((o) => ('output' in o ? o.output : [])).find((c) => c.type === 'chunk' && c.isEntry);
+      if (!rich) throw new Error('Building the output frame renderer produced no script.');
+      await frameBuild('output-frame.html', 'output-frame', { __FRAME_RICH_URL__: JSON.stringify(`/${rich.fileName}`) }, [
+        classicScripts,
+      ]);
+    },
+  };
+}
 
 // Preact's JSX through esbuild (no Babel); the build lands in the Python package.
 export default defineConfig({
   base: '/',
   esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
   resolve: { alias: { react: 'preact/compat', 'react-dom': 'preact/compat' } },
+  plugins: [outputFrame()],
   build: {
     outDir: '../nbcloud/static',
     emptyOutDir: true,
@@ -12,6 +73,7 @@ export default defineConfig({
     target: 'es2022',
   },
   server: {
-    proxy: { '/api': 'http://127.0.0.1:8000' },
+    // The frame page is served by the hub from the last build (`npm run build`).
+    proxy: { '/api': 'http://127.0.0.1:8000', '/output-frame.html': 'http://127.0.0.1:8000' },
   },
 });

@@ -1,8 +1,15 @@
-// PLACEHOLDER (owned by the outputs work): renders a code cell's outputs.
-// The contract the editor relies on is the props below; everything else may change.
+// A code cell's outputs, in order. Each output is memoized on its content, so a change to one
+// output (a stream growing, a display updated) redraws only that output.
 
+import { memo } from 'preact/compat';
 import type { Output } from '../types';
 import { joinText } from '../types';
+import { FrameOutput } from './FrameOutput';
+import { ImageOutput } from './ImageOutput';
+import { bundleText, chooseMime, FRAMED_MIMES, IMAGE_MIMES } from './mime';
+import { sameOutput } from './sameOutput';
+import { TextOutput } from './TextOutput';
+import './outputs.css';
 
 export interface OutputAreaProps {
   /** The notebook's Drive item id (for frames and future requests). */
@@ -17,15 +24,39 @@ export function OutputArea({ outputs }: OutputAreaProps) {
   if (!outputs.length) return null;
   return (
     <div class="output-area" role="region" aria-label="Output">
-      {outputs.map((o, i) => (
-        <pre key={i} class="output-text">
-          {o.output_type === 'stream'
-            ? joinText(o.text)
-            : o.output_type === 'error'
-              ? `${o.ename}: ${o.evalue}`
-              : joinText((o.data['text/plain'] as string | string[] | undefined) ?? '')}
-        </pre>
+      {outputs.map((output, index) => (
+        <OutputView key={index} output={output} />
       ))}
     </div>
   );
+}
+
+const OutputView = memo(
+  function OutputView({ output }: { output: Output }) {
+    if (output.output_type === 'stream') {
+      return <TextOutput text={joinText(output.text)} kind={output.name === 'stderr' ? 'stderr' : 'stdout'} />;
+    }
+    if (output.output_type === 'error') {
+      const traceback = output.traceback?.length ? output.traceback.join('\n') : `${output.ename}: ${output.evalue}`;
+      return <TextOutput text={traceback} kind="error" />;
+    }
+    const data = output.data ?? {};
+    const mime = chooseMime(data);
+    if (mime === null) {
+      const kinds = Object.keys(data).join(', ') || 'nothing';
+      return <p class="output-unsupported">This output cannot be shown here (it holds {kinds}).</p>;
+    }
+    const metadata = mimeMetadata(output.metadata, mime);
+    const text = bundleText(data[mime]);
+    if (FRAMED_MIMES.has(mime)) return <FrameOutput mime={mime} value={text} metadata={metadata} />;
+    if (IMAGE_MIMES.has(mime)) return <ImageOutput mime={mime} data={text} metadata={metadata} />;
+    return <TextOutput text={text} kind="result" />;
+  },
+  (before, after) => sameOutput(before.output, after.output),
+);
+
+/** nbformat keys image metadata by MIME type (`{"image/png": {"width": 400}}`). */
+function mimeMetadata(metadata: Record<string, unknown> | undefined, mime: string): Record<string, unknown> {
+  const own = metadata?.[mime];
+  return own && typeof own === 'object' ? (own as Record<string, unknown>) : {};
 }

@@ -1,0 +1,87 @@
+// The output frame: renders one untrusted output inside an iframe with
+// `sandbox="allow-scripts"` (an opaque origin) and reports its height to the page.
+// Built as a classic script (see vite.config.ts): an opaque origin cannot load module scripts or
+// fonts from the hub without CORS, but classic scripts load fine.
+
+import { isRenderMessage, type FrameMessage, type RenderMessage } from '../notebook/outputs/frameProtocol';
+import type { Rich } from './rich';
+import { runScripts } from './scripts';
+
+declare const __FRAME_RICH_URL__: string;
+
+const root = document.getElementById('output')!;
+// This page's URL is the hub's own (only the origin is opaque), and only the hub's pages frame it.
+const pageOrigin = new URL(location.href).origin;
+
+function tell(message: FrameMessage): void {
+  window.parent.postMessage(message, pageOrigin);
+}
+
+let lastHeight = -1;
+function reportHeight(): void {
+  // The body, not just #output: output scripts often append to document.body.
+  const height = Math.ceil(document.body.getBoundingClientRect().height);
+  if (height === lastHeight) return;
+  lastHeight = height;
+  tell({ nbcloud: 'height', height });
+}
+
+let richLoading: Promise<Rich> | null = null;
+function loadRich(): Promise<Rich> {
+  richLoading ??= new Promise<Rich>((resolve, reject) => {
+    const script = document.createElement('script');
+    script.src = __FRAME_RICH_URL__;
+    script.onload = () => resolve((globalThis as unknown as { nbcloudRich: Rich }).nbcloudRich);
+    script.onerror = () => reject(new Error('The Markdown and LaTeX renderer did not load. Reload the page.'));
+    document.head.append(script);
+  });
+  return richLoading;
+}
+
+function showError(error: unknown): void {
+  const pre = document.createElement('pre');
+  pre.className = 'frame-error';
+  pre.textContent = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  root.append(pre);
+}
+
+async function render({ mime, value }: RenderMessage): Promise<void> {
+  root.replaceChildren();
+  if (mime === 'text/html') {
+    root.innerHTML = value;
+    await runScripts(root);
+  } else if (mime === 'image/svg+xml') {
+    root.innerHTML = value;
+  } else if (mime === 'application/javascript') {
+    // As in Jupyter: the code runs with `element`, the node it may draw into.
+    const element = document.createElement('div');
+    root.append(element);
+    new Function('element', value)(element);
+  } else if (mime === 'text/markdown' || mime === 'text/latex') {
+    const rich = await loadRich();
+    if (!document.getElementById('katex-css')) {
+      const style = document.createElement('style');
+      style.id = 'katex-css';
+      style.textContent = rich.css;
+      document.head.append(style);
+    }
+    const div = document.createElement('div');
+    div.className = mime === 'text/markdown' ? 'markdown' : 'latex';
+    div.innerHTML = mime === 'text/markdown' ? rich.renderMarkdown(value) : rich.renderLatex(value);
+    root.append(div);
+  } else {
+    const pre = document.createElement('pre');
+    pre.textContent = value;
+    root.append(pre);
+  }
+}
+
+window.addEventListener('message', (event) => {
+  if (event.source !== window.parent || !isRenderMessage(event.data)) return;
+  render(event.data)
+    .catch(showError)
+    .finally(reportHeight);
+});
+
+new ResizeObserver(reportHeight).observe(document.body);
+tell({ nbcloud: 'ready' });

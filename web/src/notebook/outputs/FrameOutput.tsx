@@ -1,0 +1,64 @@
+// An output that may carry script (HTML, JavaScript, SVG, Markdown, LaTeX) in its own sandboxed
+// frame: `sandbox="allow-scripts"` without allow-same-origin gives it an opaque origin, so it has
+// no cookies, no storage, no same-origin API calls and no access to this page. The frame loads
+// /output-frame.html, says "ready", gets the output by postMessage, and reports its height so the
+// page sizes it to its content.
+//
+// One frame per rich output (not one per cell): text and images between rich outputs stay in the
+// page in their order, an output that changes (update_display_data) reloads only its own frame
+// without re-running its neighbours' scripts, and one hostile output cannot rewrite another.
+// Like Colab across cells, scripts of two outputs cannot share globals.
+
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { isFrameMessage, type RenderMessage } from './frameProtocol';
+
+/** A frame never grows past this (a script that sizes itself to the frame would grow forever);
+ * longer content scrolls inside the frame. */
+export const MAX_FRAME_HEIGHT = 5000;
+const INITIAL_HEIGHT = 20;
+
+export interface FrameOutputProps {
+  mime: string;
+  value: string;
+  metadata: Record<string, unknown>;
+}
+
+export function FrameOutput({ mime, value, metadata }: FrameOutputProps) {
+  const frame = useRef<HTMLIFrameElement>(null);
+  const [height, setHeight] = useState(INITIAL_HEIGHT);
+  const message = useRef<RenderMessage>({ nbcloud: 'render', mime, value, metadata });
+  const generation = useRef(0);
+  if (message.current.mime !== mime || message.current.value !== value) {
+    // New content: a fresh frame, so the old output's scripts and timers are gone.
+    generation.current += 1;
+    message.current = { nbcloud: 'render', mime, value, metadata };
+  }
+
+  useLayoutEffect(() => {
+    const onMessage = (event: MessageEvent) => {
+      const target = frame.current?.contentWindow;
+      if (!target || event.source !== target || !isFrameMessage(event.data)) return;
+      if (event.data.nbcloud === 'ready') {
+        // The frame's origin is opaque ("null"), so '*' is the only target that reaches it; the
+        // message goes to this frame's own window and carries nothing but its output.
+        target.postMessage(message.current, '*');
+      } else {
+        setHeight(Math.min(MAX_FRAME_HEIGHT, Math.max(0, Math.ceil(event.data.height))));
+      }
+    };
+    window.addEventListener('message', onMessage);
+    return () => window.removeEventListener('message', onMessage);
+  }, []);
+
+  return (
+    <iframe
+      key={generation.current}
+      ref={frame}
+      class="output-frame"
+      title="Output"
+      sandbox="allow-scripts"
+      src="/output-frame.html"
+      style={{ height: `${height}px` }}
+    />
+  );
+}

@@ -1,0 +1,39 @@
+// The messages between the page and a sandboxed output frame (web/src/frame). The frame has an
+// opaque origin, so the page posts to it with targetOrigin '*' but only ever to the frame's own
+// contentWindow, and accepts only messages whose source is that contentWindow.
+
+/** Page -> frame: render this one output. */
+export interface RenderMessage {
+  nbcloud: 'render';
+  mime: string;
+  /** The MIME bundle's value for `mime` (a string for every MIME a frame renders). */
+  value: string;
+  /** The output's metadata for this MIME (for example `{width, height}`). */
+  metadata: Record<string, unknown>;
+}
+
+/** Frame -> page: the frame's script runs and waits for its output. */
+export interface ReadyMessage {
+  nbcloud: 'ready';
+}
+
+/** Frame -> page: the rendered content is this tall (CSS pixels). */
+export interface HeightMessage {
+  nbcloud: 'height';
+  height: number;
+}
+
+export type FrameMessage = ReadyMessage | HeightMessage;
+
+export function isFrameMessage(data: unknown): data is FrameMessage {
+  if (!data || typeof data !== 'object') return false;
+  const message = data as Record<string, unknown>;
+  if (message.nbcloud === 'ready') return true;
+  return message.nbcloud === 'height' && typeof message.height === 'number' && Number.isFinite(message.height);
+}
+
+export function isRenderMessage(data: unknown): data is RenderMessage {
+  if (!data || typeof data !== 'object') return false;
+  const message = data as Record<string, unknown>;
+  return message.nbcloud === 'render' && typeof message.mime === 'string' && typeof message.value === 'string';
+}
