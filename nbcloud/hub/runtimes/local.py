@@ -25,7 +25,7 @@ from jupyter_client.manager import AsyncKernelManager
 
 from nbcloud.config import Settings
 
-from . import sandbox as sb
+from . import drive_mount, sandbox as sb
 from .backend import (
     CrashInfo,
     GpuUsage,
@@ -281,6 +281,22 @@ class LocalBackend:
         else:
             rt.crash = CrashInfo("exited", f"the runtime's kernel exited (status {code})", code)
         return rt.crash
+
+    async def offer_drive(self, runtime: Runtime, mydrive: Path, *, readonly: bool = False) -> str:
+        """Start handing ``mydrive`` to the runtime (after the person's consent): returns the
+        socket path, as the kernel sees it, where the kernel picks the Drive up (see drive_mount)."""
+        rt = _local(runtime)
+        fd = await asyncio.to_thread(drive_mount.prepare, mydrive, kernel_uid=self.mode.uid,
+                                     kernel_gid=self.mode.gid, readonly=readonly)
+        try:
+            hand = drive_mount.HandOver(rt.paths.ipc, self.mode.inside(rt.paths)["ipc"], self.mode.uid, self.mode.gid, fd)
+        except BaseException:
+            os.close(fd)
+            raise
+        task = asyncio.create_task(asyncio.to_thread(hand.give))
+        task.add_done_callback(lambda t: t.cancelled() or t.exception() is None
+                               or log.warning("the runtime did not pick up its Drive: %s", t.exception()))
+        return hand.inside_path
 
     async def usage(self, runtime: Runtime) -> ResourceUsage:
         rt = _local(runtime)
