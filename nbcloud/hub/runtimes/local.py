@@ -10,6 +10,7 @@ connects to ``runtimes_dir/<id>/ipc/kernel-N``, the kernel binds the same socket
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -161,7 +162,7 @@ class LocalBackend:
         limits: RuntimeLimits | None = None
         log_handle = None
         try:
-            await asyncio.to_thread(self._prepare, paths)
+            await _thread_to_the_end(self._prepare, paths)
             limits = self.limiter.prepare(runtime_id, memory, nproc)
             env = sb.kernel_env(paths, self.mode, spec.env)
             km = SandboxKernelManager(paths=paths, mode=self.mode, limits=limits, env=env)
@@ -342,6 +343,18 @@ def _drop_short_link(paths: sb.RuntimePaths) -> None:
     link = Path(f"/tmp/nbcloud-ipc-{os.geteuid()}") / paths.root.name
     if link.is_symlink():
         link.unlink()
+
+
+async def _thread_to_the_end(fn, *args):
+    """Run ``fn`` in a thread; if cancelled, wait for the thread first (it cannot be stopped),
+    so the caller's clean-up does not race with files it is still writing."""
+    future = asyncio.get_running_loop().run_in_executor(None, fn, *args)
+    try:
+        return await asyncio.shield(future)
+    except asyncio.CancelledError:
+        with contextlib.suppress(BaseException):
+            await future
+        raise
 
 
 def _local(runtime: Runtime) -> LocalRuntime:
