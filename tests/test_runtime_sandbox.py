@@ -128,7 +128,7 @@ def test_runtime_runs_code_in_content(backend, runtime, kc):
     assert str(runtime.paths.ipc) in runtime.connection_info["ip"]
     assert value(kc, "1+1") == 2
     assert value(kc, "__import__('os').getcwd()") == "/content"
-    assert value(kc, "sorted(__import__('os').listdir('/content'))") == []
+    assert value(kc, "sorted(__import__('os').listdir('/content'))") == ["sample_data"]  # as in Colab
 
 
 def test_shell_escape_and_cd_work(kc):

@@ -26,6 +26,7 @@ from nbcloud.hub.execution import routes as execution_routes
 from nbcloud.hub.execution.service import ExecutionService
 from nbcloud.hub.runtimes.local import LocalBackend
 from nbcloud.hub.runtimes.pool import RuntimePool
+from nbcloud.hub.secrets import routes as secret_routes
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
@@ -119,6 +120,7 @@ def create_app(settings: Settings, hub: Hub | None = None) -> FastAPI:
     app.include_router(drive_routes.router)
     app.include_router(document_routes.router)
     app.include_router(execution_routes.router)
+    app.include_router(secret_routes.router)
     _mount_web_app(app)
     return app
 

@@ -94,7 +94,10 @@ async def events(websocket: WebSocket, item_id: str) -> None:
 
     Server to page (JSON text frames): ``{"type": "runtime", "status", "message", "running",
     "queued"}``, ``{"type": "input_request", "cell_id", "prompt", "password"}``,
-    ``{"type": "input_done", "cell_id"}``. Page to server: ``{"type": "input_reply", "value"}``.
+    ``{"type": "input_done", "cell_id"}``, ``{"type": "colab_request", "cell_id", "request_id",
+    "request_type", "request"}``, ``{"type": "colab_request_done", "cell_id", "request_id"}``.
+    Page to server: ``{"type": "input_reply", "value"}``, ``{"type": "colab_reply", "request_id",
+    "reply"}`` or ``{"type": "colab_reply", "request_id", "error"}`` (see execution.colab).
     Opening this socket assigns the notebook its runtime, so it is ready by the first run.
     """
     principal = await websocket_principal(websocket)
@@ -123,6 +126,8 @@ async def events(websocket: WebSocket, item_id: str) -> None:
                 continue
             if isinstance(message, dict) and message.get("type") == "input_reply":
                 session.answer_input(principal.user.id, str(message.get("value", "")))
+            elif isinstance(message, dict) and message.get("type") == "colab_reply":
+                session.answer_colab(principal.user.id, message)
     except (WebSocketDisconnect, KeyError, RuntimeError):
         pass
     finally:

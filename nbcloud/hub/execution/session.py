@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from nbcloud.hub.documents.room import CellNotFound, DocumentClosed
+from nbcloud.hub.execution.colab import ColabRequests
 from nbcloud.hub.execution.events import EventHub
 from nbcloud.hub.execution.kernel import connect
 from nbcloud.hub.execution.outputs import crash_output, to_output
@@ -62,6 +63,16 @@ class NotebookSession:
         self._status: RuntimeStatus = "none"
         self._message: str | None = None
         self._closed = False
+        self.colab = ColabRequests(self)
+        self._unassigning = False
+        self._background: set[asyncio.Task] = set()
+
+    def background(self, coro) -> asyncio.Task:
+        """Run ``coro`` on its own, holding a reference until it ends."""
+        task = asyncio.create_task(coro)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+        return task
 
     # ----- status -----------------------------------------------------------------------------
 
@@ -133,7 +144,10 @@ class NotebookSession:
                 except (CellNotFound, DocumentClosed):
                     pass
                 except KernelDied as died:
-                    self._on_crash(doc, request, str(died))
+                    if self._unassigning:
+                        self._on_unassigned(doc, request)
+                    else:
+                        self._on_crash(doc, request, str(died))
                 except Exception:  # keep the queue alive whatever one cell does
                     log.exception("running cell %s of %s failed", request.cell_id, self.item_id)
                     with contextlib.suppress(Exception):
@@ -156,6 +170,21 @@ class NotebookSession:
         self._set_status("dead", message)
         # Restart at once so the next run finds a runtime ready.
         asyncio.create_task(self._restart_after_crash(message))
+
+    async def unassign(self) -> None:
+        """``runtime.unassign()``: throw the runtime away; the next run gets a fresh one."""
+        self._unassigning = True
+        await self.pool.release(self.owner_id, self.item_id)
+
+    def _on_unassigned(self, doc, request: RunRequest) -> None:
+        self._unassigning = False
+        for cell in [request, *self._queue]:
+            with contextlib.suppress(CellNotFound, DocumentClosed):
+                doc.set_execution_state(cell.cell_id, "idle")
+        self._queue.clear()
+        self._drop_client()
+        self._set_status("none", "The runtime was disconnected and deleted (runtime.unassign()). "
+                         "Run a cell to get a new one.")
 
     async def _restart_after_crash(self, message: str) -> None:
         with contextlib.suppress(Exception):
@@ -192,7 +221,9 @@ class NotebookSession:
                     timing["iopub.execute_input"] = _now()
                     doc.set_execution_count(cell_id, content.get("execution_count"))
                 elif kind == "clear_output":
-                    outputs.clear(wait=bool(content.get("wait")))
+                    outputs.clear(wait=bool(content.get("wait")), tags=content.get("output_tags") or ())
+                elif kind == "colab_request":
+                    self.colab.received(request, msg, client)
                 else:
                     outputs.add(kind, content)
 
@@ -229,6 +260,7 @@ class NotebookSession:
             for task in tasks:
                 task.cancel()
             self._cancel_inputs(request)
+            self.colab.cancel_all()
         with doc.transaction():
             count = reply["content"].get("execution_count")
             if count is not None:
@@ -274,6 +306,10 @@ class NotebookSession:
             future.cancel()
             self.events.publish({"type": "input_done", "cell_id": request.cell_id}, user_id=request.user_id)
 
+    def answer_colab(self, user_id: int, message: dict[str, Any]) -> bool:
+        """A page's ``colab_reply`` (see execution.colab)."""
+        return self.colab.answer(user_id, message)
+
     # ----- controls -----------------------------------------------------------------------------
 
     async def interrupt(self) -> None:
@@ -306,8 +342,9 @@ class NotebookSession:
 
 
 class _OutputWriter:
-    """Writes one run's outputs into the document, honouring clear_output(wait=True) and
-    update_display_data."""
+    """Writes one run's outputs into the document, honouring clear_output(wait=True),
+    update_display_data and Colab's output tags (``google.colab.output.use_tags`` marks the
+    outputs that follow; ``clear_output`` with ``output_tags`` removes only those)."""
 
     def __init__(self, doc, cell_id: str) -> None:
         self.doc = doc
@@ -316,9 +353,13 @@ class _OutputWriter:
         self.display_ids: dict[str, list[int]] = {}
         self.count = 0
         self.last_stream: str | None = None
+        self.active_tags: set[str] = set()
+        self.tags: list[frozenset[str]] = []  # per output in the document, in order
 
-    def clear(self, wait: bool) -> None:
-        if wait:
+    def clear(self, wait: bool, tags: Any = ()) -> None:
+        if tags:
+            self._clear_tagged(frozenset(str(t) for t in tags))
+        elif wait:
             self.clear_pending = True
         else:
             self._clear_now()
@@ -329,8 +370,26 @@ class _OutputWriter:
         self.display_ids.clear()
         self.count = 0
         self.last_stream: str | None = None
+        self.tags = []
+
+    def _clear_tagged(self, wanted: frozenset[str]) -> None:
+        current = self.doc.get_cell(self.cell_id).get("outputs", [])
+        keep = [i for i in range(len(current)) if not (i < len(self.tags) and wanted <= self.tags[i])]
+        if len(keep) == len(current):
+            return
+        moved = {old: new for new, old in enumerate(keep)}
+        self.doc.set_outputs(self.cell_id, [current[i] for i in keep])
+        self.tags = [self.tags[i] for i in keep if i < len(self.tags)]
+        self.display_ids = {d: [moved[i] for i in idx if i in moved] for d, idx in self.display_ids.items()}
+        self.count = len(keep)
+        self.last_stream = None
 
     def add(self, kind: str, content: dict[str, Any]) -> None:
+        area = (content.get("metadata") or {}).get("outputarea") if kind == "display_data" else None
+        if isinstance(area, dict) and area.get("nodisplay"):
+            self.active_tags.update(str(t) for t in area.get("add_tags") or ())
+            self.active_tags.difference_update(str(t) for t in area.get("remove_tags") or ())
+            return
         output = to_output(kind, content)
         if output is None:
             return
@@ -343,14 +402,21 @@ class _OutputWriter:
                         current[index] = output
                 self.doc.set_outputs(self.cell_id, current)
             return
+        stream = output.get("name") if kind == "stream" else None
+        tags = frozenset(self.active_tags)
         with self.doc.transaction():
             if self.clear_pending:
                 self._clear_now()
-            self.doc.append_output(self.cell_id, output)
+            if stream is not None and stream == self.last_stream and self.tags and self.tags[-1] != tags:
+                # Text under other tags must stay a separate output, so it can be cleared alone.
+                self.doc.set_outputs(self.cell_id, [*self.doc.get_cell(self.cell_id).get("outputs", []), output])
+                self.last_stream = None
+            else:
+                self.doc.append_output(self.cell_id, output)
         # The document merges consecutive text of one stream into one output, as Jupyter does.
-        stream = output.get("name") if kind == "stream" else None
         if stream is None or stream != self.last_stream:
             self.count += 1
+            self.tags.append(tags)
         self.last_stream = stream
         after = self.count
         if display_id:

@@ -10,6 +10,7 @@ connects to ``runtimes_dir/<id>/ipc/kernel-N``, the kernel binds the same socket
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -25,7 +26,7 @@ from jupyter_client.manager import AsyncKernelManager
 
 from nbcloud.config import Settings
 
-from . import sandbox as sb
+from . import drive_mount, sandbox as sb
 from .backend import (
     CrashInfo,
     GpuUsage,
@@ -161,7 +162,7 @@ class LocalBackend:
         limits: RuntimeLimits | None = None
         log_handle = None
         try:
-            await asyncio.to_thread(self._prepare, paths)
+            await _thread_to_the_end(self._prepare, paths)
             limits = self.limiter.prepare(runtime_id, memory, nproc)
             env = sb.kernel_env(paths, self.mode, spec.env)
             km = SandboxKernelManager(paths=paths, mode=self.mode, limits=limits, env=env)
@@ -282,6 +283,22 @@ class LocalBackend:
             rt.crash = CrashInfo("exited", f"the runtime's kernel exited (status {code})", code)
         return rt.crash
 
+    async def offer_drive(self, runtime: Runtime, mydrive: Path, *, readonly: bool = False) -> str:
+        """Start handing ``mydrive`` to the runtime (after the person's consent): returns the
+        socket path, as the kernel sees it, where the kernel picks the Drive up (see drive_mount)."""
+        rt = _local(runtime)
+        fd = await asyncio.to_thread(drive_mount.prepare, mydrive, kernel_uid=self.mode.uid,
+                                     kernel_gid=self.mode.gid, readonly=readonly)
+        try:
+            hand = drive_mount.HandOver(rt.paths.ipc, self.mode.inside(rt.paths)["ipc"], self.mode.uid, self.mode.gid, fd)
+        except BaseException:
+            os.close(fd)
+            raise
+        task = asyncio.create_task(asyncio.to_thread(hand.give))
+        task.add_done_callback(lambda t: t.cancelled() or t.exception() is None
+                               or log.warning("the runtime did not pick up its Drive: %s", t.exception()))
+        return hand.inside_path
+
     async def usage(self, runtime: Runtime) -> ResourceUsage:
         rt = _local(runtime)
         pids, rss = _tree_rss(rt.pid)
@@ -326,6 +343,18 @@ def _drop_short_link(paths: sb.RuntimePaths) -> None:
     link = Path(f"/tmp/nbcloud-ipc-{os.geteuid()}") / paths.root.name
     if link.is_symlink():
         link.unlink()
+
+
+async def _thread_to_the_end(fn, *args):
+    """Run ``fn`` in a thread; if cancelled, wait for the thread first (it cannot be stopped),
+    so the caller's clean-up does not race with files it is still writing."""
+    future = asyncio.get_running_loop().run_in_executor(None, fn, *args)
+    try:
+        return await asyncio.shield(future)
+    except asyncio.CancelledError:
+        with contextlib.suppress(BaseException):
+            await future
+        raise
 
 
 def _local(runtime: Runtime) -> LocalRuntime:

@@ -62,6 +62,10 @@ ETC_ENTRIES = (
 )
 
 RUNTIME_PACKAGE_DIR = Path(__file__).resolve().parents[2] / "runtime"
+SAMPLE_DATA_DIR = RUNTIME_PACKAGE_DIR / "sample_data"
+# Loaded into every kernel: Colab's magics, the google namespace (nbcloud/runtime/google/colab).
+COLAB_EXTENSION = "google.colab._kernel_ext"
+COLAB_RELEASE_TAG = "nbcloud-release-1"
 
 
 @dataclass(frozen=True)
@@ -172,7 +176,8 @@ def make_layer(paths: RuntimePaths, mode: SandboxMode) -> None:
         link = layer / "bin" / name
         if not link.is_symlink():
             link.symlink_to(real)
-    lines = [f"import site; site.addsitedir({p!r})" for p in base_site_packages()]
+    # Real paths: the sandbox binds python_roots() (real paths), not a symlinked venv's path.
+    lines = [f"import site; site.addsitedir({os.path.realpath(p)!r})" for p in base_site_packages()]
     lines.append(inside["lib"])
     (sp / "_nbcloud_base.pth").write_text("\n".join(lines) + "\n")
     shebang = f"#!{inside['layer']}/bin/python\n"
@@ -209,14 +214,29 @@ def kernel_env(paths: RuntimePaths, mode: SandboxMode, extra: dict[str, str] | N
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
         "MALLOC_ARENA_MAX": "2",  # keeps virtual size sane under an RLIMIT_AS fallback
         "NBCLOUD_RUNTIME": "1",
+        # What Colab sets, so notebooks' "am I in Colab?" branches take the Colab path.
+        "COLAB_RELEASE_TAG": COLAB_RELEASE_TAG,
+        "COLAB_BACKEND_VERSION": COLAB_RELEASE_TAG,
+        "COLAB_JUPYTER_IP": "127.0.0.1",
+        "COLAB_JUPYTER_TRANSPORT": "ipc",
+        "COLAB_KERNEL_MANAGER_PROXY_HOST": "127.0.0.1",
+        "CLOUDSDK_CONFIG": f"{inside['content']}/.config",
+        "MPLBACKEND": "module://matplotlib_inline.backend_inline",
     }
+    if has_gpu():
+        env["COLAB_GPU"] = "1"
     env.update(extra or {})
     return env
 
 
 def kernel_argv(paths: RuntimePaths, mode: SandboxMode) -> list[str]:
     inside = mode.inside(paths)
-    return [f"{inside['layer']}/bin/python", "-m", "ipykernel_launcher", "-f", f"{inside['ipc']}/kernel.json"]
+    return [f"{inside['layer']}/bin/python", "-m", "ipykernel_launcher", "-f", f"{inside['ipc']}/kernel.json",
+            f"--ext={COLAB_EXTENSION}"]
+
+
+def has_gpu() -> bool:
+    return bool(glob.glob("/dev/nvidia[0-9]*"))
 
 
 @dataclass
@@ -372,6 +392,7 @@ def prepare_dirs(paths: RuntimePaths, mode: SandboxMode) -> None:
         d.mkdir(exist_ok=True)
         if mode.drop_privileges:
             os.chown(d, mode.uid, mode.gid)
+    copy_sample_data(paths, mode)
     if mode.sandboxed:
         # Mount points of the Python base below /root live in the runtime's home: make
         # them walkable (bwrap would create them 0700).
@@ -381,3 +402,17 @@ def prepare_dirs(paths: RuntimePaths, mode: SandboxMode) -> None:
                 for part in Path(root).relative_to(HOME).parts:
                     d = d / part
                     d.mkdir(mode=0o755, exist_ok=True)
+
+
+def copy_sample_data(paths: RuntimePaths, mode: SandboxMode) -> None:
+    """/content/sample_data, as in Colab: small data sets to try things on."""
+    target = paths.content / "sample_data"
+    if target.exists() or not SAMPLE_DATA_DIR.is_dir():
+        return
+    target.mkdir()
+    for src in SAMPLE_DATA_DIR.iterdir():
+        if src.is_file():
+            shutil.copyfile(src, target / src.name)
+    if mode.drop_privileges:
+        for entry in [target, *target.iterdir()]:
+            os.lchown(entry, mode.uid, mode.gid)

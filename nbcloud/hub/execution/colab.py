@@ -1,0 +1,171 @@
+"""Colab requests from a running cell (``google.colab._message``), and their answers.
+
+The runtime publishes ``colab_request`` on iopub (metadata ``colab_msg_id`` and
+``colab_request_type``, content ``{"request": body}``) and waits for a ``colab_reply`` on its
+stdin channel. The hub answers some requests itself:
+
+* ``GetSecret`` ``{"key"}``: from the secrets store, if the person who ran the cell has that
+  secret and granted this notebook access (``{"exists", "access", "payload"}``);
+* ``drive_mount``: asks the page for consent first (a ``drive_mount`` request the page answers
+  ``{"consent": true}``); then hands the person's MyDrive to the runtime (see
+  ``runtimes.drive_mount``) and answers ``{"socket": path}``;
+* ``unassign_runtime``: shuts the runtime down.
+
+Every other request goes to the browsers of the person who ran the cell as the event
+``{"type": "colab_request", "cell_id", "request_id", "request_type", "request"}``; the first
+``{"type": "colab_reply", "request_id", "reply" | "error"}`` from one of *their* sockets is
+sent to the kernel. When a request is answered or its cell ends, they get
+``{"type": "colab_request_done", "cell_id", "request_id"}``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from starlette.concurrency import run_in_threadpool
+
+from nbcloud.hub.secrets.store import SecretStore
+
+if TYPE_CHECKING:
+    from nbcloud.hub.execution.session import NotebookSession, RunRequest
+
+log = logging.getLogger("nbcloud.execution.colab")
+
+DRIVE_REFUSED = ("Drive access was not allowed, so nothing was mounted. Run drive.mount('/content/drive') "
+                 "again and choose Connect to Drive when the page asks.")
+
+
+class RequestFailed(Exception):
+    """The request is answered with this error (the runtime raises MessageError)."""
+
+
+@dataclass
+class Pending:
+    user_id: int
+    cell_id: str
+    future: asyncio.Future
+
+
+class ColabRequests:
+    def __init__(self, session: NotebookSession) -> None:
+        self.session = session
+        self._pending: dict[str, Pending] = {}
+        self._tasks: set[asyncio.Task] = set()
+
+    # ----- from the kernel ------------------------------------------------------------------------
+
+    def received(self, request: RunRequest, msg: dict[str, Any], client: Any) -> None:
+        """An iopub ``colab_request`` of the running cell: answer it in the background."""
+        meta = msg.get("metadata") or {}
+        request_id = str(meta.get("colab_msg_id") or "")
+        kind = str(meta.get("colab_request_type") or "")
+        if not request_id:
+            return
+        body = (msg.get("content") or {}).get("request")
+        task = asyncio.create_task(self._answer(request, client, request_id, kind, body))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _answer(self, request: RunRequest, client: Any, request_id: str, kind: str, body: Any) -> None:
+        try:
+            if kind == "GetSecret":
+                key = body.get("key", "") if isinstance(body, dict) else ""
+                data = await run_in_threadpool(SecretStore(self.session.documents.db).answer, request.user_id,
+                                               self.session.item_id, key)
+            elif kind == "drive_mount":
+                data = await self._mount_drive(request, request_id, body if isinstance(body, dict) else {})
+            elif kind == "unassign_runtime":
+                self._reply(client, request_id, data={})
+                # Not one of this cell's tasks: ending the cell must not cancel the shutdown.
+                self.session.background(self.session.unassign())
+                return
+            else:
+                data = await self.ask_page(request, request_id, kind, body)
+        except RequestFailed as failed:
+            self._reply(client, request_id, error=str(failed))
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.exception("answering colab request %s (%s)", request_id, kind)
+            self._reply(client, request_id, error=f"nbcloud could not answer {kind}: {exc}")
+            return
+        self._reply(client, request_id, data=data)
+
+    @staticmethod
+    def _reply(client: Any, request_id: str, *, data: Any = None, error: str | None = None) -> None:
+        value: dict[str, Any] = {"type": "colab_reply", "colab_msg_id": request_id}
+        if error is not None:
+            value["error"] = error
+        else:
+            value["data"] = data
+        with contextlib.suppress(Exception):  # the kernel may be gone
+            client.stdin_channel.send(client.session.msg("input_reply", {"value": value}))
+
+    # ----- the page -------------------------------------------------------------------------------
+
+    async def ask_page(self, request: RunRequest, request_id: str, kind: str, body: Any) -> Any:
+        """Send the request to the browsers of the person who ran the cell; wait for one to answer."""
+        future: asyncio.Future = asyncio.get_running_loop().create_future()
+        self._pending[request_id] = Pending(request.user_id, request.cell_id, future)
+        self.session.events.publish(
+            {"type": "colab_request", "cell_id": request.cell_id, "request_id": request_id,
+             "request_type": kind, "request": body},
+            user_id=request.user_id,
+        )
+        try:
+            return await future
+        finally:
+            if self._pending.pop(request_id, None) is not None:
+                self.session.events.publish(
+                    {"type": "colab_request_done", "cell_id": request.cell_id, "request_id": request_id},
+                    user_id=request.user_id,
+                )
+
+    def answer(self, user_id: int, message: dict[str, Any]) -> bool:
+        """A page's ``colab_reply``. Only the person who ran the cell may answer its requests."""
+        pending = self._pending.get(str(message.get("request_id", "")))
+        if pending is None or pending.user_id != user_id or pending.future.done():
+            return False
+        if "error" in message:
+            pending.future.set_exception(RequestFailed(str(message["error"])))
+        else:
+            pending.future.set_result(message.get("reply"))
+        return True
+
+    def cancel_all(self) -> None:
+        """The cell ended: drop what is still waiting (its kernel no longer reads replies)."""
+        for task in list(self._tasks):
+            task.cancel()
+
+    # ----- Drive ----------------------------------------------------------------------------------
+
+    async def _mount_drive(self, request: RunRequest, request_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        session = self.session
+        offer = getattr(session.backend, "offer_drive", None)
+        if offer is None or session.runtime is None:
+            raise RequestFailed("This runtime cannot mount a Drive. Use files.upload() or the Drive page instead.")
+        if request.user_id != session.owner_id:
+            raise RequestFailed("Only the owner of this runtime can mount their Drive in it.")
+        readonly = bool(body.get("readonly"))
+        try:
+            consent = await self.ask_page(request, request_id, "drive_mount",
+                                          {"mountpoint": str(body.get("mountpoint", "")), "readonly": readonly})
+        except RequestFailed:
+            raise RequestFailed(DRIVE_REFUSED) from None
+        if not (consent is True or (isinstance(consent, dict) and consent.get("consent") is True)):
+            raise RequestFailed(DRIVE_REFUSED)
+        drive = session.documents.drive
+        await run_in_threadpool(drive.ensure_user_root, request.user_id)
+        mydrive = await run_in_threadpool(drive.local_path, request.user_id, "")
+        from nbcloud.hub.runtimes.drive_mount import DriveMountError
+
+        try:
+            socket_path = await offer(session.runtime, mydrive, readonly=readonly)
+        except DriveMountError as exc:
+            raise RequestFailed(str(exc)) from None
+        return {"socket": socket_path}

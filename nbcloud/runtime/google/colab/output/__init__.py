@@ -1,0 +1,18 @@
+"""Colab's output helpers: JavaScript in the cell's output, callbacks, tags, output areas."""
+
+from google.colab.output._area import redirect_to_element, to_default_area, to_footer_area, to_header_area
+from google.colab.output._js import eval_js, register_callback
+from google.colab.output._tags import clear, get_active_tags, reset_tags, temporary, use_tags
+
+__all__ = [
+    "clear", "eval_js", "get_active_tags", "redirect_to_element", "register_callback", "reset_tags",
+    "temporary", "to_default_area", "to_footer_area", "to_header_area", "use_tags",
+]
+
+
+def enable_custom_widget_manager() -> None:
+    """Colab turns on third-party ipywidgets this way; nbcloud renders them without a switch."""
+
+
+def disable_custom_widget_manager() -> None:
+    """See enable_custom_widget_manager."""

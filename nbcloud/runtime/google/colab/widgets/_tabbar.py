@@ -1,0 +1,75 @@
+"""Tabs of output: ``tb = widgets.TabBar(['a', 'b']); with tb.output_to('b'): print('hi')``."""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import json
+from collections.abc import Iterator
+
+from google.colab.widgets._widget import CapturingWidget
+
+_SCRIPT = """<script>(function(){var root=document.getElementById(%s);if(!root)return;
+var tabs=root.querySelectorAll('[role=tab]'),panels=root.querySelectorAll('[role=tabpanel]');
+function pick(i){tabs.forEach(function(t,j){t.setAttribute('aria-selected',String(i===j));
+t.style.fontWeight=i===j?'bold':'normal';});panels.forEach(function(p,j){p.hidden=i!==j;});}
+tabs.forEach(function(t,i){t.addEventListener('click',function(){pick(i);});});})();</script>"""
+
+
+class TabBar(CapturingWidget):
+    def __init__(self, tab_names: list[str], location: str = "top"):
+        super().__init__()
+        if location not in ("top", "bottom", "start", "end"):
+            raise ValueError("location must be 'top', 'bottom', 'start' or 'end'")
+        self.tab_names = [str(n) for n in tab_names]
+        if not self.tab_names:
+            raise ValueError("A TabBar needs at least one tab name.")
+        self.location = location
+        self._selected = 0
+
+    def _index(self, tab: int | str) -> int:
+        if isinstance(tab, str):
+            if tab not in self.tab_names:
+                raise KeyError(f"no tab named {tab!r}; tabs: {self.tab_names}")
+            return self.tab_names.index(tab)
+        if not 0 <= tab < len(self.tab_names):
+            raise IndexError(f"no tab {tab}; this TabBar has {len(self.tab_names)} tabs")
+        return tab
+
+    def _render(self) -> str:
+        bar = "".join(
+            f'<button role="tab" aria-selected="{str(i == self._selected).lower()}" '
+            f'style="border:0;border-bottom:2px solid {"#1a73e8" if i == self._selected else "transparent"};'
+            f'background:none;padding:4px 12px;cursor:pointer;font-weight:{"bold" if i == self._selected else "normal"}">'
+            f"{html.escape(name)}</button>"
+            for i, name in enumerate(self.tab_names)
+        )
+        panels = "".join(
+            f'<div role="tabpanel" aria-label="{html.escape(name)}"{"" if i == self._selected else " hidden"}>'
+            f"{self._cell_html(i)}</div>"
+            for i, name in enumerate(self.tab_names)
+        )
+        tablist = f'<div role="tablist">{bar}</div>'
+        body = panels + tablist if self.location == "bottom" else tablist + panels
+        return f'<div class="colab-tabbar" id="{self._display_id}">{body}</div>' + _SCRIPT % json.dumps(self._display_id)
+
+    @contextlib.contextmanager
+    def output_to(self, tab: int | str, select: bool = True) -> Iterator[None]:
+        """Outputs of the block go into ``tab`` (an index or a name), which is shown if ``select``."""
+        index = self._index(tab)
+        if select:
+            self._selected = index
+        with self._capture_into(index):
+            yield
+
+    def clear_tab(self, tab: int | str | None = None) -> None:
+        if tab is None:
+            for i in range(len(self.tab_names)):
+                self._clear(i)
+        else:
+            self._clear(self._index(tab))
+
+    def __iter__(self) -> Iterator[int]:
+        for i in range(len(self.tab_names)):
+            with self.output_to(i):
+                yield i
