@@ -10,6 +10,8 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: false,
     target: 'es2022',
+    // Fonts (KaTeX's) stay files: the hub's Content-Security-Policy refuses data: fonts.
+    assetsInlineLimit: (file: string) => (/\.(woff2?|ttf|otf)$/.test(file) ? false : undefined),
   },
   server: {
     proxy: { '/api': 'http://127.0.0.1:8000' },

@@ -25,7 +25,7 @@ interface Props {
 }
 
 export function NotebookView({ session, item, onRenamed }: Props) {
-  useY(session.cells);
+  useY(session.cells, false, true);
   const cells = session.cells.toArray();
 
   // Ctrl/Cmd+Z outside an editor undoes cell operations (inside one it undoes typing).

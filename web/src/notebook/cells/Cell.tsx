@@ -1,7 +1,7 @@
 // One cell: the group every test and screen reader finds ("Cell N"), its run button and
 // state ([n], queued, running, time taken), its body (code or text) and its toolbar.
 
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type * as Y from 'yjs';
 import { cellType } from '../model/cells';
 import { useY } from '../model/useY';
@@ -93,7 +93,7 @@ export function Cell({ session, ycell, index, count }: Props) {
   const editing = session.editing.value.has(id);
 
   // Focus requests (a new cell, Shift+Enter moving here) put the caret into this cell.
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (!wantsFocus || !root.current) return;
     root.current.scrollIntoView({ block: 'nearest' });
     if (type === 'code' || editing) focusEditorIn(root.current);

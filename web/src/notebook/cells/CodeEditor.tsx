@@ -16,7 +16,7 @@ import {
 } from '@codemirror/language';
 import { EditorState, Prec } from '@codemirror/state';
 import { drawSelection, EditorView, highlightSpecialChars, keymap, placeholder } from '@codemirror/view';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { yCollab, yUndoManagerKeymap } from 'y-codemirror.next';
 import type { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
@@ -154,7 +154,7 @@ export function CodeEditor(props: Props) {
     return whenNearViewport(host.current, () => setMounted(true));
   }, [mounted]);
 
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (!mounted || !host.current) return;
     const editor = makeEditor(host.current, props, keys);
     view.current = editor;

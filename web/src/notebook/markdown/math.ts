@@ -9,11 +9,10 @@ function renderTex(tex: string, displayMode: boolean): string {
   try {
     return katex.renderToString(tex, { displayMode, throwOnError: false, output: 'htmlAndMathml' });
   } catch (error) {
-    const span = document.createElement('span');
-    span.className = 'math-error';
-    span.title = String(error);
-    span.textContent = displayMode ? `$$${tex}$$` : `$${tex}$`;
-    return span.outerHTML;
+    const escape = (text: string) =>
+      text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+    const shown = displayMode ? `$$${tex}$$` : `$${tex}$`;
+    return `<span class="math-error" title="${escape(String(error))}">${escape(shown)}</span>`;
   }
 }
 

@@ -3,12 +3,8 @@
 // cell's attachments, as in Jupyter.
 
 import DOMPurify from 'dompurify';
-import MarkdownIt from 'markdown-it';
 import 'katex/dist/katex.min.css';
-import { mathPlugin } from './math';
-
-const md = new MarkdownIt({ html: true, linkify: true, typographer: false });
-md.use(mathPlugin);
+import { markdownToHtml } from './markdown';
 
 // Links open in a new tab and never get the page as their opener.
 DOMPurify.addHook('afterSanitizeAttributes', (node) => {
@@ -31,7 +27,7 @@ function resolveAttachments(html: string, attachments: Attachments | undefined):
 }
 
 export function renderMarkdown(source: string, attachments?: Attachments): string {
-  const html = resolveAttachments(md.render(source), attachments);
+  const html = resolveAttachments(markdownToHtml(source), attachments);
   return DOMPurify.sanitize(html, {
     ADD_ATTR: ['target'],
     ADD_DATA_URI_TAGS: ['img'],

@@ -12,6 +12,7 @@ export function notebookToPython(cells: ExportCell[], title = ''): string {
   if (title) parts.push(`"""${title.replace(/"""/g, "'''")}"""`);
   for (const cell of cells) {
     const source = cell.source.replace(/\s+$/, '');
+    if (!source) continue;
     if (cell.cell_type === 'code') {
       parts.push(source);
     } else if (cell.cell_type === 'markdown' || cell.cell_type === 'raw') {
