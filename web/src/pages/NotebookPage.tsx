@@ -1,28 +1,35 @@
-// Placeholder until the notebook editor lands.
+// /notebook/<id>: the notebook editor. Its code (CodeMirror, Yjs, KaTeX) loads on demand, so
+// Drive stays light for people who never open a notebook.
 
+import type { FunctionComponent } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { getItem } from '../api/drive';
-import type { DriveItem } from '../api/types';
-import { Icon } from '../components/Icon';
-import { Link } from '../components/Link';
-import { driveUrl } from '../state/router';
+import { errorText } from '../state/toasts';
+
+type Editor = FunctionComponent<{ id: string }>;
+let loaded: Editor | null = null;
 
 export function NotebookPage({ id }: { id: string }) {
-  const [item, setItem] = useState<DriveItem | null>(null);
+  const [Editor, setEditor] = useState<Editor | null>(() => loaded);
+  const [failure, setFailure] = useState('');
   useEffect(() => {
-    getItem(id).then(setItem).catch(() => setItem(null));
-  }, [id]);
-  const folder = item?.path.includes('/') ? item.path.slice(0, item.path.lastIndexOf('/')) : '';
+    if (Editor) return;
+    import('../notebook/NotebookEditor')
+      .then((module) => {
+        loaded = module.NotebookEditor;
+        setEditor(() => module.NotebookEditor);
+      })
+      .catch((error) => setFailure(`${errorText(error)} Reload the page to try again.`));
+  }, []);
+  if (Editor) return <Editor id={id} />;
   return (
     <main class="page" aria-label="Notebook">
-      <div class="empty-state">
-        <Icon name="code" size={64} class="tone-notebook" />
-        <h1 class="page-title">{item ? item.name : 'Notebook'}</h1>
-        <p>The notebook editor is coming.</p>
-        <Link href={driveUrl(folder)} class="button">
-          Back to Drive
-        </Link>
-      </div>
+      {failure ? (
+        <p role="alert">The notebook editor did not load: {failure}</p>
+      ) : (
+        <p class="loading" role="status">
+          Loading the editor…
+        </p>
+      )}
     </main>
   );
 }
