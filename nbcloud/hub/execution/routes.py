@@ -20,6 +20,7 @@ from nbcloud.hub.drive.items import Item
 from nbcloud.hub.drive.paths import NOTEBOOKS_FOLDER
 from nbcloud.hub.errors import ApiError
 from nbcloud.hub.execution.notebooks import create_notebook
+from nbcloud.hub.execution.invoke import InvokeFailed
 from nbcloud.hub.execution.session import NotebookSession
 
 router = APIRouter(prefix="/api/notebooks", tags=["notebooks"])
@@ -97,7 +98,10 @@ async def events(websocket: WebSocket, item_id: str) -> None:
     ``{"type": "input_done", "cell_id"}``, ``{"type": "colab_request", "cell_id", "request_id",
     "request_type", "request"}``, ``{"type": "colab_request_done", "cell_id", "request_id"}``.
     Page to server: ``{"type": "input_reply", "value"}``, ``{"type": "colab_reply", "request_id",
-    "reply"}`` or ``{"type": "colab_reply", "request_id", "error"}`` (see execution.colab).
+    "reply"}`` or ``{"type": "colab_reply", "request_id", "error"}`` (see execution.colab);
+    ``{"type": "invoke_function", "request_id", "cell_id", "name", "args", "kwargs"}``, answered
+    on this socket only with ``{"type": "invoke_function_reply", "request_id", "result" | "error"}``
+    (see execution.invoke).
     Opening this socket assigns the notebook its runtime, so it is ready by the first run.
     """
     principal = await websocket_principal(websocket)
@@ -117,6 +121,7 @@ async def events(websocket: WebSocket, item_id: str) -> None:
             await websocket.send_text(json.dumps(await sub.queue.get()))
 
     send_task = asyncio.create_task(sender())
+    calls: set[asyncio.Task] = set()
     try:
         while True:
             text = await websocket.receive_text()
@@ -128,12 +133,34 @@ async def events(websocket: WebSocket, item_id: str) -> None:
                 session.answer_input(principal.user.id, str(message.get("value", "")))
             elif isinstance(message, dict) and message.get("type") == "colab_reply":
                 session.answer_colab(principal.user.id, message)
+            elif isinstance(message, dict) and message.get("type") == "invoke_function":
+                calls.add(asyncio.create_task(invoke_function(session, message, sub)))
+                calls = {c for c in calls if not c.done()}
     except (WebSocketDisconnect, KeyError, RuntimeError):
         pass
     finally:
         session.events.unsubscribe(sub)
+        for call in calls:
+            call.cancel()
         send_task.cancel()
         with contextlib.suppress(BaseException):
             await send_task
         if not warm.done():
             warm.cancel()
+
+
+async def invoke_function(session: NotebookSession, message: dict, sub) -> None:
+    """A page's ``invoke_function``: the answer goes to that page's socket alone."""
+    answer: dict = {"type": "invoke_function_reply", "request_id": str(message.get("request_id", ""))}
+    try:
+        answer["result"] = await session.functions.invoke(
+            str(message.get("cell_id", "")), message.get("name"), message.get("args", []), message.get("kwargs", {})
+        )
+    except InvokeFailed as failed:
+        answer["error"] = str(failed)
+    except asyncio.CancelledError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the page must get an answer whatever happened
+        answer["error"] = f"nbcloud could not call the function: {exc}"
+    with contextlib.suppress(asyncio.QueueFull):
+        sub.queue.put_nowait(answer)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from nbcloud.hub.documents.room import CellNotFound, DocumentClosed
 from nbcloud.hub.execution.colab import ColabRequests
 from nbcloud.hub.execution.events import EventHub
+from nbcloud.hub.execution.invoke import FunctionCalls
 from nbcloud.hub.execution.kernel import connect
 from nbcloud.hub.execution.outputs import crash_output, to_output
 from nbcloud.hub.runtimes.backend import Runtime, RuntimeBackend
@@ -64,6 +65,7 @@ class NotebookSession:
         self._message: str | None = None
         self._closed = False
         self.colab = ColabRequests(self)
+        self.functions = FunctionCalls(self)
         self._unassigning = False
         self._background: set[asyncio.Task] = set()
 
@@ -338,6 +340,7 @@ class NotebookSession:
             self._worker.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._worker
+        self.functions.close()
         self._drop_client()
 
 

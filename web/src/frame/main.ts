@@ -5,6 +5,7 @@
 
 import { isRenderMessage, type FrameMessage, type RenderMessage } from '../notebook/outputs/frameProtocol';
 import type { Rich } from './rich';
+import { installColab } from './colab';
 import { runScripts } from './scripts';
 
 declare const __FRAME_RICH_URL__: string;
@@ -54,9 +55,12 @@ async function render({ mime, value }: RenderMessage): Promise<void> {
     root.innerHTML = value;
   } else if (mime === 'application/javascript') {
     // As in Jupyter: the code runs with `element`, the node it may draw into.
+    // In the global scope (indirect eval), as Colab does: functions it defines stay callable by
+    // later eval_js() and by the output's own handlers.
     const element = document.createElement('div');
     root.append(element);
-    new Function('element', value)(element);
+    (globalThis as unknown as { element: HTMLElement }).element = element;
+    (0, eval)(value);
   } else if (mime === 'text/markdown' || mime === 'text/latex') {
     const rich = await loadRich();
     if (!document.getElementById('katex-css')) {
@@ -80,8 +84,12 @@ window.addEventListener('message', (event) => {
   if (event.source !== window.parent || !isRenderMessage(event.data)) return;
   render(event.data)
     .catch(showError)
-    .finally(reportHeight);
+    .finally(() => {
+      reportHeight();
+      colab.rendered();
+    });
 });
 
+const colab = installColab(root, pageOrigin);
 new ResizeObserver(reportHeight).observe(document.body);
 tell({ nbcloud: 'ready' });

@@ -21,6 +21,7 @@ import {
   insertCells,
   moveCell,
 } from './model/cells';
+import { ColabBridge } from './colab/bridge';
 import { RuntimeEvents } from './runtime/events';
 import { DocumentProvider, type ProviderStatus } from './sync/provider';
 
@@ -40,6 +41,8 @@ export class NotebookSession {
   readonly doc = new Y.Doc();
   readonly provider: DocumentProvider;
   readonly events: RuntimeEvents;
+  /** Answers this person's Colab requests (eval_js, files, drive) and output frames' invokeFunction. */
+  readonly colab: ColabBridge;
   readonly undo: Y.UndoManager;
   readonly cells: Y.Array<Y.Map<unknown>>;
   readonly sync = signal<ProviderStatus>({ state: 'connecting', synced: false, problem: null });
@@ -65,6 +68,8 @@ export class NotebookSession {
     const color = CURSOR_COLORS[this.doc.clientID % CURSOR_COLORS.length];
     this.provider.awareness.setLocalStateField('user', { name, color, colorLight: color + '33' });
     this.events = new RuntimeEvents(id);
+    this.colab = new ColabBridge(this.events);
+    this.events.onOther = (message) => this.colab.handle(message);
     // Undo covers cell operations made here (insert, delete, move, type); typing has its own
     // undo inside each editor, and the hub's changes (outputs) are never undone.
     this.undo = new Y.UndoManager(this.cells, { trackedOrigins: new Set([CELL_OPS]), captureTimeout: 0 });
@@ -80,6 +85,7 @@ export class NotebookSession {
   destroy(): void {
     this.unsubscribe();
     this.undo.destroy();
+    this.colab.destroy();
     this.events.close();
     this.provider.destroy();
     this.doc.destroy();

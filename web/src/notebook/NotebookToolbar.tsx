@@ -7,6 +7,7 @@ import { getNotebookJson } from '../api/notebooks';
 import type { DriveItem } from '../api/types';
 import { showError } from '../state/toasts';
 import { notebookToPython, pythonFileName } from './model/export';
+import { SecretsButton } from './colab/SecretsPanel';
 import { NbIcon } from './NbIcon';
 import type { NotebookSession } from './NotebookSession';
 import { RuntimeIndicator } from './RuntimeIndicator';
@@ -152,6 +153,8 @@ export function NotebookToolbar({ session, item, onRenamed }: Props) {
         >
           <NbIcon name="redo" />
         </button>
+        <span class="nb-tool-sep" />
+        <SecretsButton notebookId={session.id} />
         <span class="nb-tool-sep" />
         <button
           type="button"

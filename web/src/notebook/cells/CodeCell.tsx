@@ -7,6 +7,7 @@ import { CellForm, formHidesCode, hasForm } from '../forms/CellForm';
 import { cellSource, replaceText, setCellMetadata } from '../model/cells';
 import { useY } from '../model/useY';
 import type { NotebookSession } from '../NotebookSession';
+import { ColabPrompts } from '../colab/ColabPrompts';
 import { OutputArea } from '../outputs/OutputArea';
 import type { Output } from '../types';
 import { CodeEditor, type EditorKeys } from './CodeEditor';
@@ -82,6 +83,7 @@ export function CodeCell({ session, ycell, id, keys, focus, eager, onFocus }: Pr
         )}
       </div>
       <OutputArea notebookId={session.id} cellId={id} outputs={outputs} />
+      <ColabPrompts bridge={session.colab} cellId={id} />
       {input && input.cellId === id && <InputPrompt key={input.seq} request={input} onReply={(v) => session.events.reply(v)} />}
     </div>
   );

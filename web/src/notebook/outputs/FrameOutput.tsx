@@ -10,6 +10,7 @@
 // Like Colab across cells, scripts of two outputs cannot share globals.
 
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useColabFrame } from '../colab/frames';
 import { isFrameMessage, type RenderMessage } from './frameProtocol';
 
 /** A frame never grows past this (a script that sizes itself to the frame would grow forever);
@@ -28,6 +29,7 @@ export function FrameOutput({ mime, value, metadata }: FrameOutputProps) {
   const [height, setHeight] = useState(INITIAL_HEIGHT);
   const message = useRef<RenderMessage>({ nbcloud: 'render', mime, value, metadata });
   const generation = useRef(0);
+  useColabFrame(frame); // eval_js and invokeFunction of this cell's outputs
   if (message.current.mime !== mime || message.current.value !== value) {
     // New content: a fresh frame, so the old output's scripts and timers are gone.
     generation.current += 1;

@@ -4,6 +4,7 @@
 import { memo } from 'preact/compat';
 import type { Output } from '../types';
 import { joinText } from '../types';
+import { ColabCell } from '../colab/frames';
 import { FrameOutput } from './FrameOutput';
 import { ImageOutput } from './ImageOutput';
 import { bundleText, chooseMime, FRAMED_MIMES, IMAGE_MIMES } from './mime';
@@ -20,14 +21,16 @@ export interface OutputAreaProps {
   outputs: Output[];
 }
 
-export function OutputArea({ outputs }: OutputAreaProps) {
+export function OutputArea({ cellId, outputs }: OutputAreaProps) {
   if (!outputs.length) return null;
   return (
-    <div class="output-area" role="region" aria-label="Output">
-      {outputs.map((output, index) => (
-        <OutputView key={index} output={output} />
-      ))}
-    </div>
+    <ColabCell.Provider value={cellId}>
+      <div class="output-area" role="region" aria-label="Output">
+        {outputs.map((output, index) => (
+          <OutputView key={index} output={output} />
+        ))}
+      </div>
+    </ColabCell.Provider>
   );
 }
 

@@ -30,6 +30,8 @@ export class RuntimeEvents {
   private timer: number | undefined;
   private closed = false;
   private prompts = 0;
+  /** Gets every other message (Colab requests: see notebook/colab/bridge). */
+  onOther: ((message: Record<string, unknown>) => void) | null = null;
 
   constructor(private readonly notebookId: string) {
     this.connect();
@@ -40,6 +42,13 @@ export class RuntimeEvents {
     if (this.socket?.readyState === WebSocket.OPEN) {
       this.socket.send(JSON.stringify({ type: 'input_reply', value }));
     }
+  }
+
+  /** Sends a message to the hub; false when the socket is not open. */
+  send(message: Record<string, unknown>): boolean {
+    if (this.socket?.readyState !== WebSocket.OPEN) return false;
+    this.socket.send(JSON.stringify(message));
+    return true;
   }
 
   close(): void {
@@ -75,6 +84,8 @@ export class RuntimeEvents {
         };
       } else if (message.type === 'input_done') {
         if (this.input.value?.cellId === message.cell_id) this.input.value = null;
+      } else {
+        this.onOther?.(message);
       }
     };
     socket.onclose = (event) => {

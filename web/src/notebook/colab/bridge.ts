@@ -1,0 +1,121 @@
+// Answers the Colab requests of the cells this person runs (google.colab in the runtime), and
+// relays invokeFunction calls from output frames to the hub. Requests come from the notebook's
+// events socket as {"type": "colab_request", cell_id, request_id, request_type, request}; the
+// answer goes back on the same socket as {"type": "colab_reply", request_id, reply | error}.
+// eval_js runs in the cell's sandboxed output frame, never in this page.
+
+import { signal } from '@preact/signals';
+import { showError } from '../../state/toasts';
+import { decodeBase64, saveDownload } from './bytes';
+import { evalInCell, onInvoke, post, removeHiddenFrames } from './frames';
+import type { ColabInvoke } from './protocol';
+
+/** A request that waits for the person (a picker, a consent dialog) or a notice (files.view). */
+export interface ColabPrompt {
+  requestId: string;
+  cellId: string;
+  type: 'files_upload' | 'drive_mount' | 'files_view';
+  request: Record<string, unknown>;
+}
+
+/** What the bridge needs of the events socket. */
+export interface EventsLink {
+  send(message: Record<string, unknown>): boolean;
+}
+
+export class ColabBridge {
+  /** Requests shown in their cell (see ColabPrompts). */
+  readonly prompts = signal<ColabPrompt[]>([]);
+  private invokes = new Map<string, { source: Window; id: number }>();
+  private invokeCount = 0;
+
+  constructor(private readonly events: EventsLink) {
+    onInvoke((cellId, source, message) => this.invoke(cellId, source, message));
+  }
+
+  destroy(): void {
+    onInvoke(null);
+    removeHiddenFrames();
+    this.prompts.value = [];
+  }
+
+  /** A message of the events socket that is not the runtime's status or input(). */
+  handle(message: Record<string, unknown>): void {
+    if (message.type === 'colab_request') this.request(message);
+    else if (message.type === 'colab_request_done') this.dismiss(String(message.request_id));
+    else if (message.type === 'invoke_function_reply') this.invoked(message);
+  }
+
+  reply(requestId: string, reply: unknown): void {
+    this.dismiss(requestId);
+    this.events.send({ type: 'colab_reply', request_id: requestId, reply });
+  }
+
+  fail(requestId: string, error: string): void {
+    this.dismiss(requestId);
+    this.events.send({ type: 'colab_reply', request_id: requestId, error });
+  }
+
+  dismiss(requestId: string): void {
+    const left = this.prompts.value.filter((p) => p.requestId !== requestId);
+    if (left.length !== this.prompts.value.length) this.prompts.value = left;
+  }
+
+  private request(message: Record<string, unknown>): void {
+    const requestId = String(message.request_id ?? '');
+    const cellId = String(message.cell_id ?? '');
+    const type = String(message.request_type ?? '');
+    const body = message.request && typeof message.request === 'object' ? (message.request as Record<string, unknown>) : {};
+    if (!requestId) return;
+    switch (type) {
+      case 'cell_javascript_eval':
+        evalInCell(cellId, String(body.script ?? '')).then(
+          (value) => this.reply(requestId, value),
+          (error: unknown) => this.fail(requestId, error instanceof Error ? error.message : String(error)),
+        );
+        return;
+      case 'files_upload':
+      case 'drive_mount':
+      case 'files_view':
+        this.prompts.value = [...this.prompts.value, { requestId, cellId, type, request: body }];
+        return;
+      case 'files_download':
+        // Fire-and-forget: the runtime does not wait for an answer.
+        try {
+          saveDownload(String(body.name ?? 'download'), decodeBase64(String(body.data ?? '')));
+        } catch (error) {
+          showError(new Error(`The download of ${String(body.name)} failed: ${String(error)}. Run files.download again.`));
+        }
+        return;
+      default:
+        this.fail(requestId, `This page cannot answer the Colab request "${type}". nbcloud supports eval_js, files, drive and userdata.`);
+    }
+  }
+
+  /** A frame's invokeFunction: to the hub, on behalf of the frame's own cell. */
+  private invoke(cellId: string, source: Window, message: ColabInvoke): void {
+    const requestId = `invoke-${Date.now().toString(36)}-${++this.invokeCount}`;
+    const sent = this.events.send({
+      type: 'invoke_function',
+      request_id: requestId,
+      cell_id: cellId,
+      name: message.name,
+      args: message.args,
+      kwargs: message.kwargs,
+    });
+    if (!sent) {
+      post(source, { nbcloud: 'colab-invoke-result', id: message.id, error: 'Not connected to the runtime. Wait for it to reconnect and try again.' });
+      return;
+    }
+    this.invokes.set(requestId, { source, id: message.id });
+  }
+
+  private invoked(message: Record<string, unknown>): void {
+    const requestId = String(message.request_id ?? '');
+    const call = this.invokes.get(requestId);
+    if (!call) return;
+    this.invokes.delete(requestId);
+    if (typeof message.error === 'string') post(call.source, { nbcloud: 'colab-invoke-result', id: call.id, error: message.error });
+    else post(call.source, { nbcloud: 'colab-invoke-result', id: call.id, result: message.result ?? null });
+  }
+}

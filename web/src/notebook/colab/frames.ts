@@ -1,0 +1,160 @@
+// The page's side of the output frames for Colab: which frame belongs to which cell, which of a
+// cell's frames is its latest rich output (where eval_js runs), a hidden sandboxed frame for a
+// cell that has none, and the one message listener that accepts Colab messages only from these
+// frames. A frame is known by its window (event.source), never by anything it says about itself.
+
+import { createContext, type RefObject } from 'preact';
+import { useContext, useLayoutEffect } from 'preact/hooks';
+import { type ColabFrameMessage, type ColabInvoke, type ColabPageMessage, isColabFrameMessage } from './protocol';
+
+/** The cell whose outputs are being rendered (OutputArea provides it, FrameOutput reads it). */
+export const ColabCell = createContext<string | null>(null);
+
+interface Entry {
+  cellId: string;
+  frame: RefObject<HTMLIFrameElement>;
+}
+
+const entries = new Set<Entry>();
+const hidden = new Map<string, HTMLIFrameElement>();
+const ready = new WeakSet<Window>();
+const rendered = new WeakSet<Window>();
+const waiters = new Set<() => void>();
+const evals = new Map<string, { source: Window; resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+
+/** Who answers a frame's invokeFunction (the open notebook's bridge). */
+let invokeHandler: ((cellId: string, source: Window, message: ColabInvoke) => void) | null = null;
+export function onInvoke(handler: typeof invokeHandler): void {
+  invokeHandler = handler;
+}
+
+/** Registers an output frame of the cell being rendered (call in FrameOutput). */
+export function useColabFrame(frame: RefObject<HTMLIFrameElement>): void {
+  const cellId = useContext(ColabCell);
+  useLayoutEffect(() => {
+    if (!cellId) return;
+    const entry = { cellId, frame };
+    entries.add(entry);
+    return () => {
+      entries.delete(entry);
+    };
+  }, [cellId, frame]);
+}
+
+function cellOf(source: Window): string | null {
+  for (const entry of entries) if (entry.frame.current?.contentWindow === source) return entry.cellId;
+  for (const [cellId, frame] of hidden) if (frame.contentWindow === source) return cellId;
+  return null;
+}
+
+function changed(): void {
+  for (const wake of Array.from(waiters)) wake();
+}
+
+window.addEventListener('message', (event) => {
+  if (!isColabFrameMessage(event.data) || !event.source) return;
+  const source = event.source as Window;
+  const cellId = cellOf(source);
+  if (cellId === null) return; // not one of this page's output frames
+  const message: ColabFrameMessage = event.data;
+  if (message.nbcloud === 'colab-ready') {
+    ready.add(source);
+    changed();
+  } else if (message.nbcloud === 'colab-rendered') {
+    rendered.add(source);
+    changed();
+  } else if (message.nbcloud === 'colab-eval-result') {
+    const pending = evals.get(message.id);
+    if (!pending || pending.source !== source) return; // only the frame that was asked answers
+    evals.delete(message.id);
+    if (message.error !== undefined) pending.reject(new Error(String(message.error)));
+    else pending.resolve(message.value ?? null);
+  } else if (message.nbcloud === 'colab-invoke') {
+    invokeHandler?.(cellId, source, message);
+  }
+});
+
+/** Sends to a frame's own window (its origin is opaque, so '*' is the only target that reaches it). */
+export function post(target: Window, message: ColabPageMessage): void {
+  target.postMessage(message, '*');
+}
+
+function latestFrame(cellId: string): HTMLIFrameElement | null {
+  const frames = Array.from(entries)
+    .filter((e) => e.cellId === cellId && e.frame.current?.isConnected)
+    .map((e) => e.frame.current!);
+  frames.sort((a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
+  return frames.length ? frames[frames.length - 1] : null;
+}
+
+function hiddenFrame(cellId: string): HTMLIFrameElement {
+  let frame = hidden.get(cellId);
+  if (!frame || !frame.isConnected) {
+    frame = document.createElement('iframe');
+    frame.setAttribute('sandbox', 'allow-scripts');
+    frame.title = 'Hidden output';
+    frame.hidden = true;
+    frame.setAttribute('aria-hidden', 'true');
+    frame.src = '/output-frame.html';
+    document.body.append(frame);
+    hidden.set(cellId, frame);
+  }
+  return frame;
+}
+
+/** Drops the hidden frames (the notebook closed). */
+export function removeHiddenFrames(): void {
+  for (const frame of hidden.values()) frame.remove();
+  hidden.clear();
+}
+
+function until(check: () => boolean, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (check()) return resolve(true);
+    const done = (ok: boolean) => {
+      waiters.delete(wake);
+      window.clearTimeout(timer);
+      resolve(ok);
+    };
+    const wake = () => check() && done(true);
+    const timer = window.setTimeout(() => done(check()), timeoutMs);
+    waiters.add(wake);
+  });
+}
+
+const delay = (ms: number) => new Promise((resolve) => window.setTimeout(resolve, ms));
+
+// The output a cell displayed just before calling eval_js comes through the document socket,
+// the request through the events socket: give the output a moment to arrive and render.
+const OUTPUT_GRACE_MS = 300;
+const RENDER_WAIT_MS = 15_000;
+
+/** The window eval_js runs in for `cellId`: its latest rich output, else its hidden frame. */
+export async function evalWindow(cellId: string): Promise<Window> {
+  await delay(OUTPUT_GRACE_MS);
+  let frame = latestFrame(cellId);
+  if (frame) {
+    await until(() => {
+      frame = latestFrame(cellId) ?? frame;
+      return !!frame?.contentWindow && rendered.has(frame.contentWindow);
+    }, RENDER_WAIT_MS);
+  } else {
+    frame = hiddenFrame(cellId);
+    await until(() => !!frame?.contentWindow && ready.has(frame.contentWindow), RENDER_WAIT_MS);
+  }
+  const target = frame?.contentWindow;
+  if (!target) throw new Error('The output frame of this cell went away. Run the cell again.');
+  return target;
+}
+
+let evalCount = 0;
+
+/** Runs `script` in the cell's frame and resolves with its JSON value (a Promise is awaited there). */
+export async function evalInCell(cellId: string, script: string): Promise<unknown> {
+  const target = await evalWindow(cellId);
+  const id = `${Date.now().toString(36)}-${++evalCount}-${Math.random().toString(36).slice(2)}`;
+  return new Promise((resolve, reject) => {
+    evals.set(id, { source: target, resolve, reject });
+    post(target, { nbcloud: 'colab-eval', id, script });
+  });
+}

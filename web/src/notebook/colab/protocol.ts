@@ -1,0 +1,86 @@
+// The Colab messages between the page and a sandboxed output frame (besides render/ready/height
+// in outputs/frameProtocol). The page sends only to a frame's own contentWindow and accepts only
+// messages whose source is one of its output frames; everything else is dropped. A frame never
+// names a cell or a Colab request: the page knows which cell a frame belongs to and which eval it
+// asked that frame for, so one output cannot answer or call on behalf of another cell.
+
+/** Frame -> page: google.colab is installed (a hidden eval frame needs nothing more). */
+export interface ColabReady {
+  nbcloud: 'colab-ready';
+}
+/** Frame -> page: the output is rendered (its scripts ran), so an eval may use what it defined. */
+export interface ColabRendered {
+  nbcloud: 'colab-rendered';
+}
+/** Frame -> page: google.colab.kernel.invokeFunction(name, args, kwargs). */
+export interface ColabInvoke {
+  nbcloud: 'colab-invoke';
+  id: number;
+  name: string;
+  args: unknown[];
+  kwargs: Record<string, unknown>;
+}
+/** Frame -> page: the value (or error) of the eval the page asked for with `id`. */
+export interface ColabEvalResult {
+  nbcloud: 'colab-eval-result';
+  id: string;
+  value?: unknown;
+  error?: string;
+}
+export type ColabFrameMessage = ColabReady | ColabRendered | ColabInvoke | ColabEvalResult;
+
+/** Page -> frame: evaluate `script` (eval_js), answer with a ColabEvalResult of the same id. */
+export interface ColabEval {
+  nbcloud: 'colab-eval';
+  id: string;
+  script: string;
+}
+/** Page -> frame: the answer to the frame's ColabInvoke `id`. */
+export interface ColabInvokeResult {
+  nbcloud: 'colab-invoke-result';
+  id: number;
+  result?: unknown;
+  error?: string;
+}
+export type ColabPageMessage = ColabEval | ColabInvokeResult;
+
+function record(data: unknown): Record<string, unknown> | null {
+  return data && typeof data === 'object' ? (data as Record<string, unknown>) : null;
+}
+
+export function isColabFrameMessage(data: unknown): data is ColabFrameMessage {
+  const m = record(data);
+  if (!m) return false;
+  switch (m.nbcloud) {
+    case 'colab-ready':
+    case 'colab-rendered':
+      return true;
+    case 'colab-invoke':
+      return (
+        typeof m.id === 'number' &&
+        typeof m.name === 'string' &&
+        Array.isArray(m.args) &&
+        !!m.kwargs &&
+        typeof m.kwargs === 'object' &&
+        !Array.isArray(m.kwargs)
+      );
+    case 'colab-eval-result':
+      return typeof m.id === 'string';
+    default:
+      return false;
+  }
+}
+
+export function isColabPageMessage(data: unknown): data is ColabPageMessage {
+  const m = record(data);
+  if (!m) return false;
+  if (m.nbcloud === 'colab-eval') return typeof m.id === 'string' && typeof m.script === 'string';
+  return m.nbcloud === 'colab-invoke-result' && typeof m.id === 'number';
+}
+
+/** A value as JSON carries it (what eval_js returns to Python): undefined and functions become null. */
+export function jsonValue(value: unknown): unknown {
+  if (value === undefined) return null;
+  const text = JSON.stringify(value);
+  return text === undefined ? null : JSON.parse(text);
+}
