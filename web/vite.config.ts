@@ -71,6 +71,8 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: false,
     target: 'es2022',
+    // Fonts (KaTeX's) stay files: the hub's Content-Security-Policy refuses data: fonts.
+    assetsInlineLimit: (file: string) => (/\.(woff2?|ttf|otf)$/.test(file) ? false : undefined),
   },
   server: {
     // The frame page is served by the hub from the last build (`npm run build`).

@@ -1,10 +1,12 @@
-// The big "New" button: new folder, upload files, upload a folder.
+// The big "New" button: new notebook, new folder, upload files, upload a folder.
 
 import { useRef } from 'preact/hooks';
 import { createFolder } from '../api/drive';
+import { createNotebook } from '../api/notebooks';
 import { pickedFolderFiles } from '../lib/entries';
 import { showDialog } from '../state/dialogs';
 import { currentFolder, driveChanged } from '../state/drive';
+import { showError } from '../state/toasts';
 import { driveUrl, location, navigate } from '../state/router';
 import { uploadFiles, uploadTree } from '../state/uploads';
 import { Icon } from './Icon';
@@ -38,6 +40,18 @@ export function NewMenu() {
       />,
     );
 
+  // A new notebook in the folder on screen (Colab Notebooks from elsewhere), opened at once.
+  const newNotebook = async () => {
+    const parent = location.value.path.startsWith('/drive') ? currentFolder.value : 'Colab Notebooks';
+    try {
+      const item = await createNotebook(parent);
+      driveChanged();
+      navigate(`/notebook/${encodeURIComponent(String(item.id))}`);
+    } catch (error) {
+      showError(error);
+    }
+  };
+
   return (
     <div class="new-menu">
       <Menu
@@ -50,6 +64,7 @@ export function NewMenu() {
           </>
         }
         items={[
+          { label: 'New notebook', icon: 'code', onSelect: () => void newNotebook() },
           { label: 'New folder', icon: 'newFolder', onSelect: newFolder },
           { label: 'Upload files', icon: 'uploadFile', onSelect: () => filesInput.current?.click() },
           { label: 'Upload folder', icon: 'uploadFolder', onSelect: () => folderInput.current?.click() },

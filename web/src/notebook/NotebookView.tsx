@@ -1,0 +1,63 @@
+// The notebook: header, then its cells in order, live from the shared document.
+
+import { useEffect } from 'preact/hooks';
+import type * as Y from 'yjs';
+import type { DriveItem } from '../api/types';
+import { Cell } from './cells/Cell';
+import { useY } from './model/useY';
+import type { NotebookSession } from './NotebookSession';
+import { NotebookToolbar } from './NotebookToolbar';
+import './notebook.css';
+
+// Stable keys for cells: a cell that is moved or re-typed is a new Y.Map (and so a new editor).
+const keys = new WeakMap<Y.Map<unknown>, number>();
+let nextKey = 1;
+const keyOf = (ycell: Y.Map<unknown>) => {
+  let key = keys.get(ycell);
+  if (key === undefined) keys.set(ycell, (key = nextKey++));
+  return key;
+};
+
+interface Props {
+  session: NotebookSession;
+  item: DriveItem | null;
+  onRenamed: (item: DriveItem) => void;
+}
+
+export function NotebookView({ session, item, onRenamed }: Props) {
+  useY(session.cells, false, true);
+  const cells = session.cells.toArray();
+
+  // Ctrl/Cmd+Z outside an editor undoes cell operations (inside one it undoes typing).
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement | null;
+      if (target?.closest('.cm-editor, input, textarea, [contenteditable="true"]')) return;
+      if (!(event.ctrlKey || event.metaKey) || event.key.toLowerCase() !== 'z') return;
+      event.preventDefault();
+      if (event.shiftKey) session.redoCells();
+      else session.undoCells();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [session]);
+
+  return (
+    <div class="nb-notebook">
+      <NotebookToolbar session={session} item={item} onRenamed={onRenamed} />
+      <div class="nb-cells" aria-label="Cells">
+        {cells.map((ycell, index) => (
+          <Cell key={keyOf(ycell)} session={session} ycell={ycell} index={index} count={cells.length} />
+        ))}
+        <div class="nb-add-row">
+          <button type="button" class="nb-add" onClick={() => session.addCell('code', session.cells.length)}>
+            + Code
+          </button>
+          <button type="button" class="nb-add" onClick={() => session.addCell('markdown', session.cells.length)}>
+            + Text
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}

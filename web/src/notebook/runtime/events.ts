@@ -1,0 +1,93 @@
+// The notebook's runtime events socket: runtime status for everyone with the notebook open,
+// input() prompts for the person who ran the cell. Opening it gives the notebook its runtime
+// at once, so the first run does not wait for a start. Reconnects with backoff.
+
+import { signal } from '@preact/signals';
+import type { RuntimeStatus } from '../../api/notebooks';
+import { eventsSocketUrl } from '../../api/notebooks';
+
+export interface InputRequest {
+  cellId: string;
+  prompt: string;
+  password: boolean;
+  /** Tells one prompt from the next (a cell may ask several times). */
+  seq: number;
+}
+
+const MIN_BACKOFF_MS = 500;
+const MAX_BACKOFF_MS = 10_000;
+const CLOSE_SIGNED_OUT = 4401;
+const CLOSE_NOT_FOUND = 4404;
+
+export class RuntimeEvents {
+  /** The runtime's last status, or null before the hub said anything. */
+  readonly status = signal<RuntimeStatus | null>(null);
+  /** The open input() prompt, if the hub is waiting for this user to answer one. */
+  readonly input = signal<InputRequest | null>(null);
+  readonly connected = signal(false);
+  private socket: WebSocket | null = null;
+  private backoff = MIN_BACKOFF_MS;
+  private timer: number | undefined;
+  private closed = false;
+  private prompts = 0;
+
+  constructor(private readonly notebookId: string) {
+    this.connect();
+  }
+
+  /** Answers the open input() prompt. */
+  reply(value: string): void {
+    if (this.socket?.readyState === WebSocket.OPEN) {
+      this.socket.send(JSON.stringify({ type: 'input_reply', value }));
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+    window.clearTimeout(this.timer);
+    this.socket?.close(1000);
+    this.socket = null;
+  }
+
+  private connect(): void {
+    if (this.closed) return;
+    const socket = new WebSocket(eventsSocketUrl(this.notebookId));
+    this.socket = socket;
+    socket.onopen = () => {
+      this.backoff = MIN_BACKOFF_MS;
+      this.connected.value = true;
+    };
+    socket.onmessage = (event) => {
+      let message: Record<string, unknown>;
+      try {
+        message = JSON.parse(String(event.data));
+      } catch {
+        return;
+      }
+      if (message.type === 'runtime') {
+        this.status.value = message as unknown as RuntimeStatus;
+      } else if (message.type === 'input_request') {
+        this.input.value = {
+          cellId: String(message.cell_id),
+          prompt: String(message.prompt ?? ''),
+          password: Boolean(message.password),
+          seq: ++this.prompts,
+        };
+      } else if (message.type === 'input_done') {
+        if (this.input.value?.cellId === message.cell_id) this.input.value = null;
+      }
+    };
+    socket.onclose = (event) => {
+      if (this.socket !== socket) return;
+      this.socket = null;
+      this.connected.value = false;
+      // A prompt cannot be answered without the socket; the hub asks again on reconnect only
+      // if the cell still waits, so drop it here.
+      this.input.value = null;
+      if (this.closed || event.code === CLOSE_SIGNED_OUT || event.code === CLOSE_NOT_FOUND) return;
+      const wait = this.backoff * (0.75 + Math.random() * 0.5);
+      this.backoff = Math.min(this.backoff * 2, MAX_BACKOFF_MS);
+      this.timer = window.setTimeout(() => this.connect(), wait);
+    };
+  }
+}
