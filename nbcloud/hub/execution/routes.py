@@ -98,6 +98,8 @@ async def events(websocket: WebSocket, item_id: str) -> None:
     "request_type", "request"}``, ``{"type": "colab_request_done", "cell_id", "request_id"}``.
     Page to server: ``{"type": "input_reply", "value"}``, ``{"type": "colab_reply", "request_id",
     "reply"}`` or ``{"type": "colab_reply", "request_id", "error"}`` (see execution.colab).
+    Widgets: ``comm_*`` and ``widgets`` events, and the page's ``{"type": "comm_msg", "comm_id",
+    "data", "buffers", "msg_id"}`` (see execution.comms).
     Opening this socket assigns the notebook its runtime, so it is ready by the first run.
     """
     principal = await websocket_principal(websocket)
@@ -110,6 +112,7 @@ async def events(websocket: WebSocket, item_id: str) -> None:
         return
     await websocket.accept()
     sub = session.events.subscribe(principal.user.id)
+    sub.queue.put_nowait(session.widgets.snapshot())  # every live widget, for this page's outputs
     warm = asyncio.create_task(session.ensure_runtime())
 
     async def sender() -> None:
@@ -128,6 +131,8 @@ async def events(websocket: WebSocket, item_id: str) -> None:
                 session.answer_input(principal.user.id, str(message.get("value", "")))
             elif isinstance(message, dict) and message.get("type") == "colab_reply":
                 session.answer_colab(principal.user.id, message)
+            elif isinstance(message, dict) and message.get("type") == "comm_msg":
+                session.send_comm(message)  # a widget's change or event (see execution.comms)
     except (WebSocketDisconnect, KeyError, RuntimeError):
         pass
     finally:
