@@ -49,11 +49,17 @@ function outputFrame(): Plugin {
       outDir = config.build.outDir;
     },
     async closeBundle() {
-      const result = await frameBuild('src/frame/rich.ts', 'output-frame-rich', {});
-      const outputs = Array.isArray(result) ? result : [result];
-      const rich = outputs.flatMap((o) => ('output' in o ? o.output : [])).find((c) => c.type === 'chunk' && c.isEntry);
-      if (!rich) throw new Error('Building the output frame renderer produced no script.');
-      await frameBuild('output-frame.html', 'output-frame', { __FRAME_RICH_URL__: JSON.stringify(`/${rich.fileName}`) }, [
+      const entryOf = async (input: string, names: string) => {
+        const result = await frameBuild(input, names, {});
+        const outputs = Array.isArray(result) ? result : [result];
+        const entry = outputs.flatMap((o) => ('output' in o ? o.output : [])).find((c) => c.type === 'chunk' && c.isEntry);
+        if (!entry) throw new Error(`Building ${input} for the output frame produced no script.`);
+        return JSON.stringify(`/${entry.fileName}`);
+      };
+      const rich = await entryOf('src/frame/rich.ts', 'output-frame-rich');
+      // Jupyter widgets, loaded only by a frame that shows one.
+      const widgets = await entryOf('src/frame/widgets.ts', 'output-frame-widgets');
+      await frameBuild('output-frame.html', 'output-frame', { __FRAME_RICH_URL__: rich, __FRAME_WIDGETS_URL__: widgets }, [
         classicScripts,
       ]);
     },

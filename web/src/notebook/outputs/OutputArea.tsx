@@ -9,6 +9,8 @@ import { ImageOutput } from './ImageOutput';
 import { bundleText, chooseMime, FRAMED_MIMES, IMAGE_MIMES } from './mime';
 import { sameOutput } from './sameOutput';
 import { TextOutput } from './TextOutput';
+import { WidgetOutput } from '../widgets/WidgetOutput';
+import { WIDGET_VIEW_MIME } from '../widgets/protocol';
 import './outputs.css';
 
 export interface OutputAreaProps {
@@ -20,19 +22,19 @@ export interface OutputAreaProps {
   outputs: Output[];
 }
 
-export function OutputArea({ outputs }: OutputAreaProps) {
+export function OutputArea({ notebookId, outputs }: OutputAreaProps) {
   if (!outputs.length) return null;
   return (
     <div class="output-area" role="region" aria-label="Output">
       {outputs.map((output, index) => (
-        <OutputView key={index} output={output} />
+        <OutputView key={index} output={output} notebookId={notebookId} />
       ))}
     </div>
   );
 }
 
 const OutputView = memo(
-  function OutputView({ output }: { output: Output }) {
+  function OutputView({ output, notebookId }: { output: Output; notebookId: string }) {
     if (output.output_type === 'stream') {
       return <TextOutput text={joinText(output.text)} kind={output.name === 'stderr' ? 'stderr' : 'stdout'} />;
     }
@@ -41,6 +43,9 @@ const OutputView = memo(
       return <TextOutput text={traceback} kind="error" />;
     }
     const data = output.data ?? {};
+    if (data[WIDGET_VIEW_MIME] != null) {
+      return <WidgetOutput notebookId={notebookId} view={data[WIDGET_VIEW_MIME]} fallback={bundleText(data['text/plain'] ?? '')} />;
+    }
     const mime = chooseMime(data);
     if (mime === null) {
       const kinds = Object.keys(data).join(', ') || 'nothing';
@@ -52,7 +57,7 @@ const OutputView = memo(
     if (IMAGE_MIMES.has(mime)) return <ImageOutput mime={mime} data={text} metadata={metadata} />;
     return <TextOutput text={text} kind="result" />;
   },
-  (before, after) => sameOutput(before.output, after.output),
+  (before, after) => before.notebookId === after.notebookId && sameOutput(before.output, after.output),
 );
 
 /** nbformat keys image metadata by MIME type (`{"image/png": {"width": 400}}`). */
