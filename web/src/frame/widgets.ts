@@ -7,7 +7,8 @@ import * as base from '@jupyter-widgets/base';
 import type { ICallbacks, IClassicComm } from '@jupyter-widgets/base';
 import * as controls from '@jupyter-widgets/controls';
 import widgetsCss from '@jupyter-widgets/controls/css/widgets.css?inline';
-import { HTMLManager } from '@jupyter-widgets/html-manager';
+// Not the package's index: it also loads the embedding script, which a bundle cannot run.
+import { HTMLManager } from '@jupyter-widgets/html-manager/lib/htmlmanager';
 import outputCss from '@jupyter-widgets/html-manager/css/output.css?inline';
 import * as outputWidgets from '@jupyter-widgets/html-manager/lib/output';
 import type { CommEvent, CommOpenEvent, PageCommMessage } from '../notebook/widgets/protocol';
