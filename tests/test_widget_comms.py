@@ -65,6 +65,8 @@ def test_a_slider_moved_in_a_page_reaches_the_kernel_and_its_observer_prints_in_
         run(alice, item_id, [cell])
         page.pump_until(lambda: page.find("IntSliderModel", description="n"))
         slider = page.find("IntSliderModel", description="n")
+        opened = next(e for e in page.events if e["type"] == "comm_open" and e["comm_id"] == slider)
+        assert opened["metadata"]["version"].startswith("2."), "pages check the widget protocol version"
         shown = wait_for_cell(alice, item_id, cell, lambda c: any(VIEW in o.get("data", {}) for o in c["outputs"]))
         assert shown["outputs"][0]["data"][VIEW]["model_id"] == slider
 

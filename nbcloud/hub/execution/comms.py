@@ -111,7 +111,8 @@ class WidgetComms:
         kind, content = msg["header"]["msg_type"], msg.get("content") or {}
         parent_id = (msg.get("parent_header") or {}).get("msg_id")
         if kind == "comm_open":
-            self._opened(content, msg.get("buffers") or [])
+            # The widget protocol version travels in the message's metadata, not its content.
+            self._opened(content, msg.get("metadata") or content.get("metadata") or {}, msg.get("buffers") or [])
             return True
         if kind == "comm_msg":
             self._message(content, msg.get("buffers") or [], parent_id)
@@ -142,12 +143,12 @@ class WidgetComms:
             self.write_output(target, kind, content)
         return comm_id is not None
 
-    def _opened(self, content: dict[str, Any], buffers: list) -> None:
+    def _opened(self, content: dict[str, Any], metadata: dict[str, Any], buffers: list) -> None:
         if content.get("target_name") != WIDGET_TARGET or len(self.models) >= MAX_MODELS:
             return
         comm_id = str(content.get("comm_id"))
         data = copy.deepcopy(content.get("data") or {})
-        model = WidgetModel(comm_id, WIDGET_TARGET, {"state": data.get("state") or {}}, content.get("metadata") or {})
+        model = WidgetModel(comm_id, WIDGET_TARGET, {"state": data.get("state") or {}}, dict(metadata))
         model.merge({}, data.get("buffer_paths") or [], buffers)
         self.models[comm_id] = model
         self.publish(model.as_open_event())
