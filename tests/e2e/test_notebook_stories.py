@@ -308,6 +308,9 @@ def test_input_is_answered_in_the_page(hub: Hub, page: Page, make_user):
     field = cell(page, 1).get_by_role("textbox", name="Your name?")
     expect(field).to_be_visible(timeout=RUN_TIMEOUT)
     expect(field).to_be_focused()
+    # A reload meanwhile asks again: the prompt is still waiting in the runtime.
+    page.reload()
+    expect(field).to_be_visible(timeout=RUN_TIMEOUT)
     field.fill("Ada")
     field.press("Enter")
     secret = cell(page, 1).get_by_label("Password:")
@@ -431,3 +434,22 @@ def test_a_malformed_notebook_shows_a_clear_error(hub: Hub, page: Page, make_use
     alert = page.get_by_role("alert")
     expect(alert).to_contain_text("not a valid notebook")
     expect(alert.get_by_role("link", name="Back to Drive")).to_be_visible()
+
+
+def test_a_notebook_of_two_hundred_cells_opens_and_edits(hub: Hub, page: Page, make_user):
+    username = make_user("big")
+    sources = [("markdown", f"## Part {i}") if i % 10 == 0 else ("code", f"value_{i} = {i}") for i in range(200)]
+    item_id = upload_notebook(hub, username, "big.ipynb", notebook_json(*sources))
+    sign_in(page, hub, username)
+    open_notebook(page, hub, item_id)
+    expect(cells(page)).to_have_count(200)
+    expect(cell(page, 200)).to_have_attribute("data-cell-type", "code")
+    # Editors are made as cells come into view, not all 200 up front.
+    assert page.locator(".cm-editor").count() < 200
+    last = code(page, 200)
+    last.scroll_into_view_if_needed()
+    last.click()
+    page.keyboard.press("End")
+    page.keyboard.insert_text("\nprint(value_199 + 1)")
+    page.keyboard.press("Control+Enter")
+    expect(output(page, 200)).to_have_text("200", timeout=RUN_TIMEOUT)

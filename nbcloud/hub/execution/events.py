@@ -23,12 +23,16 @@ class EventHub:
     def __init__(self) -> None:
         self._subscribers: set[Subscriber] = set()
         self.last_status: dict[str, Any] | None = None
+        # The input() prompt each user still has to answer, sent again to a page opened later.
+        self.pending_input: dict[int, dict[str, Any]] = {}
 
     def subscribe(self, user_id: int) -> Subscriber:
         sub = Subscriber(user_id)
         self._subscribers.add(sub)
         if self.last_status is not None:
             sub.queue.put_nowait(self.last_status)
+        if user_id in self.pending_input:
+            sub.queue.put_nowait(self.pending_input[user_id])
         return sub
 
     def unsubscribe(self, sub: Subscriber) -> None:
@@ -37,6 +41,10 @@ class EventHub:
     def publish(self, event: dict[str, Any], *, user_id: int | None = None) -> None:
         if event.get("type") == "runtime":
             self.last_status = event
+        elif event.get("type") == "input_request" and user_id is not None:
+            self.pending_input[user_id] = event
+        elif event.get("type") == "input_done" and user_id is not None:
+            self.pending_input.pop(user_id, None)
         for sub in list(self._subscribers):
             if user_id is not None and sub.user_id != user_id:
                 continue

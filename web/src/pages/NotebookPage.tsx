@@ -1,71 +1,35 @@
-// /notebook/<id>: the notebook editor. Opens the live document and the runtime events socket
-// at once (the runtime starts while the page loads), and says clearly when the notebook cannot
-// be opened (signed out, not found, not a valid .ipynb).
+// /notebook/<id>: the notebook editor. Its code (CodeMirror, Yjs, KaTeX) loads on demand, so
+// Drive stays light for people who never open a notebook.
 
+import type { FunctionComponent } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { getItem } from '../api/drive';
-import type { DriveItem } from '../api/types';
-import { Link } from '../components/Link';
-import { NotebookSession } from '../notebook/NotebookSession';
-import { NotebookView } from '../notebook/NotebookView';
-import { currentUrl, driveUrl } from '../state/router';
-import { signInUrl, user } from '../state/session';
+import { errorText } from '../state/toasts';
+
+type Editor = FunctionComponent<{ id: string }>;
+let loaded: Editor | null = null;
 
 export function NotebookPage({ id }: { id: string }) {
-  const [session, setSession] = useState<NotebookSession | null>(null);
-  const [item, setItem] = useState<DriveItem | null>(null);
-
+  const [Editor, setEditor] = useState<Editor | null>(() => loaded);
+  const [failure, setFailure] = useState('');
   useEffect(() => {
-    const who = user.value;
-    const opened = new NotebookSession(id, who ? { name: who.display_name || who.username } : null);
-    setSession(opened);
-    getItem(id)
-      .then(setItem)
-      .catch(() => setItem(null));
-    return () => opened.destroy();
-  }, [id]);
-
-  useEffect(() => {
-    if (item) document.title = `${item.name} - nbcloud`;
-  }, [item?.name]);
-
-  if (!session) return <main class="page nb-page" aria-label="Notebook" />;
-  const sync = session.sync.value;
-  const folder = item?.path.includes('/') ? item.path.slice(0, item.path.lastIndexOf('/')) : '';
-
-  if (sync.problem) {
-    return (
-      <main class="page nb-page" aria-label="Notebook">
-        <div class="nb-problem" role="alert">
-          <h1>{sync.problem.kind === 'signed_out' ? 'Signed out' : 'This notebook cannot be opened'}</h1>
-          <p>{sync.problem.message}</p>
-          {sync.problem.kind === 'signed_out' ? (
-            <Link href={signInUrl(currentUrl())} class="button button-primary">
-              Sign in again
-            </Link>
-          ) : (
-            <Link href={driveUrl(folder)} class="button">
-              Back to Drive
-            </Link>
-          )}
-        </div>
-      </main>
-    );
-  }
-
+    if (Editor) return;
+    import('../notebook/NotebookEditor')
+      .then((module) => {
+        loaded = module.NotebookEditor;
+        setEditor(() => module.NotebookEditor);
+      })
+      .catch((error) => setFailure(`${errorText(error)} Reload the page to try again.`));
+  }, []);
+  if (Editor) return <Editor id={id} />;
   return (
-    <main class="page nb-page" aria-label="Notebook" aria-busy={!sync.synced}>
-      {!sync.synced && (
-        <p class="nb-loading" role="status" aria-label="Loading notebook">
-          {sync.state === 'disconnected' ? 'Connection lost. Reconnecting…' : 'Opening the notebook…'}
+    <main class="page" aria-label="Notebook">
+      {failure ? (
+        <p role="alert">The notebook editor did not load: {failure}</p>
+      ) : (
+        <p class="loading" role="status">
+          Loading the editor…
         </p>
       )}
-      {sync.synced && sync.state === 'disconnected' && (
-        <p class="nb-offline" role="alert">
-          Connection lost. Reconnecting… Your changes are kept and sent when it is back.
-        </p>
-      )}
-      {sync.synced && <NotebookView session={session} item={item} onRenamed={setItem} />}
     </main>
   );
 }

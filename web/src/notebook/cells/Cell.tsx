@@ -2,6 +2,7 @@
 // state ([n], queued, running, time taken), its body (code or text) and its toolbar.
 
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useComputed } from '@preact/signals';
 import type * as Y from 'yjs';
 import { cellType } from '../model/cells';
 import { useY } from '../model/useY';
@@ -87,10 +88,11 @@ export function Cell({ session, ycell, index, count }: Props) {
   const root = useRef<HTMLDivElement>(null);
   const id = String(ycell.get('id') ?? '');
   const type = cellType(ycell);
-  const selected = session.selected.value === id;
-  const focusRequest = session.focus.value;
-  const wantsFocus = focusRequest?.id === id;
-  const editing = session.editing.value.has(id);
+  // Computed per cell, so selecting a cell re-renders two cells, not all of them.
+  const selected = useComputed(() => session.selected.value === id).value;
+  const focusRequest = useComputed(() => (session.focus.value?.id === id ? session.focus.value : null)).value;
+  const wantsFocus = focusRequest !== null;
+  const editing = useComputed(() => session.editing.value.has(id)).value;
 
   // Focus requests (a new cell, Shift+Enter moving here) put the caret into this cell.
   useLayoutEffect(() => {
