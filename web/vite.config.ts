@@ -1,5 +1,16 @@
 import { build, defineConfig, type Plugin } from 'vite';
 
+/** @jupyter-widgets packages read their version with `require('../package.json')` at load time,
+ * which a browser script cannot: make it an import of that JSON file. */
+const widgetPackageVersions: Plugin = {
+  name: 'nbcloud-widget-package-versions',
+  transform(code, id) {
+    const wanted = /require\('\.\.\/package\.json'\)/g;
+    if (!id.includes('/node_modules/@jupyter-widgets/') || !wanted.test(code)) return null;
+    return `import __nbcloudPackageJson from '../package.json';\n${code.replace(wanted, '__nbcloudPackageJson')}`;
+  },
+};
+
 /**
  * The sandboxed output frame page (output-frame.html, the app's second entry). Its document has
  * an opaque origin, which cannot load module scripts or fonts from the hub (both are fetched with
@@ -49,11 +60,17 @@ function outputFrame(): Plugin {
       outDir = config.build.outDir;
     },
     async closeBundle() {
-      const result = await frameBuild('src/frame/rich.ts', 'output-frame-rich', {});
-      const outputs = Array.isArray(result) ? result : [result];
-      const rich = outputs.flatMap((o) => ('output' in o ? o.output : [])).find((c) => c.type === 'chunk' && c.isEntry);
-      if (!rich) throw new Error('Building the output frame renderer produced no script.');
-      await frameBuild('output-frame.html', 'output-frame', { __FRAME_RICH_URL__: JSON.stringify(`/${rich.fileName}`) }, [
+      const entryOf = async (input: string, names: string, plugins: Plugin[] = []) => {
+        const result = await frameBuild(input, names, {}, plugins);
+        const outputs = Array.isArray(result) ? result : [result];
+        const entry = outputs.flatMap((o) => ('output' in o ? o.output : [])).find((c) => c.type === 'chunk' && c.isEntry);
+        if (!entry) throw new Error(`Building ${input} for the output frame produced no script.`);
+        return JSON.stringify(`/${entry.fileName}`);
+      };
+      const rich = await entryOf('src/frame/rich.ts', 'output-frame-rich');
+      // Jupyter widgets, loaded only by a frame that shows one.
+      const widgets = await entryOf('src/frame/widgets.ts', 'output-frame-widgets', [widgetPackageVersions]);
+      await frameBuild('output-frame.html', 'output-frame', { __FRAME_RICH_URL__: rich, __FRAME_WIDGETS_URL__: widgets }, [
         classicScripts,
       ]);
     },

@@ -102,6 +102,8 @@ async def events(websocket: WebSocket, item_id: str) -> None:
     ``{"type": "invoke_function", "request_id", "cell_id", "name", "args", "kwargs"}``, answered
     on this socket only with ``{"type": "invoke_function_reply", "request_id", "result" | "error"}``
     (see execution.invoke).
+    Widgets: ``comm_*`` and ``widgets`` events, and the page's ``{"type": "comm_msg", "comm_id",
+    "data", "buffers", "msg_id"}`` (see execution.comms).
     Opening this socket assigns the notebook its runtime, so it is ready by the first run.
     """
     principal = await websocket_principal(websocket)
@@ -114,6 +116,7 @@ async def events(websocket: WebSocket, item_id: str) -> None:
         return
     await websocket.accept()
     sub = session.events.subscribe(principal.user.id)
+    sub.queue.put_nowait(session.widgets.snapshot())  # every live widget, for this page's outputs
     warm = asyncio.create_task(session.ensure_runtime())
 
     async def sender() -> None:
@@ -136,6 +139,8 @@ async def events(websocket: WebSocket, item_id: str) -> None:
             elif isinstance(message, dict) and message.get("type") == "invoke_function":
                 calls.add(asyncio.create_task(invoke_function(session, message, sub)))
                 calls = {c for c in calls if not c.done()}
+            elif isinstance(message, dict) and message.get("type") == "comm_msg":
+                session.send_comm(message)  # a widget's change or event (see execution.comms)
     except (WebSocketDisconnect, KeyError, RuntimeError):
         pass
     finally:

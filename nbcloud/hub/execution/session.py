@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from nbcloud.hub.documents.room import CellNotFound, DocumentClosed
 from nbcloud.hub.execution.colab import ColabRequests
+from nbcloud.hub.execution.comms import WidgetComms
 from nbcloud.hub.execution.events import EventHub
 from nbcloud.hub.execution.invoke import FunctionCalls
 from nbcloud.hub.execution.kernel import connect
@@ -68,6 +69,12 @@ class NotebookSession:
         self.functions = FunctionCalls(self)
         self._unassigning = False
         self._background: set[asyncio.Task] = set()
+        self.widgets = WidgetComms(self.events.publish, self._callback_output)
+        # One reader of the kernel's iopub, always on: widget messages come between cells too.
+        self._iopub_pump: asyncio.Task | None = None
+        self._cell_iopub: tuple[str, asyncio.Queue] | None = None  # the running request's messages
+        self._callback_outputs: list[tuple[str, str, dict[str, Any]]] = []
+        self._callback_writers: dict[str, _OutputWriter] = {}
 
     def background(self, coro) -> asyncio.Task:
         """Run ``coro`` on its own, holding a reference until it ends."""
@@ -106,15 +113,74 @@ class NotebookSession:
             self._set_status("starting", self._message)
             runtime = await self.pool.acquire(self.owner_id, self.item_id)
             self.runtime, self._client = runtime, await connect(runtime)
+            self._iopub_pump = asyncio.create_task(self._pump_iopub(self._client), name=f"iopub-{self.item_id}")
             self._set_status("busy" if self._running else "idle", self._message)
             return runtime
 
     def _drop_client(self) -> None:
+        if self._iopub_pump is not None:
+            self._iopub_pump.cancel()
+            self._iopub_pump = None
+        self.widgets.reset()
+        self._callback_writers.clear()
         if self._client is not None:
             with contextlib.suppress(Exception):
                 self._client.stop_channels()
         self._client = None
         self.runtime = None
+
+    async def _pump_iopub(self, client: Any) -> None:
+        """Hands the running cell its request's messages; the rest are the widgets' (comms, and
+        what their callbacks print)."""
+        while True:
+            msg = await client.get_iopub_msg()
+            cell = self._cell_iopub
+            if cell is not None and msg["parent_header"].get("msg_id") == cell[0]:
+                cell[1].put_nowait(msg)
+                continue
+            try:
+                self.widgets.received(msg)
+                if self._callback_outputs:
+                    await self._write_callback_outputs()
+            except Exception:  # one odd message must not stop the pump
+                log.exception("handling a widget message of %s failed", self.item_id)
+
+    def _callback_output(self, cell_id: str, kind: str, content: dict[str, Any]) -> None:
+        self._callback_outputs.append((cell_id, kind, content))
+
+    async def _write_callback_outputs(self) -> None:
+        pending, self._callback_outputs = self._callback_outputs, []
+        async with self.documents.hold(self.item_id, self.owner_id) as doc:
+            for cell_id, kind, content in pending:
+                writer = self._callback_writers.get(cell_id)
+                if writer is None or writer.doc is not doc:
+                    writer = self._callback_writers[cell_id] = _OutputWriter(doc, cell_id)
+                    # A callback adds to what the cell already shows.
+                    with contextlib.suppress(CellNotFound):
+                        shown = doc.get_cell(cell_id).get("outputs", [])
+                        writer.count, writer.tags = len(shown), [frozenset()] * len(shown)
+                        last = shown[-1] if shown else {}
+                        writer.last_stream = last.get("name") if last.get("output_type") == "stream" else None
+                with contextlib.suppress(CellNotFound, DocumentClosed):
+                    if kind == "clear_output":
+                        writer.clear(wait=bool(content.get("wait")))
+                    else:
+                        writer.add(kind, content)
+
+    def send_comm(self, message: dict[str, Any]) -> bool:
+        """A page's comm_msg to a widget, sent to the kernel's shell channel."""
+        client = self._client
+        routed = self.widgets.from_page(message) if client is not None else None
+        if routed is None:
+            return False
+        comm_id, data, buffers, msg_id = routed
+        msg = client.session.msg("comm_msg", {"comm_id": comm_id, "data": data})
+        msg["header"]["msg_id"] = msg_id
+        msg["msg_id"] = msg_id
+        client.session.send(client.shell_channel.socket, msg, buffers=buffers)
+        if self.runtime is not None:
+            self.runtime.touch()
+        return True
 
     # ----- the queue ----------------------------------------------------------------------------
 
@@ -206,15 +272,18 @@ class NotebookSession:
         self._set_status("busy")
         runtime.touch()
         msg_id = client.execute(code, store_history=True, allow_stdin=True, stop_on_error=True)
+        cell_iopub: asyncio.Queue = asyncio.Queue()
+        self._cell_iopub = (msg_id, cell_iopub)
+        self._callback_writers.pop(cell_id, None)
         timing: dict[str, str] = {"iopub.status.busy": _now()}
         outputs = _OutputWriter(doc, cell_id)
 
         async def iopub() -> None:
             while True:
-                msg = await client.get_iopub_msg()
-                if msg["parent_header"].get("msg_id") != msg_id:
-                    continue
+                msg = await cell_iopub.get()
                 runtime.touch()
+                if self.widgets.received(msg, cell_id):
+                    continue
                 kind, content = msg["header"]["msg_type"], msg["content"]
                 if kind == "status" and content.get("execution_state") == "idle":
                     timing["iopub.status.idle"] = _now()
@@ -261,6 +330,7 @@ class NotebookSession:
         finally:
             for task in tasks:
                 task.cancel()
+            self._cell_iopub = None
             self._cancel_inputs(request)
             self.colab.cancel_all()
         with doc.transaction():

@@ -3,7 +3,9 @@
 // Built as a classic script (see vite.config.ts): an opaque origin cannot load module scripts or
 // fonts from the hub without CORS, but classic scripts load fine.
 
-import { isRenderMessage, type FrameMessage, type RenderMessage } from '../notebook/outputs/frameProtocol';
+import { isRenderMessage, isWidgetEventMessage, type FrameMessage, type RenderMessage } from '../notebook/outputs/frameProtocol';
+import { WIDGET_VIEW_MIME, type PageCommMessage } from '../notebook/widgets/protocol';
+import { receiveWidgetEvent, showWidget } from './widgetHost';
 import type { Rich } from './rich';
 import { installColab } from './colab';
 import { runScripts } from './scripts';
@@ -16,6 +18,10 @@ const pageOrigin = new URL(location.href).origin;
 
 function tell(message: FrameMessage): void {
   window.parent.postMessage(message, pageOrigin);
+}
+
+function sendWidgetMessage(message: PageCommMessage): void {
+  window.parent.postMessage({ nbcloud: 'widget-send', message }, pageOrigin);
 }
 
 let lastHeight = -1;
@@ -51,6 +57,8 @@ async function render({ mime, value }: RenderMessage): Promise<void> {
   if (mime === 'text/html') {
     root.innerHTML = value;
     await runScripts(root);
+  } else if (mime === WIDGET_VIEW_MIME) {
+    await showWidget(root, value, sendWidgetMessage);
   } else if (mime === 'image/svg+xml') {
     root.innerHTML = value;
   } else if (mime === 'application/javascript') {
@@ -81,7 +89,12 @@ async function render({ mime, value }: RenderMessage): Promise<void> {
 }
 
 window.addEventListener('message', (event) => {
-  if (event.source !== window.parent || !isRenderMessage(event.data)) return;
+  if (event.source !== window.parent) return;
+  if (isWidgetEventMessage(event.data)) {
+    receiveWidgetEvent(event.data.event, sendWidgetMessage);
+    return;
+  }
+  if (!isRenderMessage(event.data)) return;
   render(event.data)
     .catch(showError)
     .finally(() => {

@@ -11,7 +11,9 @@
 
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { useColabFrame } from '../colab/frames';
-import { isFrameMessage, type RenderMessage } from './frameProtocol';
+import type { WidgetRegistry } from '../widgets/registry';
+import { isPageCommMessage } from '../widgets/protocol';
+import { isFrameMessage, isWidgetSendMessage, type RenderMessage, type WidgetEventMessage } from './frameProtocol';
 
 /** A frame never grows past this (a script that sizes itself to the frame would grow forever);
  * longer content scrolls inside the frame. */
@@ -22,9 +24,11 @@ export interface FrameOutputProps {
   mime: string;
   value: string;
   metadata: Record<string, unknown>;
+  /** For a widget view: the notebook's live widgets, whose comms this frame joins. */
+  widgets?: WidgetRegistry;
 }
 
-export function FrameOutput({ mime, value, metadata }: FrameOutputProps) {
+export function FrameOutput({ mime, value, metadata, widgets }: FrameOutputProps) {
   const frame = useRef<HTMLIFrameElement>(null);
   const [height, setHeight] = useState(INITIAL_HEIGHT);
   const message = useRef<RenderMessage>({ nbcloud: 'render', mime, value, metadata });
@@ -37,10 +41,20 @@ export function FrameOutput({ mime, value, metadata }: FrameOutputProps) {
   }
 
   useLayoutEffect(() => {
+    let unsubscribe = () => {};
     const onMessage = (event: MessageEvent) => {
       const target = frame.current?.contentWindow;
-      if (!target || event.source !== target || !isFrameMessage(event.data)) return;
+      if (!target || event.source !== target) return;
+      if (widgets && isWidgetSendMessage(event.data)) {
+        if (isPageCommMessage(event.data.message)) widgets.send(event.data.message);
+        return;
+      }
+      if (!isFrameMessage(event.data)) return;
       if (event.data.nbcloud === 'ready') {
+        if (widgets) {
+          unsubscribe();
+          unsubscribe = joinWidgets(target, widgets, message.current.value);
+        }
         // The frame's origin is opaque ("null"), so '*' is the only target that reaches it; the
         // message goes to this frame's own window and carries nothing but its output.
         target.postMessage(message.current, '*');
@@ -49,7 +63,10 @@ export function FrameOutput({ mime, value, metadata }: FrameOutputProps) {
       }
     };
     window.addEventListener('message', onMessage);
-    return () => window.removeEventListener('message', onMessage);
+    return () => {
+      window.removeEventListener('message', onMessage);
+      unsubscribe();
+    };
   }, []);
 
   return (
@@ -63,4 +80,19 @@ export function FrameOutput({ mime, value, metadata }: FrameOutputProps) {
       style={{ height: `${height}px` }}
     />
   );
+}
+
+/** Gives a widget frame the models its view needs, then relays every comm event to it. */
+function joinWidgets(target: Window, widgets: WidgetRegistry, view: string): () => void {
+  let modelId = '';
+  try {
+    modelId = String(JSON.parse(view).model_id ?? '');
+  } catch {
+    // Not a view: the frame shows its own error.
+  }
+  const post = (event: WidgetEventMessage['event']) => target.postMessage({ nbcloud: 'widget', event } satisfies WidgetEventMessage, '*');
+  post({ type: 'widgets', models: widgets.closure(modelId) });
+  return widgets.subscribe((event) => {
+    if (event.type !== 'widgets') post(event);
+  });
 }

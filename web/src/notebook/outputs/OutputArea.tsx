@@ -10,6 +10,8 @@ import { ImageOutput } from './ImageOutput';
 import { bundleText, chooseMime, FRAMED_MIMES, IMAGE_MIMES } from './mime';
 import { sameOutput } from './sameOutput';
 import { TextOutput } from './TextOutput';
+import { WidgetOutput } from '../widgets/WidgetOutput';
+import { WIDGET_VIEW_MIME } from '../widgets/protocol';
 import './outputs.css';
 
 export interface OutputAreaProps {
@@ -21,13 +23,13 @@ export interface OutputAreaProps {
   outputs: Output[];
 }
 
-export function OutputArea({ cellId, outputs }: OutputAreaProps) {
+export function OutputArea({ notebookId, cellId, outputs }: OutputAreaProps) {
   if (!outputs.length) return null;
   return (
     <ColabCell.Provider value={cellId}>
       <div class="output-area" role="region" aria-label="Output">
         {outputs.map((output, index) => (
-          <OutputView key={index} output={output} />
+          <OutputView key={index} output={output} notebookId={notebookId} />
         ))}
       </div>
     </ColabCell.Provider>
@@ -35,7 +37,7 @@ export function OutputArea({ cellId, outputs }: OutputAreaProps) {
 }
 
 const OutputView = memo(
-  function OutputView({ output }: { output: Output }) {
+  function OutputView({ output, notebookId }: { output: Output; notebookId: string }) {
     if (output.output_type === 'stream') {
       return <TextOutput text={joinText(output.text)} kind={output.name === 'stderr' ? 'stderr' : 'stdout'} />;
     }
@@ -44,6 +46,9 @@ const OutputView = memo(
       return <TextOutput text={traceback} kind="error" />;
     }
     const data = output.data ?? {};
+    if (data[WIDGET_VIEW_MIME] != null) {
+      return <WidgetOutput notebookId={notebookId} view={data[WIDGET_VIEW_MIME]} fallback={bundleText(data['text/plain'] ?? '')} />;
+    }
     const mime = chooseMime(data);
     if (mime === null) {
       const kinds = Object.keys(data).join(', ') || 'nothing';
@@ -55,7 +60,7 @@ const OutputView = memo(
     if (IMAGE_MIMES.has(mime)) return <ImageOutput mime={mime} data={text} metadata={metadata} />;
     return <TextOutput text={text} kind="result" />;
   },
-  (before, after) => sameOutput(before.output, after.output),
+  (before, after) => before.notebookId === after.notebookId && sameOutput(before.output, after.output),
 );
 
 /** nbformat keys image metadata by MIME type (`{"image/png": {"width": 400}}`). */

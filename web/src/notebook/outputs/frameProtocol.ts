@@ -37,3 +37,25 @@ export function isRenderMessage(data: unknown): data is RenderMessage {
   const message = data as Record<string, unknown>;
   return message.nbcloud === 'render' && typeof message.mime === 'string' && typeof message.value === 'string';
 }
+
+/** Page -> frame showing a widget: the models it needs (a `widgets` event), then every comm event. */
+export interface WidgetEventMessage {
+  nbcloud: 'widget';
+  event: import('../widgets/protocol').CommEvent;
+}
+
+/** Frame -> page: a widget's message for the kernel. */
+export interface WidgetSendMessage {
+  nbcloud: 'widget-send';
+  message: import('../widgets/protocol').PageCommMessage;
+}
+
+export function isWidgetEventMessage(data: unknown): data is WidgetEventMessage {
+  if (!data || typeof data !== 'object') return false;
+  const message = data as Record<string, unknown>;
+  return message.nbcloud === 'widget' && !!message.event && typeof message.event === 'object';
+}
+
+export function isWidgetSendMessage(data: unknown): data is WidgetSendMessage {
+  return !!data && typeof data === 'object' && (data as Record<string, unknown>).nbcloud === 'widget-send';
+}

@@ -5,6 +5,8 @@
 import { signal } from '@preact/signals';
 import type { RuntimeStatus } from '../../api/notebooks';
 import { eventsSocketUrl } from '../../api/notebooks';
+import { widgetRegistry } from '../widgets/registry';
+import { isCommEvent } from '../widgets/protocol';
 
 export interface InputRequest {
   cellId: string;
@@ -65,6 +67,7 @@ export class RuntimeEvents {
     socket.onopen = () => {
       this.backoff = MIN_BACKOFF_MS;
       this.connected.value = true;
+      widgetRegistry(this.notebookId).attach((m) => socket.readyState === WebSocket.OPEN && (socket.send(JSON.stringify(m)), true));
     };
     socket.onmessage = (event) => {
       let message: Record<string, unknown>;
@@ -73,7 +76,9 @@ export class RuntimeEvents {
       } catch {
         return;
       }
-      if (message.type === 'runtime') {
+      if (isCommEvent(message)) {
+        widgetRegistry(this.notebookId).receive(message);
+      } else if (message.type === 'runtime') {
         this.status.value = message as unknown as RuntimeStatus;
       } else if (message.type === 'input_request') {
         this.input.value = {

@@ -1,0 +1,162 @@
+// Jupyter widgets for the output frame, in their own script that a frame loads only when it shows
+// a widget (the widget libraries are most of its weight). An HTMLManager from
+// @jupyter-widgets/html-manager holds the models; their comms talk to the kernel through the page
+// (postMessage), which relays to the hub's events socket, which relays to the kernel.
+
+import * as base from '@jupyter-widgets/base';
+import type { ICallbacks, IClassicComm } from '@jupyter-widgets/base';
+import * as controls from '@jupyter-widgets/controls';
+import widgetsCss from '@jupyter-widgets/controls/css/widgets.css?inline';
+// Not the package's index: it also loads the embedding script, which a bundle cannot run.
+import { HTMLManager } from '@jupyter-widgets/html-manager/lib/htmlmanager';
+import outputCss from '@jupyter-widgets/html-manager/css/output.css?inline';
+import * as outputWidgets from '@jupyter-widgets/html-manager/lib/output';
+import type { CommEvent, CommOpenEvent, PageCommMessage } from '../notebook/widgets/protocol';
+
+const MODULES: Record<string, Record<string, unknown>> = {
+  '@jupyter-widgets/base': base as unknown as Record<string, unknown>,
+  '@jupyter-widgets/controls': controls as unknown as Record<string, unknown>,
+  '@jupyter-widgets/output': outputWidgets as unknown as Record<string, unknown>,
+};
+
+/** The built-in widgets only: a sandboxed frame fetches no third-party widget code. */
+class FrameManager extends HTMLManager {
+  override loadClass(className: string, moduleName: string, moduleVersion: string): Promise<any> {
+    const found = MODULES[moduleName]?.[className];
+    if (found) return Promise.resolve(found);
+    return Promise.reject(
+      new Error(`The widget ${className} from ${moduleName}@${moduleVersion} is not available here: only the ipywidgets built-in widgets are.`),
+    );
+  }
+}
+
+function fromBase64(text: string): DataView {
+  return new DataView(Uint8Array.from(atob(text), (c) => c.charCodeAt(0)).buffer);
+}
+
+function toBase64(buffer: ArrayBuffer | ArrayBufferView): string {
+  const bytes = buffer instanceof ArrayBuffer ? new Uint8Array(buffer) : new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  let text = '';
+  for (const byte of bytes) text += String.fromCharCode(byte);
+  return btoa(text);
+}
+
+function newMessageId(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** A model's comm: its messages go to the page, the kernel's come from it. */
+class FrameComm implements IClassicComm {
+  private onMessage: ((msg: any) => void) | null = null;
+  private onClosed: ((msg: any) => void) | null = null;
+
+  constructor(
+    readonly comm_id: string,
+    readonly target_name: string,
+    private readonly host: WidgetsHost,
+  ) {}
+
+  open(): string {
+    return ''; // every model here was opened by the kernel
+  }
+
+  send(data: any, callbacks?: ICallbacks, _metadata?: unknown, buffers?: ArrayBuffer[] | ArrayBufferView[]): string {
+    return this.host.send(this.comm_id, data, callbacks, buffers ?? []);
+  }
+
+  close(): string {
+    return ''; // the kernel owns the widget's life
+  }
+
+  on_msg(callback: (msg: any) => void): void {
+    this.onMessage = callback;
+  }
+
+  on_close(callback: (msg: any) => void): void {
+    this.onClosed = callback;
+  }
+
+  deliver(msg: unknown): void {
+    this.onMessage?.(msg);
+  }
+
+  closed(msg: unknown): void {
+    this.onClosed?.(msg);
+  }
+}
+
+export class WidgetsHost {
+  private readonly manager = new FrameManager();
+  private readonly comms = new Map<string, FrameComm>();
+  private readonly waiting = new Map<string, ICallbacks>();
+
+  constructor(private readonly post: (message: PageCommMessage) => void) {
+    for (const css of [widgetsCss, outputCss]) {
+      const style = document.createElement('style');
+      style.textContent = css;
+      document.head.append(style);
+    }
+  }
+
+  receive(event: CommEvent): void {
+    if (event.type === 'widgets') {
+      // Created all at once, before any awaits: a model's references resolve to models opened here.
+      for (const model of event.models) this.open(model);
+    } else if (event.type === 'comm_open') {
+      this.open(event);
+    } else if (event.type === 'comm_msg') {
+      this.comms.get(event.comm_id)?.deliver({
+        header: { msg_type: 'comm_msg' },
+        parent_header: { msg_id: event.parent_msg_id ?? '' },
+        metadata: {},
+        content: { comm_id: event.comm_id, data: event.data },
+        buffers: event.buffers.map(fromBase64),
+      });
+    } else if (event.type === 'comm_close') {
+      this.comms.get(event.comm_id)?.closed({ content: { comm_id: event.comm_id, data: {} } });
+      this.comms.delete(event.comm_id);
+    } else if (event.type === 'comm_status') {
+      const callbacks = this.waiting.get(event.msg_id);
+      this.waiting.delete(event.msg_id);
+      callbacks?.iopub?.status?.({ content: { execution_state: event.execution_state }, parent_header: { msg_id: event.msg_id } } as any);
+    }
+  }
+
+  send(commId: string, data: any, callbacks: ICallbacks | undefined, buffers: ArrayBuffer[] | ArrayBufferView[]): string {
+    const msgId = newMessageId();
+    if (callbacks?.iopub?.status) this.waiting.set(msgId, callbacks);
+    this.post({ type: 'comm_msg', comm_id: commId, data, buffers: buffers.map(toBase64), msg_id: msgId });
+    return msgId;
+  }
+
+  /** Draws the view of one model into `element`. */
+  async show(element: HTMLElement, modelId: string): Promise<void> {
+    if (!this.comms.has(modelId)) {
+      throw new Error('This widget is no longer live in the runtime. Run its cell again to use it.');
+    }
+    const model = await this.manager.get_model(modelId);
+    const view = await this.manager.create_view(model);
+    await this.manager.display_view(view, element);
+  }
+
+  private open(event: CommOpenEvent): void {
+    if (this.comms.has(event.comm_id)) return;
+    const comm = new FrameComm(event.comm_id, event.target_name, this);
+    this.comms.set(event.comm_id, comm);
+    const data = JSON.parse(JSON.stringify(event.data));
+    this.manager
+      .handle_comm_open(comm, {
+        content: { comm_id: event.comm_id, target_name: event.target_name, data },
+        metadata: event.metadata,
+        buffers: event.buffers.map(fromBase64),
+      } as any)
+      .catch((error: unknown) => console.error('A widget model could not be created:', error));
+  }
+}
+
+export interface Widgets {
+  createHost(post: (message: PageCommMessage) => void): WidgetsHost;
+}
+
+const widgets: Widgets = { createHost: (post) => new WidgetsHost(post) };
+(globalThis as unknown as { nbcloudWidgets: Widgets }).nbcloudWidgets = widgets;
