@@ -284,7 +284,7 @@ def test_a_hostile_output_gets_no_cookies_no_page_no_storage_and_no_session(hub:
     cdp.send("Network.enable")
     frame.locator("#steal").click()
     # The answer is not readable by the frame (an opaque origin gets no CORS) ...
-    expect(frame.locator("#api")).to_have_text("threw TypeError")
+    expect(frame.locator("#api")).to_have_text("threw TypeError", timeout=20_000)
     # ... and the hub answered a signed-out request: the browser did not send the session cookie.
     assert sent, "the frame's API request was not seen"
     assert all(event["headers"].get("Origin") == "null" for event in sent)

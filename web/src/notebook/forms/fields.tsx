@@ -103,15 +103,40 @@ function DateField({ id, field, readOnly, actions }: FieldProps) {
   );
 }
 
+/**
+ * Listens to the native `change` event (a drag released, a key pressed, an edit committed) and
+ * returns the ref to put on the input. Not the `onChange` prop: with preact/compat loaded (the
+ * page loads it), `onChange` on an input is turned into an `input` listener.
+ */
+function useNativeChange(onChange: () => void) {
+  const element = useRef<HTMLInputElement>(null);
+  const handler = useRef(onChange);
+  handler.current = onChange;
+  useEffect(() => {
+    const target = element.current;
+    if (!target) return;
+    const listener = () => handler.current();
+    target.addEventListener('change', listener);
+    return () => target.removeEventListener('change', listener);
+  }, []);
+  return element;
+}
+
 function SliderField({ id, field, readOnly, actions }: FieldProps) {
   const [draft, setDraft] = useState<string | null>(null);
   const dirty = useRef(false);
+  const input = useNativeChange(() => {
+    setDraft(null);
+    if (dirty.current) actions.autoRun();
+    dirty.current = false;
+  });
   const shown = draft ?? field.value;
   // Show the value as the code will hold it (on the step grid), not the browser's float noise.
   const display = draft !== null ? (fieldLiteral(field, draft) ?? draft) : field.value;
   return (
     <>
       <input
+        ref={input}
         id={id}
         type="range"
         min={field.min ?? 0}
@@ -123,11 +148,6 @@ function SliderField({ id, field, readOnly, actions }: FieldProps) {
           const v = e.currentTarget.value;
           setDraft(v);
           if (actions.commit(field.key, v)) dirty.current = true;
-        }}
-        onChange={() => {
-          setDraft(null);
-          if (dirty.current) actions.autoRun();
-          dirty.current = false;
         }}
       />
       <output class="cell-form-slider-value" for={id} aria-label={`${field.name} value`}>
@@ -164,6 +184,7 @@ function TextField({ id, field, readOnly, actions }: FieldProps) {
   };
   // Typing not yet written when the form goes away is still written.
   useEffect(() => () => flush(), []);
+  const input = useNativeChange(finish);
 
   const isNumber = field.kind === 'number' || field.kind === 'integer';
   const combo = field.kind === 'dropdown';
@@ -174,6 +195,7 @@ function TextField({ id, field, readOnly, actions }: FieldProps) {
   return (
     <>
       <input
+        ref={input}
         id={id}
         type={isNumber ? 'number' : 'text'}
         step={field.kind === 'integer' ? 1 : isNumber ? 'any' : undefined}
@@ -194,7 +216,6 @@ function TextField({ id, field, readOnly, actions }: FieldProps) {
           if (combo && field.options.some((o) => o.label === v)) flush();
           else timer.current = setTimeout(flush, TYPING_DEBOUNCE_MS);
         }}
-        onChange={finish}
         onKeyDown={(e) => {
           if (e.key === 'Enter') finish();
         }}
