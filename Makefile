@@ -2,6 +2,9 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
+# `colab`: what Colab preinstalls (numpy, pandas, matplotlib, torch, TensorFlow, ...), which the
+# runtimes see as their base environment. `make run EXTRAS=test` skips it (a much smaller install).
+EXTRAS ?= colab,test
 WEB_SOURCES := $(shell find web/src web/index.html web/vite.config.ts web/tsconfig.json web/package.json -type f 2>/dev/null)
 APT_TEST_PACKAGES := bubblewrap chromium postgresql fonts-dejavu-core
 
@@ -15,7 +18,7 @@ install: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip install -q -e '.[$(EXTRAS)]'
 	touch $@
 
 web: nbcloud/static/index.html
