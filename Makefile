@@ -53,6 +53,7 @@ test: install web test-deps
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/e2e
 
 bench: install web
+	$(BIN)/python -m pip install -q -e '.[$(EXTRAS),bench]'
 	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
