@@ -67,14 +67,6 @@ class Browser:
         return await client.wait_synced()
 
 
-async def until(predicate, timeout: float = 300, poll: float = 0.0005) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the result never arrived")
-        await asyncio.sleep(poll)
-
-
 def cell_outputs(y: YClient, index: int = 0) -> list:
     return y.nb.ycells[index]["outputs"]
 
@@ -111,7 +103,7 @@ async def hub_numbers(live: LiveHub) -> dict[str, list[float] | float]:
         await set_source(y, "1+1")
         cell_id = str(y.nb.ycells[0]["id"])
         await browser.request("POST", f"/api/notebooks/{item['id']}/execute", json={"cell_ids": [cell_id]})
-        await until(lambda: result_count(y) is not None)
+        await y.wait_until(lambda: result_count(y) is not None)
         out["new"].append(time.perf_counter() - t)
         await y.close()
     # Round trips on the last notebook, runtime warm.
@@ -120,7 +112,7 @@ async def hub_numbers(live: LiveHub) -> dict[str, list[float] | float]:
         before = result_count(y)
         t = time.perf_counter()
         await browser.request("POST", f"/api/notebooks/{item['id']}/execute", json={"cell_ids": [cell_id]})
-        await until(lambda: (c := result_count(y)) is not None and c != before)
+        await y.wait_until(lambda: (c := result_count(y)) is not None and c != before)
         out["rtt"].append(time.perf_counter() - t)
     for name, code, expected in (
         ("lines", f"for i in range({LINES}): print(i)", sum(len(f"{i}\n") for i in range(LINES))),
@@ -129,7 +121,7 @@ async def hub_numbers(live: LiveHub) -> dict[str, list[float] | float]:
         await set_source(y, code)
         t = time.perf_counter()
         await browser.request("POST", f"/api/notebooks/{item['id']}/execute", json={"cell_ids": [cell_id]})
-        await until(lambda: stream_length(y) >= expected, poll=0.05)
+        await y.wait_until(lambda: stream_length(y) >= expected)
         out[name] = time.perf_counter() - t
         await set_source(y, "1+1")  # keep the notebook small for what follows
     await y.close()

@@ -19,6 +19,7 @@ class YClient:
         self.received: list[bytes] = []
         self._remote = False
         self._outbox: asyncio.Queue = asyncio.Queue()
+        self._changed = asyncio.Event()
         self.doc.observe(self._on_update)
         self._tasks = [asyncio.create_task(self._read()), asyncio.create_task(self._write())]
 
@@ -29,7 +30,8 @@ class YClient:
             headers["Cookie"] = cookie
         if token:
             headers["Authorization"] = f"Bearer {token}"
-        ws = await ws_connect(url, origin=origin, additional_headers=headers, open_timeout=10)
+        # No size cap: a browser takes a 50 MB output in one update too.
+        ws = await ws_connect(url, origin=origin, additional_headers=headers, open_timeout=10, max_size=None)
         client = cls(ws)
         try:
             await ws.send(create_sync_message(client.doc))
@@ -67,8 +69,16 @@ class YClient:
                         await self.ws.send(reply)
                     if message[1] == 1:
                         self.synced.set()
+                self._changed.set()
         except ConnectionClosed:
             pass
+
+    async def wait_until(self, predicate, timeout: float = 300) -> None:
+        """Waits, without polling, until a message from the hub makes ``predicate()`` true."""
+        async with asyncio.timeout(timeout):
+            while not predicate():
+                self._changed.clear()
+                await self._changed.wait()
 
     async def closed_with(self) -> int | None:
         await asyncio.wait_for(self.ws.wait_closed(), 10)
