@@ -8,7 +8,7 @@ Prints p50 (and p90) of:
 3. output: 200,000 printed lines and one 50 MB string, whole in the browser's document, vs
    jupyter_client receiving them from a bare kernel.
 
-The hub runs in this process (uvicorn in a thread), with a warm pool of sandboxed runtimes.
+The hub runs as `nbcloud serve` in its own process, with a warm pool of sandboxed runtimes.
 """
 
 from __future__ import annotations
@@ -26,9 +26,7 @@ from jupyter_client.manager import AsyncKernelManager
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from nbcloud.config import load_settings  # noqa: E402
-from nbcloud.hub.app import create_app  # noqa: E402
-from tests.live_hub import LiveHub  # noqa: E402
+from tests.e2e.helpers import Hub, start_hub  # noqa: E402
 from tests.yclient import YClient  # noqa: E402
 from bench.stock_jupyter import StockJupyterServer  # noqa: E402
 
@@ -45,9 +43,9 @@ def p(values: list[float], q: float) -> float:
 
 
 class Browser:
-    def __init__(self, live: LiveHub) -> None:
-        self.live = live
-        self.http = httpx.AsyncClient(base_url=live.origin, timeout=120)
+    def __init__(self, hub: Hub) -> None:
+        self.hub = hub
+        self.http = httpx.AsyncClient(base_url=hub.url, timeout=120)
 
     async def request(self, method: str, url: str, **kw) -> httpx.Response:
         headers = {"X-CSRF-Token": self.http.cookies.get("nbcloud_csrf") or ""}
@@ -59,9 +57,17 @@ class Browser:
         await self.request("GET", "/api/auth/state")
         await self.request("POST", "/api/auth/setup", json={"username": "bench", "password": PASSWORD})
 
+    async def wait_warm(self) -> None:
+        """Until the hub's pool of runtimes is full again (the bench user is its admin)."""
+        while True:
+            pool = (await self.request("GET", "/api/admin/runtimes")).json()
+            if pool["warm"] >= pool["size"]:
+                return
+            await asyncio.sleep(0.05)
+
     async def open(self, item_id: str) -> YClient:
         client = await YClient.connect(
-            f"ws://127.0.0.1:{self.live.port}/api/documents/{item_id}/ws", origin=self.live.origin,
+            f"{self.hub.url.replace('http', 'ws', 1)}/api/documents/{item_id}/ws", origin=self.hub.url,
             cookie=f"nbcloud_session={self.http.cookies['nbcloud_session']}",
         )
         return await client.wait_synced()
@@ -90,13 +96,12 @@ async def set_source(y: YClient, code: str) -> None:
     await asyncio.sleep(0.01)  # let the update reach the hub
 
 
-async def hub_numbers(live: LiveHub) -> dict[str, list[float] | float]:
-    browser = Browser(live)
+async def hub_numbers(hub: Hub) -> dict[str, list[float] | float]:
+    browser = Browser(hub)
     await browser.setup()
-    pool = live.hub.execution.pool
     out: dict[str, list[float] | float] = {"new": [], "rtt": []}
     for _ in range(RUNS):
-        await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(pool.wait_warm(), live.loop))
+        await browser.wait_warm()
         t = time.perf_counter()
         item = (await browser.request("POST", "/api/notebooks", json={})).json()
         y = await browser.open(item["id"])
@@ -197,14 +202,12 @@ async def stock_numbers() -> dict[str, list[float] | float | int]:
 
 
 def main() -> None:
-    data = Path(tempfile.mkdtemp(prefix="nbcloud-bench-")) / "data"
-    settings = load_settings(environ={}, data_dir=data, runtime_pool_size=1)
-    live = LiveHub(create_app(settings))
-    live.start()
+    # The hub in its own process, as in production: the client here does not share its GIL.
+    server = start_hub(Path(tempfile.mkdtemp(prefix="nbcloud-bench-")) / "data", runtime_pool_size="1")
     try:
-        hub = asyncio.run(hub_numbers(live))
+        hub = asyncio.run(hub_numbers(server))
     finally:
-        live.stop()
+        server.stop()
     direct = asyncio.run(direct_numbers())
     stock = asyncio.run(stock_numbers())
     ms = lambda v: f"{v * 1000:.1f} ms"  # noqa: E731

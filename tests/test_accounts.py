@@ -123,7 +123,12 @@ def test_a_user_cannot_delete_another_users_token(alice: TestClient, bob: TestCl
 
 def test_only_an_admin_can_manage_users(alice: TestClient):
     assert alice.get("/api/admin/users").status_code == 403
+    assert alice.get("/api/admin/runtimes").status_code == 403
     assert alice.post("/api/admin/users", json={"username": "x1", "password": PASSWORD}).status_code == 403
+
+
+def test_the_admin_sees_the_runtime_pool(admin: TestClient):
+    assert admin.get("/api/admin/runtimes").json() == {"size": 0, "warm": 0, "starting": 0, "assigned": 0}
 
 
 def test_a_disabled_user_is_signed_out_and_cannot_sign_in(admin: TestClient, alice: TestClient, app):

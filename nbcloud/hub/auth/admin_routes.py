@@ -36,6 +36,13 @@ class UserChange(BaseModel):
     password: str | None = Field(default=None, max_length=1024)
 
 
+class RuntimePoolStatus(BaseModel):
+    size: int
+    warm: int
+    starting: int
+    assigned: int
+
+
 class AdminSettings(BaseModel):
     signup: str
     default_quota_bytes: int
@@ -91,3 +98,9 @@ def change_user(user_id: int, body: UserChange, request: Request, admin: AdminUs
 def settings(request: Request, _admin: AdminUser) -> AdminSettings:
     s = get_hub(request).settings
     return AdminSettings(signup=s.signup, default_quota_bytes=s.default_quota_bytes)
+
+
+@router.get("/runtimes", response_model=RuntimePoolStatus)
+def runtimes(request: Request, _admin: AdminUser) -> RuntimePoolStatus:
+    """The runtime pool: warm runtimes waiting, runtimes starting, runtimes held by notebooks."""
+    return RuntimePoolStatus(**get_hub(request).execution.pool.status())

@@ -47,6 +47,10 @@ class RuntimePool:
         if self._cull_task is None:
             self._cull_task = asyncio.create_task(self._cull_loop(), name="runtime-cull")
 
+    def status(self) -> dict[str, int]:
+        """How many runtimes are warm, starting and assigned to notebooks."""
+        return {"size": self.size, "warm": len(self._warm), "starting": self._starting, "assigned": len(self._assigned)}
+
     async def wait_warm(self) -> None:
         """Wait until the pool holds ``size`` warm runtimes (tests, benchmarks, start-up)."""
         while len(self._warm) < self.size and not self._closed:
