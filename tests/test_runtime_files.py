@@ -8,6 +8,7 @@ with sandboxed kernels, where the links are planted by cells.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -353,3 +354,28 @@ def test_files_view_opens_the_viewer_of_the_person_who_ran_the_cell(live, alice:
     assert outside["ename"] == "ValueError" and "/etc/hostname is outside /content" in outside["evalue"]
     link = error_of(run_and_wait(alice, item_id, cells[4]))
     assert link["ename"] == "MessageError" and "symbolic link" in link["evalue"]
+
+
+def test_files_view_on_the_mounted_drive_opens_the_drive_file(live, alice: BrowserLike):
+    from tests.test_colab_runtime import put_file
+
+    put_file(alice, "", "drive-notes.txt", b"in alice's drive")
+    item_id, cells = notebook_with(
+        alice,
+        "from google.colab import drive\ndrive.mount('/content/drive')",
+        "from google.colab import files\nfiles.view('/content/drive/MyDrive/drive-notes.txt')\nprint('viewed')",
+        name="drive-view.ipynb",
+    )
+    with events_socket(live, alice, item_id) as ws:
+        run(alice, item_id, cells[:1])
+        consent = next_event(ws, "colab_request")
+        ws.send(json.dumps({"type": "colab_reply", "request_id": consent["request_id"], "reply": {"consent": True}}))
+        assert "Mounted at" in text_of(wait_for_cell(alice, item_id, cells[0], lambda c: finished(c) and c["outputs"]))
+        listing = {e["name"]: e for e in alice.get(files_url(item_id), params={"path": "drive"}).json()["entries"]}
+        assert listing["MyDrive"]["kind"] == "link" and listing["MyDrive"]["drive"] is True
+        run(alice, item_id, cells[1:])
+        event = next_event(ws, "files_view")
+    drive_item = alice.get("/api/drive/item", params={"path": "drive-notes.txt"}).json()
+    assert event == {"type": "files_view", "cell_id": cells[1], "source": "drive", "path": "drive-notes.txt",
+                     "item_id": drive_item["id"]}
+    assert text_of(wait_for_cell(alice, item_id, cells[1], lambda c: finished(c) and c["outputs"])) == "viewed\n"
