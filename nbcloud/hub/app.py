@@ -22,6 +22,7 @@ from nbcloud.hub.documents.service import DocumentService
 from nbcloud.hub.drive import routes as drive_routes
 from nbcloud.hub.drive.store import DriveStore
 from nbcloud.hub.errors import ApiError, api_error_handler
+from nbcloud.hub.execution import files_routes
 from nbcloud.hub.execution import routes as execution_routes
 from nbcloud.hub.execution.service import ExecutionService
 from nbcloud.hub.runtimes.local import LocalBackend
@@ -120,6 +121,7 @@ def create_app(settings: Settings, hub: Hub | None = None) -> FastAPI:
     app.include_router(drive_routes.router)
     app.include_router(document_routes.router)
     app.include_router(execution_routes.router)
+    app.include_router(files_routes.router)
     app.include_router(secret_routes.router)
     _mount_web_app(app)
     return app

@@ -9,7 +9,12 @@ stdin channel. The hub answers some requests itself:
 * ``drive_mount``: asks the page for consent first (a ``drive_mount`` request the page answers
   ``{"consent": true}``); then hands the person's MyDrive to the runtime (see
   ``runtimes.drive_mount``) and answers ``{"socket": path}``;
-* ``unassign_runtime``: shuts the runtime down.
+* ``unassign_runtime``: shuts the runtime down;
+* ``files_view`` ``{"path"}`` (``files.view``): checks that the path is a file in the runtime's
+  /content (never following a link) or in the person's Drive at /content/drive/MyDrive, then
+  tells the pages of the person who ran the cell ``{"type": "files_view", "cell_id", "source":
+  "runtime" | "drive", "path", "item_id"?}`` (they open the file viewer) and answers ``{}``; a
+  path outside /content, a folder or a link is answered with an error the cell shows.
 
 Every other request goes to the browsers of the person who ran the cell as the event
 ``{"type": "colab_request", "cell_id", "request_id", "request_type", "request"}``; the first
@@ -78,6 +83,8 @@ class ColabRequests:
                                                self.session.item_id, key)
             elif kind == "drive_mount":
                 data = await self._mount_drive(request, request_id, body if isinstance(body, dict) else {})
+            elif kind == "files_view":
+                data = await self._view_file(request, body if isinstance(body, dict) else {})
             elif kind == "unassign_runtime":
                 self._reply(client, request_id, data={})
                 # Not one of this cell's tasks: ending the cell must not cancel the shutdown.
@@ -141,6 +148,41 @@ class ColabRequests:
         """The cell ended: drop what is still waiting (its kernel no longer reads replies)."""
         for task in list(self._tasks):
             task.cancel()
+
+    # ----- files.view -----------------------------------------------------------------------------
+
+    async def _view_file(self, request: RunRequest, body: dict[str, Any]) -> dict[str, Any]:
+        from nbcloud.hub.errors import ApiError
+        from nbcloud.hub.execution.files_routes import runtime_files
+
+        path = str(body.get("path", ""))
+        try:
+            files = runtime_files(self.session)
+            parts = files.relative(path)
+            if parts is None:
+                raise RequestFailed(f"{path} is outside /content. files.view() shows files in /content "
+                                    "(copy the file there first, for example with !cp).")
+            event: dict[str, Any] = {"type": "files_view", "cell_id": request.cell_id, "source": "runtime",
+                                     "path": "/".join(parts)}
+            if len(parts) > 2 and parts[:2] == ("drive", "MyDrive"):
+                mount = await run_in_threadpool(files.stat, parts[:2])
+                if mount.kind == "link":  # drive.mount(): the file is in the person's Drive
+                    item = await run_in_threadpool(self.session.documents.drive.item_at, request.user_id, parts[2:])
+                    if item.is_folder:
+                        raise RequestFailed(f"{path} is a folder. files.view() shows files.")
+                    event.update(source="drive", path="/".join(parts[2:]), item_id=item.id)
+            if event["source"] == "runtime":
+                entry = await run_in_threadpool(files.stat, parts)
+                if entry.kind == "link":
+                    raise RequestFailed(f"{path} is a symbolic link; files.view() does not follow links. "
+                                        "View the file it points to.")
+                if entry.kind != "file":
+                    raise RequestFailed(f"{path} is {'a folder' if entry.kind == 'folder' else 'not a regular file'}. "
+                                        "files.view() shows files.")
+        except ApiError as exc:
+            raise RequestFailed(exc.message) from None
+        self.session.events.publish(event, user_id=request.user_id)
+        return {}
 
     # ----- Drive ----------------------------------------------------------------------------------
 

@@ -27,6 +27,7 @@ from jupyter_client.manager import AsyncKernelManager
 from nbcloud.config import Settings
 
 from . import drive_mount, sandbox as sb
+from .files import RuntimeFiles
 from .backend import (
     CrashInfo,
     GpuUsage,
@@ -298,6 +299,14 @@ class LocalBackend:
         task.add_done_callback(lambda t: t.cancelled() or t.exception() is None
                                or log.warning("the runtime did not pick up its Drive: %s", t.exception()))
         return hand.inside_path
+
+    def files(self, runtime: Runtime) -> RuntimeFiles:
+        """The runtime's /content, for the hub's Files panel (see runtimes.files). What the hub
+        writes there belongs to the kernel's user when the hub drops privileges to run it."""
+        rt = _local(runtime)
+        drop = self.mode.drop_privileges
+        return RuntimeFiles(rt.paths.content, self.mode.uid if drop else None, self.mode.gid if drop else None,
+                            inside=self.mode.inside(rt.paths)["content"])
 
     async def usage(self, runtime: Runtime) -> ResourceUsage:
         rt = _local(runtime)

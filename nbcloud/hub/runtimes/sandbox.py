@@ -214,6 +214,7 @@ def kernel_env(paths: RuntimePaths, mode: SandboxMode, extra: dict[str, str] | N
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
         "MALLOC_ARENA_MAX": "2",  # keeps virtual size sane under an RLIMIT_AS fallback
         "NBCLOUD_RUNTIME": "1",
+        "NBCLOUD_CONTENT_DIR": inside["content"],  # what google.colab.files.view() accepts
         # What Colab sets, so notebooks' "am I in Colab?" branches take the Colab path.
         "COLAB_RELEASE_TAG": COLAB_RELEASE_TAG,
         "COLAB_BACKEND_VERSION": COLAB_RELEASE_TAG,

@@ -8,9 +8,11 @@ interface Props {
   onClose: () => void;
   children: ComponentChildren;
   wide?: boolean;
+  /** Extra classes on the <dialog> (a wider one, say). */
+  className?: string;
 }
 
-export function Dialog({ title, onClose, children, wide }: Props) {
+export function Dialog({ title, onClose, children, wide, className }: Props) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   useEffect(() => {
@@ -23,7 +25,7 @@ export function Dialog({ title, onClose, children, wide }: Props) {
   return (
     <dialog
       ref={ref}
-      class={wide ? 'dialog dialog-wide' : 'dialog'}
+      class={(wide ? 'dialog dialog-wide' : 'dialog') + (className ? ` ${className}` : '')}
       aria-labelledby={titleId}
       onCancel={(event) => {
         event.preventDefault();

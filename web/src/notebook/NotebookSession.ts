@@ -22,6 +22,7 @@ import {
   moveCell,
 } from './model/cells';
 import { ColabBridge } from './colab/bridge';
+import { FilesState } from './files/state';
 import { RuntimeEvents } from './runtime/events';
 import { DocumentProvider, type ProviderStatus } from './sync/provider';
 
@@ -43,6 +44,8 @@ export class NotebookSession {
   readonly events: RuntimeEvents;
   /** Answers this person's Colab requests (eval_js, files, drive) and output frames' invokeFunction. */
   readonly colab: ColabBridge;
+  /** The Files panel and the file viewer (which files.view in a cell opens too). */
+  readonly files = new FilesState();
   readonly undo: Y.UndoManager;
   readonly cells: Y.Array<Y.Map<unknown>>;
   readonly sync = signal<ProviderStatus>({ state: 'connecting', synced: false, problem: null });
@@ -69,7 +72,10 @@ export class NotebookSession {
     this.provider.awareness.setLocalStateField('user', { name, color, colorLight: color + '33' });
     this.events = new RuntimeEvents(id);
     this.colab = new ColabBridge(this.events);
-    this.events.onOther = (message) => this.colab.handle(message);
+    this.events.onOther = (message) => {
+      if (message.type === 'files_view') this.files.handleEvent(message);
+      else this.colab.handle(message);
+    };
     // Undo covers cell operations made here (insert, delete, move, type); typing has its own
     // undo inside each editor, and the hub's changes (outputs) are never undone.
     this.undo = new Y.UndoManager(this.cells, { trackedOrigins: new Set([CELL_OPS]), captureTimeout: 0 });

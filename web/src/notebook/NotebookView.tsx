@@ -1,9 +1,12 @@
 // The notebook: header, then its cells in order, live from the shared document.
 
-import { useEffect } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
 import type * as Y from 'yjs';
 import type { DriveItem } from '../api/types';
 import { Cell } from './cells/Cell';
+import { FilesPanel } from './files/FilesPanel';
+import { FILES_PANEL_ID } from './files/ids';
+import { FileViewer } from './files/FileViewer';
 import { useY } from './model/useY';
 import type { NotebookSession } from './NotebookSession';
 import { NotebookToolbar } from './NotebookToolbar';
@@ -27,6 +30,20 @@ interface Props {
 export function NotebookView({ session, item, onRenamed }: Props) {
   useY(session.cells, false, true);
   const cells = session.cells.toArray();
+  const root = useRef<HTMLDivElement>(null);
+  const viewing = session.files.viewing.value;
+
+  // The Files panel sticks below the (sticky) header, whatever its height.
+  useEffect(() => {
+    const box = root.current;
+    const top = box?.querySelector<HTMLElement>('.nb-header');
+    if (!box || !top) return;
+    const measure = () => box.style.setProperty('--nb-header-height', `${top.offsetHeight}px`);
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(top);
+    return () => observer.disconnect();
+  }, []);
 
   // Ctrl/Cmd+Z outside an editor undoes cell operations (inside one it undoes typing).
   useEffect(() => {
@@ -43,21 +60,25 @@ export function NotebookView({ session, item, onRenamed }: Props) {
   }, [session]);
 
   return (
-    <div class="nb-notebook">
+    <div class="nb-notebook" ref={root}>
       <NotebookToolbar session={session} item={item} onRenamed={onRenamed} />
-      <div class="nb-cells" aria-label="Cells">
-        {cells.map((ycell, index) => (
-          <Cell key={keyOf(ycell)} session={session} ycell={ycell} index={index} count={cells.length} />
-        ))}
-        <div class="nb-add-row">
-          <button type="button" class="nb-add" onClick={() => session.addCell('code', session.cells.length)}>
-            + Code
-          </button>
-          <button type="button" class="nb-add" onClick={() => session.addCell('markdown', session.cells.length)}>
-            + Text
-          </button>
+      <div class="nb-body">
+        {session.files.panelOpen.value && <FilesPanel session={session} id={FILES_PANEL_ID} />}
+        <div class="nb-cells" aria-label="Cells">
+          {cells.map((ycell, index) => (
+            <Cell key={keyOf(ycell)} session={session} ycell={ycell} index={index} count={cells.length} />
+          ))}
+          <div class="nb-add-row">
+            <button type="button" class="nb-add" onClick={() => session.addCell('code', session.cells.length)}>
+              + Code
+            </button>
+            <button type="button" class="nb-add" onClick={() => session.addCell('markdown', session.cells.length)}>
+              + Text
+            </button>
+          </div>
         </div>
       </div>
+      {viewing && <FileViewer notebookId={session.id} target={viewing} onClose={() => session.files.closeViewer()} />}
     </div>
   );
 }

@@ -3,8 +3,9 @@
 ``upload()`` asks the page (request ``files_upload``, body ``{"multiple": true}``) to let the
 person pick files; the page answers ``{"files": [{"name": str, "data": base64 str}]}`` or an
 empty list when they cancel. ``download(path)`` sends the file (request ``files_download``,
-body ``{"name", "size", "data": base64}``) and does not wait. ``view(path)`` asks the page to
-show a file of the runtime (request ``files_view``, body ``{"path"}``).
+body ``{"name", "size", "data": base64}``) and does not wait. ``view(path)`` opens a file of
+/content (or of the mounted Drive) in the page's file viewer (request ``files_view``, body
+``{"path": absolute path}``); the hub checks the path and answers ``{}`` or an error.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import os
 from google.colab import _message
 
 MAX_DOWNLOAD_BYTES = 200 * 1024**2
+_VIEW_TIMEOUT_SEC = 30
 
 
 def _safe_name(name: str) -> str:
@@ -70,9 +72,19 @@ def download(filename: str) -> None:
     _message.send_request("files_download", {"name": os.path.basename(path), "size": size, "data": data})
 
 
+def _content_dir() -> str:
+    return os.environ.get("NBCLOUD_CONTENT_DIR") or "/content"
+
+
 def view(filepath: str) -> None:
-    """Show a file of the runtime in the page's file viewer."""
-    path = os.path.abspath(os.fspath(filepath))
-    if not os.path.exists(path):
+    """Open a file of /content in the page's file viewer (relative paths start at the working folder)."""
+    path = os.path.abspath(os.path.expanduser(os.fspath(filepath)))
+    content = _content_dir().rstrip("/") or "/"
+    if path != content and not path.startswith(content + "/"):
+        raise ValueError(f"{path} is outside {content}: files.view() shows files in {content}. "
+                         f"Copy it there first, for example: !cp {path} {content}/")
+    if not os.path.lexists(path):
         raise FileNotFoundError(f"Cannot find file: {path}")
-    _message.send_request("files_view", {"path": path})
+    if os.path.isdir(path):
+        raise IsADirectoryError(f"{path} is a folder; files.view() shows files.")
+    _message.blocking_request("files_view", {"path": path}, timeout_sec=_VIEW_TIMEOUT_SEC)

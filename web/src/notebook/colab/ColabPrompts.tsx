@@ -1,5 +1,5 @@
-// What a cell's Colab requests show under its outputs: the files.upload picker (with progress),
-// the drive.mount consent dialog, and files.view notices.
+// What a cell's Colab requests show under its outputs: the files.upload picker (with progress)
+// and the drive.mount consent dialog. (files.view opens the file viewer: see notebook/files.)
 
 import { useState } from 'preact/hooks';
 import { Dialog } from '../../components/Dialog';
@@ -21,8 +21,7 @@ export function ColabPrompts({ bridge, cellId }: { bridge: ColabBridge; cellId: 
 
 function PromptView({ bridge, prompt }: { bridge: ColabBridge; prompt: ColabPrompt }) {
   if (prompt.type === 'files_upload') return <UploadPicker bridge={bridge} prompt={prompt} />;
-  if (prompt.type === 'drive_mount') return <DriveConsent bridge={bridge} prompt={prompt} />;
-  return <ViewNotice bridge={bridge} prompt={prompt} />;
+  return <DriveConsent bridge={bridge} prompt={prompt} />;
 }
 
 function UploadPicker({ bridge, prompt }: { bridge: ColabBridge; prompt: ColabPrompt }) {
@@ -104,33 +103,5 @@ function DriveConsent({ bridge, prompt }: { bridge: ColabBridge; prompt: ColabPr
         </div>
       </div>
     </Dialog>
-  );
-}
-
-const MYDRIVE = /^\/content\/drive\/MyDrive\/(.*)$/;
-
-function ViewNotice({ bridge, prompt }: { bridge: ColabBridge; prompt: ColabPrompt }) {
-  const path = String(prompt.request.path ?? '');
-  const inDrive = MYDRIVE.exec(path);
-  const folder = inDrive ? inDrive[1].split('/').slice(0, -1).join('/') : null;
-  return (
-    <div class="colab-view" role="status" aria-label="File to view">
-      <span>
-        files.view: <code>{path}</code>
-        {folder !== null ? (
-          <>
-            {' '}
-            <a href={`/drive/${folder.split('/').map(encodeURIComponent).join('/')}`} target="_blank" rel="noopener">
-              Open its folder in Drive
-            </a>
-          </>
-        ) : (
-          ' is in the runtime; download it with files.download() to open it here.'
-        )}
-      </span>
-      <button type="button" class="button" aria-label="Dismiss" onClick={() => bridge.dismiss(prompt.requestId)}>
-        Dismiss
-      </button>
-    </div>
   );
 }

@@ -10,11 +10,12 @@ import { decodeBase64, saveDownload } from './bytes';
 import { evalInCell, onInvoke, post, removeHiddenFrames } from './frames';
 import type { ColabInvoke } from './protocol';
 
-/** A request that waits for the person (a picker, a consent dialog) or a notice (files.view). */
+/** A request that waits for the person (a picker, a consent dialog). files.view is not one: the
+ * hub checks its path and sends the page a "files_view" event, which opens the file viewer. */
 export interface ColabPrompt {
   requestId: string;
   cellId: string;
-  type: 'files_upload' | 'drive_mount' | 'files_view';
+  type: 'files_upload' | 'drive_mount';
   request: Record<string, unknown>;
 }
 
@@ -76,7 +77,6 @@ export class ColabBridge {
         return;
       case 'files_upload':
       case 'drive_mount':
-      case 'files_view':
         this.prompts.value = [...this.prompts.value, { requestId, cellId, type, request: body }];
         return;
       case 'files_download':
