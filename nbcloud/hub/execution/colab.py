@@ -9,7 +9,9 @@ stdin channel. The hub answers some requests itself:
 * ``drive_mount``: asks the page for consent first (a ``drive_mount`` request the page answers
   ``{"consent": true}``); then hands the person's MyDrive to the runtime (see
   ``runtimes.drive_mount``) and answers ``{"socket": path}``;
-* ``unassign_runtime``: shuts the runtime down.
+* ``unassign_runtime``: shuts the runtime down;
+* ``cell_display_stdin``, ``cell_update_stdin``, ``cell_remove_stdin``: a shell command's input
+  box, which expects no answer (see execution.shell).
 
 Every other request goes to the browsers of the person who ran the cell as the event
 ``{"type": "colab_request", "cell_id", "request_id", "request_type", "request"}``; the first
@@ -28,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.concurrency import run_in_threadpool
 
+from nbcloud.hub.execution import shell
 from nbcloud.hub.secrets.store import SecretStore
 
 if TYPE_CHECKING:
@@ -66,6 +69,9 @@ class ColabRequests:
         if not request_id:
             return
         body = (msg.get("content") or {}).get("request")
+        if kind in shell.KINDS:  # a shell command's input box: nothing to answer
+            self.session.shell.received(request, kind, request_id, body, client)
+            return
         task = asyncio.create_task(self._answer(request, client, request_id, kind, body))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
