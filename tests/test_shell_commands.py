@@ -84,6 +84,9 @@ def test_output_streams_while_the_command_runs(alice: BrowserLike):
         "%%shell\necho shell $((6*7))\nexit 2",
         "%%shell --ignore-errors\necho ignored; exit 2",
         "r = %shell echo from the line magic\nprint(repr(r.output), r.returncode)",
+        "!sleep 30 > /dev/null 2>&1 &\n!sleep 40 &\nimport os, time\ntime.sleep(0.5)\n"
+        "print(sorted(open(f'/proc/{p}/cmdline').read().replace('\\0', ' ').strip()\n"
+        "             for p in os.listdir('/proc') if p.isdigit() and open(f'/proc/{p}/comm').read() == 'sleep\\n'))",
         name="stream.ipynb",
     )
     run(alice, item_id, cells[:1])
@@ -104,6 +107,8 @@ def test_output_streams_while_the_command_runs(alice: BrowserLike):
     assert text_of(outputs_after_run(alice, item_id, cells[4])) == "ignored\n"
     assert text_of(outputs_after_run(alice, item_id, cells[5])) == (
         "from the line magic\n'from the line magic\\n' 0\n")
+    # Background jobs outlive the command that started them (no SIGHUP when its shell exits).
+    assert text_of(outputs_after_run(alice, item_id, cells[6])) == "['sleep 30', 'sleep 40']\n"
 
 
 def test_the_page_types_a_line_into_read(live, alice: BrowserLike):

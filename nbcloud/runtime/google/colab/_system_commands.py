@@ -1,7 +1,7 @@
 """Shell commands as Colab runs them: ``!cmd``, ``%shell`` and ``%%shell``.
 
-The command runs in ``/bin/bash -c`` on a pseudo-terminal of its own (a new session, so an
-interrupt reaches its whole process group and nothing else). What it writes streams to the cell
+The command runs in ``/bin/bash -c`` on a pseudo-terminal of its own, in a process group of its
+own (an interrupt reaches all of it and nothing else). What it writes streams to the cell
 as it comes, ``\\r`` progress bars included, and the person who ran the cell can type into it.
 
 The wire protocol is Colab's: while the command runs, the kernel publishes ``colab_request``
@@ -32,6 +32,7 @@ import signal
 import subprocess
 import sys
 import termios
+import threading
 import time
 from typing import Any, Callable
 
@@ -77,6 +78,8 @@ class _Stdin:
     def __init__(self) -> None:
         self.kernel: Any = None
         self.parent: dict[str, Any] | None = None
+        if threading.current_thread() is not threading.main_thread():
+            return  # the stdin socket belongs to the thread that runs cells
         try:
             from google.colab import _ipython
 
@@ -158,9 +161,26 @@ def _echo_on(fd: int) -> bool | None:
         return None
 
 
+def _process_group() -> dict[str, Any]:
+    """How the command is started: in a process group of its own (an interrupt reaches all of
+    it and nothing else), in the kernel's session, which has no controlling terminal in the
+    sandbox. So the pseudo-terminal never becomes the command's controlling terminal, as in
+    Colab: nothing gets SIGHUP when the command's shell exits, and ``!nohup server &`` or
+    ``!server > log &`` keep running. (Programs that insist on /dev/tty, such as ssh's password
+    prompt, fail there as in Colab; getpass and ``read -s`` use stdin.) Where the kernel does
+    have a controlling terminal (no sandbox, started from a terminal) the command gets a session
+    of its own, so it can never reach that terminal."""
+    try:
+        os.close(os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY))
+    except OSError:
+        if sys.version_info >= (3, 11):
+            return {"process_group": 0}
+    return {"start_new_session": True}
+
+
 def _signal_group(proc: subprocess.Popen, sig: int) -> None:
     try:
-        os.killpg(proc.pid, sig)  # the command leads its own process group (a new session)
+        os.killpg(proc.pid, sig)  # the command leads its own process group
     except (ProcessLookupError, PermissionError):
         pass
 
@@ -181,8 +201,8 @@ class _Command:
             _configure_terminal(slave)
             os.set_blocking(self.master, False)
             self.proc = subprocess.Popen(
-                [BASH, "-c", command], stdin=slave, stdout=slave, stderr=slave,
-                start_new_session=True, close_fds=True,
+                [BASH, "-c", command], stdin=slave, stdout=slave, stderr=slave, close_fds=True,
+                **_process_group(),
             )
         except BaseException:
             os.close(self.master)
