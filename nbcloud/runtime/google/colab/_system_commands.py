@@ -220,20 +220,31 @@ class _Command:
             poller.register(socket, zmq.POLLIN)
         echo: bool | None = None
         exited_at: float | None = None
+        watching = True  # the terminal is still open on the command's side
+        wait_ms = 1  # once it is closed: how long to wait for the process, growing to _POLL_MS
         try:
             self.stdin.request("cell_display_stdin", {"delayMillis": DISPLAY_DELAY_MS})
             while True:
                 try:
-                    poller.modify(self.master, zmq.POLLIN | (zmq.POLLOUT if self.pending else 0))
-                    events = dict(poller.poll(_POLL_MS))
+                    if self.closed and watching:
+                        poller.unregister(self.master)  # it would poll ready (EIO) forever
+                        watching = False
+                    if watching:
+                        poller.modify(self.master, zmq.POLLIN | (zmq.POLLOUT if self.pending else 0))
+                        events = dict(poller.poll(_POLL_MS))
+                    else:
+                        events = dict(poller.poll(wait_ms)) if socket is not None else {}
+                        if socket is None:
+                            time.sleep(wait_ms / 1000)
+                        wait_ms = min(wait_ms * 2, _POLL_MS)
                     got_output = False
-                    if events.get(self.master, 0) & (zmq.POLLIN | zmq.POLLERR):
+                    if watching and events.get(self.master, 0) & (zmq.POLLIN | zmq.POLLERR):
                         got_output = self._read()
                     if socket is not None and events.get(socket):
                         self._take_input()
-                    if self.pending:
+                    if self.pending and not self.closed:
                         self._write_input()
-                    now_echo = _echo_on(self.master)
+                    now_echo = _echo_on(self.master) if not self.closed else echo
                     if now_echo is not None and now_echo != echo:
                         echo = now_echo
                         self.stdin.request("cell_update_stdin", {"echo": echo})
