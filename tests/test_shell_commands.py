@@ -198,3 +198,12 @@ def test_interrupt_stops_the_command_not_the_kernel(live, alice: BrowserLike):
     # As in IPython: the command gets SIGINT, the cell goes on; _exit_code is minus the signal.
     assert text_of(done) == "^C\nafter the command -2\n"
     assert text_of(outputs_after_run(alice, item_id, cells[1])) == "x is 1\n"
+
+
+def test_tensorflow_version_says_what_colab_says(alice: BrowserLike):
+    item_id, cells = notebook_with(alice, "%tensorflow_version 2.x", "%tensorflow_version 1.x", name="tf.ipynb")
+    run(alice, item_id, cells)
+    assert text_of(outputs_after_run(alice, item_id, cells[0])) == (
+        "Colab only includes TensorFlow 2.x; %tensorflow_version has no effect.\n")
+    error = [o for o in outputs_after_run(alice, item_id, cells[1])["outputs"] if o["output_type"] == "error"]
+    assert error and error[0]["ename"] == "ValueError" and "TensorFlow 1" in error[0]["evalue"]
