@@ -14,7 +14,9 @@ stdin channel. The hub answers some requests itself:
   /content (never following a link) or in the person's Drive at /content/drive/MyDrive, then
   tells the pages of the person who ran the cell ``{"type": "files_view", "cell_id", "source":
   "runtime" | "drive", "path", "item_id"?}`` (they open the file viewer) and answers ``{}``; a
-  path outside /content, a folder or a link is answered with an error the cell shows.
+  path outside /content, a folder or a link is answered with an error the cell shows;
+* ``cell_display_stdin``, ``cell_update_stdin``, ``cell_remove_stdin``: a shell command's input
+  box, which expects no answer (see execution.shell).
 
 Every other request goes to the browsers of the person who ran the cell as the event
 ``{"type": "colab_request", "cell_id", "request_id", "request_type", "request"}``; the first
@@ -33,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.concurrency import run_in_threadpool
 
+from nbcloud.hub.execution import shell
 from nbcloud.hub.secrets.store import SecretStore
 
 if TYPE_CHECKING:
@@ -71,6 +74,9 @@ class ColabRequests:
         if not request_id:
             return
         body = (msg.get("content") or {}).get("request")
+        if kind in shell.KINDS:  # a shell command's input box: nothing to answer
+            self.session.shell.received(request, kind, request_id, body, client)
+            return
         task = asyncio.create_task(self._answer(request, client, request_id, kind, body))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)

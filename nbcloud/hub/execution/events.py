@@ -1,7 +1,8 @@
 """Events from a notebook's execution to the browsers that have it open.
 
-Runtime status goes to everyone; an ``input()`` prompt goes only to the browsers of the
-user who ran the cell.
+Runtime status goes to everyone; an ``input()`` prompt or a shell command's input box goes
+only to the browsers of the user who ran the cell, and again to a page of theirs opened while
+it waits.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ class EventHub:
         self.last_status: dict[str, Any] | None = None
         # The input() prompt each user still has to answer, sent again to a page opened later.
         self.pending_input: dict[int, dict[str, Any]] = {}
+        # The input box of the shell command each user runs (execution.shell), likewise.
+        self.pending_shell: dict[int, dict[str, Any]] = {}
 
     def subscribe(self, user_id: int) -> Subscriber:
         sub = Subscriber(user_id)
@@ -33,6 +36,8 @@ class EventHub:
             sub.queue.put_nowait(self.last_status)
         if user_id in self.pending_input:
             sub.queue.put_nowait(self.pending_input[user_id])
+        if user_id in self.pending_shell:
+            sub.queue.put_nowait(self.pending_shell[user_id])
         return sub
 
     def unsubscribe(self, sub: Subscriber) -> None:
@@ -45,6 +50,11 @@ class EventHub:
             self.pending_input[user_id] = event
         elif event.get("type") == "input_done" and user_id is not None:
             self.pending_input.pop(user_id, None)
+        elif event.get("type") == "shell_stdin" and user_id is not None:
+            self.pending_shell[user_id] = event
+        elif event.get("type") == "shell_stdin_done" and user_id is not None:
+            if self.pending_shell.get(user_id, {}).get("request_id") == event.get("request_id"):
+                del self.pending_shell[user_id]
         for sub in list(self._subscribers):
             if user_id is not None and sub.user_id != user_id:
                 continue

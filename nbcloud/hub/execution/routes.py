@@ -96,9 +96,12 @@ async def events(websocket: WebSocket, item_id: str) -> None:
     Server to page (JSON text frames): ``{"type": "runtime", "status", "message", "running",
     "queued"}``, ``{"type": "input_request", "cell_id", "prompt", "password"}``,
     ``{"type": "input_done", "cell_id"}``, ``{"type": "colab_request", "cell_id", "request_id",
-    "request_type", "request"}``, ``{"type": "colab_request_done", "cell_id", "request_id"}``.
+    "request_type", "request"}``, ``{"type": "colab_request_done", "cell_id", "request_id"}``,
+    ``{"type": "shell_stdin", "cell_id", "request_id", "echo", "delay_ms"}``, ``{"type":
+    "shell_stdin_done", "cell_id", "request_id"}``.
     Page to server: ``{"type": "input_reply", "value"}``, ``{"type": "colab_reply", "request_id",
     "reply"}`` or ``{"type": "colab_reply", "request_id", "error"}`` (see execution.colab);
+    ``{"type": "shell_stdin_reply", "request_id", "value"}`` (see execution.shell);
     ``{"type": "invoke_function", "request_id", "cell_id", "name", "args", "kwargs"}``, answered
     on this socket only with ``{"type": "invoke_function_reply", "request_id", "result" | "error"}``
     (see execution.invoke).
@@ -136,6 +139,8 @@ async def events(websocket: WebSocket, item_id: str) -> None:
                 session.answer_input(principal.user.id, str(message.get("value", "")))
             elif isinstance(message, dict) and message.get("type") == "colab_reply":
                 session.answer_colab(principal.user.id, message)
+            elif isinstance(message, dict) and message.get("type") == "shell_stdin_reply":
+                session.answer_shell(principal.user.id, message)  # typed into a `!cmd` (execution.shell)
             elif isinstance(message, dict) and message.get("type") == "invoke_function":
                 calls.add(asyncio.create_task(invoke_function(session, message, sub)))
                 calls = {c for c in calls if not c.done()}

@@ -17,6 +17,7 @@ from nbcloud.hub.execution.events import EventHub
 from nbcloud.hub.execution.invoke import FunctionCalls
 from nbcloud.hub.execution.kernel import connect
 from nbcloud.hub.execution.outputs import crash_output, to_output
+from nbcloud.hub.execution.shell import ShellInput
 from nbcloud.hub.runtimes.backend import Runtime, RuntimeBackend
 
 if TYPE_CHECKING:
@@ -66,6 +67,7 @@ class NotebookSession:
         self._message: str | None = None
         self._closed = False
         self.colab = ColabRequests(self)
+        self.shell = ShellInput(self)
         self.functions = FunctionCalls(self)
         self._unassigning = False
         self._background: set[asyncio.Task] = set()
@@ -333,6 +335,7 @@ class NotebookSession:
             self._cell_iopub = None
             self._cancel_inputs(request)
             self.colab.cancel_all()
+            self.shell.cell_ended(request)
         with doc.transaction():
             count = reply["content"].get("execution_count")
             if count is not None:
@@ -381,6 +384,10 @@ class NotebookSession:
     def answer_colab(self, user_id: int, message: dict[str, Any]) -> bool:
         """A page's ``colab_reply`` (see execution.colab)."""
         return self.colab.answer(user_id, message)
+
+    def answer_shell(self, user_id: int, message: dict[str, Any]) -> bool:
+        """A page's ``shell_stdin_reply``: typed into the running shell command (see execution.shell)."""
+        return self.shell.answer(user_id, message)
 
     # ----- controls -----------------------------------------------------------------------------
 

@@ -71,11 +71,12 @@ export class NotebookSession {
     const color = CURSOR_COLORS[this.doc.clientID % CURSOR_COLORS.length];
     this.provider.awareness.setLocalStateField('user', { name, color, colorLight: color + '33' });
     this.events = new RuntimeEvents(id);
-    this.colab = new ColabBridge(this.events);
+    this.colab = new ColabBridge(this.events, () => void this.interrupt());
     this.events.onOther = (message) => {
       if (message.type === 'files_view') this.files.handleEvent(message);
       else this.colab.handle(message);
     };
+    this.events.onClosed = () => this.colab.disconnected();
     // Undo covers cell operations made here (insert, delete, move, type); typing has its own
     // undo inside each editor, and the hub's changes (outputs) are never undone.
     this.undo = new Y.UndoManager(this.cells, { trackedOrigins: new Set([CELL_OPS]), captureTimeout: 0 });

@@ -1,14 +1,13 @@
 """Loaded by every nbcloud kernel at start (``--ext google.colab._kernel_ext``).
 
-Makes ``google.colab`` importable next to other ``google`` packages and registers Colab's
-magics: ``%tensorflow_version`` and ``%shell`` / ``%%shell``.
+Makes ``google.colab`` importable next to other ``google`` packages, registers Colab's
+magics (``%tensorflow_version``, ``%shell`` / ``%%shell``) and runs ``!cmd`` as Colab does: on
+a terminal, streaming, with an input box (see ``_system_commands``).
 """
 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 
 _HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # .../google
 
@@ -32,49 +31,23 @@ def _keep_google_namespace() -> None:
             pass
 
 
-class ShellResult:
-    """What ``%%shell`` returns: its output and exit status (shown only when it failed)."""
-
-    def __init__(self, args: str, returncode: int, output: str):
-        self.args, self.returncode, self.output = args, returncode, output
-
-    def check_returncode(self) -> None:
-        if self.returncode:
-            raise subprocess.CalledProcessError(self.returncode, self.args, self.output)
-
-    def _repr_pretty_(self, p, cycle) -> None:  # the output was streamed already
-        if self.returncode:
-            p.text(f"(the command exited with status {self.returncode})")
-
-
-def _run_shell(command: str) -> ShellResult:
-    sys.stdout.flush()
-    proc = subprocess.Popen(["/bin/bash", "-c", command], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            stdin=subprocess.DEVNULL)
-    chunks: list[str] = []
-    try:
-        assert proc.stdout is not None
-        for raw in iter(lambda: proc.stdout.read1(4096), b""):
-            text = raw.decode(errors="replace")
-            chunks.append(text)
-            sys.stdout.write(text)
-            sys.stdout.flush()
-        proc.wait()
-    except KeyboardInterrupt:
-        proc.terminate()
-        proc.wait()
-        raise
-    return ShellResult(command, proc.returncode, "".join(chunks))
+def tensorflow_version(line: str) -> None:
+    """``%tensorflow_version``: Colab has only TensorFlow 2; asking for 1.x is an error."""
+    if line.strip().startswith("1"):
+        raise ValueError(
+            "TensorFlow 1 is not available in Colab or nbcloud: update the notebook to TensorFlow 2 "
+            "(see https://www.tensorflow.org/guide/migrate)."
+        )
+    print(TENSORFLOW_VERSION_MESSAGE)
 
 
 def load_ipython_extension(ip) -> None:
     _keep_google_namespace()
 
-    def tensorflow_version(line: str) -> None:
-        print(TENSORFLOW_VERSION_MESSAGE)
-
-    def shell(line: str, cell: str | None = None) -> ShellResult:
-        return _run_shell(cell if cell is not None else line)
+    from google.colab import _system_commands
 
     ip.register_magic_function(tensorflow_version, magic_kind="line", magic_name="tensorflow_version")
-    ip.register_magic_function(shell, magic_kind="line_cell", magic_name="shell")
+    ip.register_magic_function(_system_commands.shell_line_magic, magic_kind="line", magic_name="shell")
+    ip.register_magic_function(_system_commands.shell_cell_magic, magic_kind="cell", magic_name="shell")
+    # `!cmd` on a terminal the person can type into (x = !cmd stays IPython's getoutput).
+    ip.system = _system_commands.make_system(ip)

@@ -1,20 +1,25 @@
-// What a cell's Colab requests show under its outputs: the files.upload picker (with progress)
-// and the drive.mount consent dialog. (files.view opens the file viewer: see notebook/files.)
+// What a cell's Colab requests show under its outputs: the files.upload picker (with progress),
+// the drive.mount consent dialog, and a running shell command's input box. (files.view opens the
+// file viewer: see notebook/files.)
 
 import { useState } from 'preact/hooks';
 import { Dialog } from '../../components/Dialog';
 import type { ColabBridge, ColabPrompt } from './bridge';
 import { readBase64 } from './bytes';
+import { ShellInput } from './ShellInput';
 import './colab.css';
 
 export function ColabPrompts({ bridge, cellId }: { bridge: ColabBridge; cellId: string }) {
   const prompts = bridge.prompts.value.filter((p) => p.cellId === cellId);
-  if (!prompts.length) return null;
+  const box = bridge.stdin.box.value;
+  const stdin = box && box.cellId === cellId ? box : null;
+  if (!prompts.length && !stdin) return null;
   return (
     <div class="colab-prompts">
       {prompts.map((prompt) => (
         <PromptView key={prompt.requestId} bridge={bridge} prompt={prompt} />
       ))}
+      {stdin && <ShellInput key={stdin.requestId} stdin={bridge.stdin} box={stdin} />}
     </div>
   );
 }

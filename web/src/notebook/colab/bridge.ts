@@ -2,13 +2,15 @@
 // relays invokeFunction calls from output frames to the hub. Requests come from the notebook's
 // events socket as {"type": "colab_request", cell_id, request_id, request_type, request}; the
 // answer goes back on the same socket as {"type": "colab_reply", request_id, reply | error}.
-// eval_js runs in the cell's sandboxed output frame, never in this page.
+// eval_js runs in the cell's sandboxed output frame, never in this page. A running shell
+// command's input box has its own messages (see shellStdin).
 
 import { signal } from '@preact/signals';
 import { showError } from '../../state/toasts';
 import { decodeBase64, saveDownload } from './bytes';
 import { evalInCell, onInvoke, post, removeHiddenFrames } from './frames';
 import type { ColabInvoke } from './protocol';
+import { ShellStdin } from './shellStdin';
 
 /** A request that waits for the person (a picker, a consent dialog). files.view is not one: the
  * hub checks its path and sends the page a "files_view" event, which opens the file viewer. */
@@ -27,10 +29,16 @@ export interface EventsLink {
 export class ColabBridge {
   /** Requests shown in their cell (see ColabPrompts). */
   readonly prompts = signal<ColabPrompt[]>([]);
+  /** The input box of the shell command this person runs. */
+  readonly stdin: ShellStdin;
   private invokes = new Map<string, { source: Window; id: number }>();
   private invokeCount = 0;
 
-  constructor(private readonly events: EventsLink) {
+  constructor(
+    private readonly events: EventsLink,
+    interrupt: () => void = () => {},
+  ) {
+    this.stdin = new ShellStdin(events, interrupt);
     onInvoke((cellId, source, message) => this.invoke(cellId, source, message));
   }
 
@@ -38,10 +46,17 @@ export class ColabBridge {
     onInvoke(null);
     removeHiddenFrames();
     this.prompts.value = [];
+    this.stdin.reset();
+  }
+
+  /** The events socket closed: what waits is sent again when it reconnects. */
+  disconnected(): void {
+    this.stdin.reset();
   }
 
   /** A message of the events socket that is not the runtime's status or input(). */
   handle(message: Record<string, unknown>): void {
+    if (this.stdin.handle(message)) return;
     if (message.type === 'colab_request') this.request(message);
     else if (message.type === 'colab_request_done') this.dismiss(String(message.request_id));
     else if (message.type === 'invoke_function_reply') this.invoked(message);

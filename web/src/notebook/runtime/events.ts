@@ -34,6 +34,8 @@ export class RuntimeEvents {
   private prompts = 0;
   /** Gets every other message (Colab requests: see notebook/colab/bridge). */
   onOther: ((message: Record<string, unknown>) => void) | null = null;
+  /** Called when the socket closes (what waited for an answer is sent again on reconnect). */
+  onClosed: (() => void) | null = null;
 
   constructor(private readonly notebookId: string) {
     this.connect();
@@ -100,6 +102,7 @@ export class RuntimeEvents {
       // A prompt cannot be answered without the socket; the hub asks again on reconnect only
       // if the cell still waits, so drop it here.
       this.input.value = null;
+      this.onClosed?.();
       if (this.closed || event.code === CLOSE_SIGNED_OUT || event.code === CLOSE_NOT_FOUND) return;
       const wait = this.backoff * (0.75 + Math.random() * 0.5);
       this.backoff = Math.min(this.backoff * 2, MAX_BACKOFF_MS);
