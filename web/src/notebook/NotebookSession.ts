@@ -68,7 +68,7 @@ export class NotebookSession {
     const color = CURSOR_COLORS[this.doc.clientID % CURSOR_COLORS.length];
     this.provider.awareness.setLocalStateField('user', { name, color, colorLight: color + '33' });
     this.events = new RuntimeEvents(id);
-    this.colab = new ColabBridge(this.events);
+    this.colab = new ColabBridge(this.events, id);
     this.events.onOther = (message) => this.colab.handle(message);
     // Undo covers cell operations made here (insert, delete, move, type); typing has its own
     // undo inside each editor, and the hub's changes (outputs) are never undone.
