@@ -184,6 +184,11 @@ class PortProxyMiddleware:
                                "A runtime's web server cannot install a service worker through nbcloud.")
             return
         check = await self.links.check(runtime, link.port)
+        if check.owner != "runtime" and isinstance(again := self.links.resolve(token), str):
+            # The runtime stopped while its processes were being looked at.
+            status, title, message = PROBLEMS[again]
+            await self._refuse(scope, receive, send, status, title, message)
+            return
         if check.owner != "runtime" or check.host is None:
             if check.owner == "other":
                 status, title, message = (

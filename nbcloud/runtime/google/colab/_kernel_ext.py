@@ -1,7 +1,9 @@
 """Loaded by every nbcloud kernel at start (``--ext google.colab._kernel_ext``).
 
-Makes ``google.colab`` importable next to other ``google`` packages and registers Colab's
-magics: ``%tensorflow_version`` and ``%shell`` / ``%%shell``.
+Makes ``google.colab`` importable next to other ``google`` packages, registers Colab's
+magics (``%tensorflow_version`` and ``%shell`` / ``%%shell``) and lets ``!cmd &`` start a
+background process, as Colab does (``!python -m http.server 8000 &>/dev/null &``; IPython alone
+refuses it).
 """
 
 from __future__ import annotations
@@ -67,8 +69,26 @@ def _run_shell(command: str) -> ShellResult:
     return ShellResult(command, proc.returncode, "".join(chunks))
 
 
+def _allow_background(ip) -> None:
+    """``!cmd &``: bash starts the job and returns at once; what the job prints goes to the
+    kernel's own output (redirect it, as Colab notebooks do). Other commands run as before."""
+    piped = ip.system
+
+    def system(cmd: str):
+        if not cmd.rstrip().endswith("&") or cmd.rstrip().endswith("&&"):
+            return piped(cmd)
+        expanded = ip.var_expand(cmd, depth=1)  # the caller's variables, as IPython does
+        sys.stdout.flush()
+        sys.stderr.flush()
+        ip.user_ns["_exit_code"] = subprocess.call(["/bin/bash", "-c", expanded], stdin=subprocess.DEVNULL)
+        return None
+
+    ip.system = system
+
+
 def load_ipython_extension(ip) -> None:
     _keep_google_namespace()
+    _allow_background(ip)
 
     def tensorflow_version(line: str) -> None:
         print(TENSORFLOW_VERSION_MESSAGE)
