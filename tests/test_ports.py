@@ -252,6 +252,20 @@ def test_bodies_stream_both_ways_and_redirects_stay_under_the_link(alice: Browse
     # CSRF does not apply here (the token is the credential), whatever the method.
     r = alice.post(url + "stream", content=chunks(), headers={"Content-Length": str(len(data)), "X-CSRF-Token": ""})
     assert r.status_code == 200 and r.json()["body_length"] == len(data)
+    # The server's own pages have an opaque origin: their requests are CORS ones, which the proxy
+    # allows (the token is the credential), preflights included.
+    r = alice.options(url + "api", headers={"Origin": "null", "Access-Control-Request-Method": "PUT",
+                                           "Access-Control-Request-Headers": "content-type, x-app"})
+    assert r.status_code == 204
+    assert r.headers["access-control-allow-origin"] == "null"
+    assert r.headers["access-control-allow-methods"] == "PUT"
+    assert r.headers["access-control-allow-headers"] == "content-type, x-app"
+    r = alice.get(url + "api", headers={"Origin": "null"})
+    assert r.headers["access-control-allow-origin"] == "null" and "set-cookie" not in r.headers
+    assert "content-security-policy" in r.headers["access-control-expose-headers"]
+    assert alice.get(url + "api", headers={"Origin": "https://elsewhere.example"}).headers[
+        "access-control-allow-origin"] == "*"
+    assert "access-control-allow-origin" not in alice.get(url + "api").headers
     redirect = alice.get(url + "redirect", follow_redirects=False)
     assert redirect.status_code == 302 and redirect.headers["location"] == url + "landed?x=1"
 

@@ -20,9 +20,9 @@ from tests.e2e.test_notebook_stories import cell, output
 pytestmark = pytest.mark.e2e
 
 # A tiny site: what the request carried (rendered by the server), what the page's script may read,
-# a relative script, and a form that posts to a relative URL.
+# a relative script, a module script, a JSON fetch, and a form that posts to a relative URL.
 SERVER = textwrap.dedent('''
-    import sys
+    import json, sys
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
     from urllib.parse import parse_qs
 
@@ -34,7 +34,16 @@ SERVER = textwrap.dedent('''
     try { document.getElementById('cookie').textContent = 'cookie: [' + document.cookie + ']'; }
     catch (e) { document.getElementById('cookie').textContent = 'cookie blocked: ' + e.name; }
     </script>
-    <script src="app.js"></script>"""
+    <script src="app.js"></script>
+    <p id="module"></p><p id="fetched"></p>
+    <script type="module">import { mark } from './mod.js'; mark();</script>
+    <script>
+    fetch('api/add', {method: 'POST', headers: {'Content-Type': 'application/json', 'X-App': 'tiny'},
+                      body: JSON.stringify({a: 41})})
+      .then((r) => r.json())
+      .then((j) => { document.getElementById('fetched').textContent = 'fetched ' + j.a; })
+      .catch((e) => { document.getElementById('fetched').textContent = 'fetch failed: ' + e; });
+    </script>"""
 
     class Site(BaseHTTPRequestHandler):
         def send_text(self, text, kind="text/html"):
@@ -46,6 +55,9 @@ SERVER = textwrap.dedent('''
             self.wfile.write(data)
 
         def do_GET(self):
+            if self.path.startswith("/mod.js"):
+                return self.send_text("export function mark() { document.getElementById('module').textContent = "
+                                      "'module ran'; }", "text/javascript")
             if self.path.startswith("/app.js"):
                 return self.send_text("document.getElementById('relative').textContent = 'relative script ran';",
                                       "text/javascript")
@@ -53,7 +65,10 @@ SERVER = textwrap.dedent('''
 
         def do_POST(self):
             size = int(self.headers.get("Content-Length") or 0)
-            name = parse_qs(self.rfile.read(size).decode()).get("name", [""])[0]
+            body = self.rfile.read(size).decode()
+            if self.path.startswith("/api/add"):
+                return self.send_text(json.dumps({"a": json.loads(body)["a"] + 1}), "application/json")
+            name = parse_qs(body).get("name", [""])[0]
             self.send_text('<p id="posted">form received: %s, cookie header: %s</p>'
                            % (name, "present" if self.headers.get("Cookie") else "none"))
 
@@ -103,6 +118,10 @@ def test_a_server_in_the_runtime_shows_in_the_output_and_cannot_read_the_hub_coo
     expect(site.locator("#cookie")).to_have_text("cookie blocked: SecurityError")
     # Relative URLs resolve under the link, and forms post through it.
     expect(site.locator("#relative")).to_have_text("relative script ran")
+    # Its own requests are cross-origin (the frame's origin is opaque): module scripts and a
+    # preflighted fetch work because the proxy speaks CORS for them.
+    expect(site.locator("#module")).to_have_text("module ran")
+    expect(site.locator("#fetched")).to_have_text("fetched 42")
     site.get_by_label("Name").fill("Ada")
     site.get_by_role("button", name="Send").click()
     expect(site.locator("#posted")).to_have_text("form received: Ada, cookie header: none")

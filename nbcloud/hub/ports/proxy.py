@@ -19,6 +19,12 @@ What crosses the proxy:
   ``Referrer-Policy: no-referrer``: even opened as a top-level page, the runtime's content runs in
   an opaque origin and cannot act as the hub.
 
+An opaque origin makes every request of the server's own pages cross-origin (``Origin: null``):
+module scripts, ``fetch``, fonts, EventSource need CORS. The proxy answers CORS preflights itself
+and allows any origin to read the answers (``null`` with credentials, else ``*``): the link's token
+is the credential, and no ambient one (the hub's cookies) is ever passed on, so CORS protects
+nothing here that the token does not.
+
 This runs outside the hub's CSRF and security-header middlewares (it is added last, so it is the
 outermost): those protect the hub's own pages and API, which these responses are not.
 """
@@ -61,6 +67,15 @@ RESPONSE_DROP = frozenset({
     b"set-cookie", b"set-cookie2", b"clear-site-data", b"strict-transport-security", b"alt-svc",
     b"service-worker-allowed", b"nel", b"report-to", b"reporting-endpoints", b"public-key-pins",
     b"referrer-policy",
+})
+# Replaced by the proxy's own when the request is a CORS one.
+CORS_RESPONSE = frozenset({
+    b"access-control-allow-origin", b"access-control-allow-credentials", b"access-control-expose-headers",
+})
+# CORS-safelisted response headers (always readable).
+SAFELISTED = frozenset({
+    b"cache-control", b"content-language", b"content-length", b"content-type", b"expires", b"last-modified",
+    b"pragma",
 })
 WS_REQUEST_DROP = REQUEST_DROP | frozenset({
     b"sec-websocket-key", b"sec-websocket-version", b"sec-websocket-extensions", b"sec-websocket-protocol",
@@ -121,6 +136,34 @@ def rewrite_location(value: str, port: int, prefix: str) -> str:
         return value
     tail = (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
     return prefix + rest + tail
+
+
+def cors_headers(origin: bytes) -> list[tuple[bytes, bytes]]:
+    """Who may read an answer: the opaque origins of the server's own pages (``null``, with
+    credentials, which only ever means no hub cookie), anyone else holding the link (``*``)."""
+    if origin.strip() == b"null":
+        return [(b"access-control-allow-origin", b"null"), (b"access-control-allow-credentials", b"true"),
+                (b"vary", b"Origin")]
+    return [(b"access-control-allow-origin", b"*"), (b"vary", b"Origin")]
+
+
+def preflight(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]] | None:
+    """The answer to a CORS preflight (OPTIONS with Origin and Access-Control-Request-Method)."""
+    found = {k.lower(): v for k, v in headers}
+    origin, method = found.get(b"origin"), found.get(b"access-control-request-method")
+    if origin is None or method is None:
+        return None
+    out = cors_headers(origin) + [
+        (b"access-control-allow-methods", method),
+        (b"access-control-max-age", b"600"),
+        (b"content-length", b"0"),
+        (b"cache-control", b"no-store"),
+    ]
+    if b"access-control-request-headers" in found:
+        out.append((b"access-control-allow-headers", found[b"access-control-request-headers"]))
+    if found.get(b"access-control-request-private-network", b"").lower() == b"true":
+        out.append((b"access-control-allow-private-network", b"true"))
+    return out
 
 
 def problem_page(status: int, title: str, message: str) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
@@ -261,8 +304,9 @@ class PortProxyMiddleware:
         return out
 
     @staticmethod
-    def _response_headers(headers: list[tuple[bytes, bytes]], link: PortLink, prefix: str) -> list[tuple[bytes, bytes]]:
-        skip = _hop_by_hop(headers) | RESPONSE_DROP
+    def _response_headers(headers: list[tuple[bytes, bytes]], link: PortLink, prefix: str,
+                          origin: bytes | None) -> list[tuple[bytes, bytes]]:
+        skip = _hop_by_hop(headers) | RESPONSE_DROP | (CORS_RESPONSE if origin is not None else frozenset())
         out: list[tuple[bytes, bytes]] = []
         for key, value in headers:
             name = key.lower()
@@ -274,12 +318,22 @@ class PortProxyMiddleware:
         # Added, never replaced: an upstream policy still applies too, and only makes it stricter.
         out.append((b"content-security-policy", SANDBOX_CSP))
         out.append((b"referrer-policy", b"no-referrer"))
+        if origin is not None:
+            exposed = sorted({name for name, _ in out} - SAFELISTED)
+            out += cors_headers(origin)
+            if exposed:
+                out.append((b"access-control-expose-headers", b", ".join(exposed)))
         return out
 
     # ----- HTTP -------------------------------------------------------------------------------------
 
     async def _http(self, scope: Scope, receive: Receive, send: Send, link: PortLink, host: str,
                     path: bytes, prefix: str) -> None:
+        incoming = list(scope.get("headers") or [])
+        origin = next((v for k, v in incoming if k.lower() == b"origin"), None)
+        if scope["method"] == "OPTIONS" and (allowed := preflight(incoming)) is not None:
+            await self._send(send, 204, allowed, b"")
+            return
         query = scope.get("query_string") or b""
         url = httpx.URL(f"http://{_netloc(host, link.port)}").copy_with(
             raw_path=path + (b"?" + query if query else b""))
@@ -334,7 +388,7 @@ class PortProxyMiddleware:
                 await send({
                     "type": "http.response.start",
                     "status": response.status_code,
-                    "headers": self._response_headers(list(response.headers.raw), link, prefix),
+                    "headers": self._response_headers(list(response.headers.raw), link, prefix, origin),
                 })
                 started = True
                 if scope["method"] != "HEAD":
@@ -405,8 +459,7 @@ class PortProxyMiddleware:
             log.info("WebSocket to port %s refused: %r", link.port, exc)
             await send({"type": "websocket.close", "code": 1011, "reason": "The runtime's server refused the WebSocket"})
             return
-        await send({"type": "websocket.accept", "subprotocol": upstream.subprotocol,
-                    "headers": [(b"content-security-policy", SANDBOX_CSP)]})
+        await send({"type": "websocket.accept", "subprotocol": upstream.subprotocol})
 
         async def from_browser() -> None:
             while True:
