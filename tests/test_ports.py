@@ -356,6 +356,20 @@ def test_a_link_stops_working_when_its_runtime_stops(live, alice: BrowserLike, p
     assert r.status_code == 409 and r.json()["code"] == "no_runtime"
 
 
+def test_a_shell_command_ending_in_ampersand_runs_in_the_background(alice: BrowserLike, alices: str):
+    item_id, (cell,) = notebook_with(
+        alice,
+        "import os, time\nword = 'marker'\n"
+        "!(sleep 0.2; echo {word} > bg.txt) &>/dev/null &\n"
+        "print('returned', os.path.exists('bg.txt'))\n"
+        "for _ in range(100):\n    if os.path.exists('bg.txt') and open('bg.txt').read(): break\n    time.sleep(0.05)\n"
+        "print('wrote', open('bg.txt').read().strip(), _exit_code)",
+        name="background.ipynb",
+    )
+    run(alice, item_id, [cell])
+    assert text_of(outputs_after_run(alice, item_id, cell)) == "returned False\nwrote marker 0\n"
+
+
 def test_what_the_proxy_rewrites():
     prefix = "/api/runtimes/proxy/T/"
     assert rewrite_location("http://127.0.0.1:8123/a/b?x=1#f", 8123, prefix) == prefix + "a/b?x=1#f"
@@ -368,3 +382,46 @@ def test_what_the_proxy_rewrites():
     assert _address("0100007F") == "127.0.0.1"
     assert _address("00000000000000000000000000000000") == "::"
     assert _address("00000000000000000000000001000000") == "::1"
+
+
+def fake_proc(tmp_path, tcp: list[tuple[str, int, int]], tcp6: list[tuple[str, int, int]], fds: dict[int, list[int]]):
+    """A /proc with these listening sockets ((hex address, port, inode)) and processes' sockets."""
+    header = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
+
+    def table(rows):
+        return header + "".join(
+            f"   {i}: {addr}:{port:04X} {'0' * len(addr)}:0000 0A 00000000:00000000 00:00000000 00000000 65534 0 {inode} 1\n"
+            for i, (addr, port, inode) in enumerate(rows))
+
+    (tmp_path / "net").mkdir()
+    (tmp_path / "net" / "tcp").write_text(table(tcp))
+    (tmp_path / "net" / "tcp6").write_text(table(tcp6))
+    for pid, inodes in fds.items():
+        fd = tmp_path / str(pid) / "fd"
+        fd.mkdir(parents=True)
+        for n, inode in enumerate(inodes):
+            (fd / str(n)).symlink_to(f"socket:[{inode}]")
+    return tmp_path
+
+
+LOOPBACK4, ANY4 = "0100007F", "00000000"
+ANY6, LOOPBACK6 = "0" * 32, "00000000000000000000000001000000"
+
+
+@pytest.mark.parametrize("tcp, tcp6, fds, owner, host", [
+    ([(LOOPBACK4, 8000, 11)], [], {100: [11]}, "runtime", "127.0.0.1"),
+    ([], [(ANY6, 8000, 12)], {100: [12]}, "runtime", "127.0.0.1"),  # python -m http.server: dual-stack ::
+    ([], [(LOOPBACK6, 8000, 13)], {100: [13]}, "runtime", "::1"),
+    ([(LOOPBACK4, 8000, 11)], [], {200: [11]}, "other", None),  # another runtime's server
+    # Two listeners a connection to 127.0.0.1 could reach (SO_REUSEPORT): one not ours is enough to refuse.
+    ([(LOOPBACK4, 8000, 11), (LOOPBACK4, 8000, 14)], [], {100: [11], 200: [14]}, "other", None),
+    ([(ANY4, 8000, 15)], [(LOOPBACK6, 8000, 16)], {100: [16], 200: [15]}, "runtime", "::1"),
+    ([(LOOPBACK4, 8001, 11)], [], {100: [11]}, "none", None),
+    ([("0500000A", 8000, 17)], [], {200: [17]}, "none", None),  # 10.0.0.5 only: not on loopback
+])
+def test_who_listens_on_a_port(tmp_path, tcp, tcp6, fds, owner, host):
+    from nbcloud.hub.runtimes.listeners import port_owner
+
+    proc = fake_proc(tmp_path, tcp, tcp6, fds)
+    check = port_owner(8000, {100, 101}, proc)
+    assert (check.owner, check.host) == (owner, host)

@@ -198,12 +198,15 @@ class PortProxyMiddleware:
         return self.links.client()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] not in ("http", "websocket") or not scope["path"].startswith(PREFIX):
+        root = scope.get("root_path", "") or ""
+        path = scope.get("path", "")
+        if root and path.startswith(root):
+            path = path[len(root):]
+        if scope["type"] not in ("http", "websocket") or not path.startswith(PREFIX):
             await self.app(scope, receive, send)
             return
         raw = scope.get("raw_path") or scope["path"].encode()
         raw = raw.split(b"?", 1)[0]
-        root = scope.get("root_path", "") or ""
         tail = raw[raw.find(PREFIX.encode()) + len(PREFIX):]
         token_bytes, slash, rest = tail.partition(b"/")
         token = token_bytes.decode("latin-1")

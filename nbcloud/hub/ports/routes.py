@@ -46,8 +46,9 @@ async def port_link(item_id: str, body: PortRequest, request: Request, user: Cur
         session = await hub.execution.session(item_id, user.id)
     except (DocumentNotFound, NotANotebook) as e:
         raise e.api_error() from None
-    runtime = session.runtime
-    if runtime is None:
+    # The pool's, not the session's: the pool lets go of a runtime as soon as it is shut down.
+    runtime = hub.execution.pool.get(session.owner_id, item_id)
+    if runtime is None or session.runtime is not runtime:
         raise ApiError(409, "no_runtime", "This notebook has no runtime now. Run the cell that starts your server, "
                        "then show it again.")
     check = await hub.ports.check(runtime, body.port)
