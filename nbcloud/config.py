@@ -53,6 +53,9 @@ class Settings:
     # Host uid/gid of kernels when the hub runs as root (nobody by default).
     runtime_uid: int = 65534
     runtime_gid: int = 65534
+    # How long a link to a web server in a runtime (serve_kernel_port_as_iframe/_window,
+    # google.colab.kernel.proxyPort) works; the page asks for a new one every time it shows one.
+    runtime_port_link_seconds: int = 3600
 
     @property
     def sqlalchemy_url(self) -> str:

@@ -25,6 +25,9 @@ from nbcloud.hub.errors import ApiError, api_error_handler
 from nbcloud.hub.execution import files_routes
 from nbcloud.hub.execution import routes as execution_routes
 from nbcloud.hub.execution.service import ExecutionService
+from nbcloud.hub.ports import routes as port_routes
+from nbcloud.hub.ports.links import PortLinks
+from nbcloud.hub.ports.proxy import PortProxyMiddleware
 from nbcloud.hub.runtimes.local import LocalBackend
 from nbcloud.hub.runtimes.pool import RuntimePool
 from nbcloud.hub.secrets import routes as secret_routes
@@ -82,24 +85,29 @@ def build_hub(settings: Settings) -> Hub:
     db.migrate()
     drive = DriveStore(settings, db)
     documents = DocumentService(settings, db, drive)
+    pool = RuntimePool(LocalBackend(settings), settings)
     hub = Hub(
         settings=settings,
         db=db,
         login_limiter=LoginRateLimiter(settings.login_attempts, settings.login_window_seconds),
         drive=drive,
         documents=documents,
-        execution=ExecutionService(documents, RuntimePool(LocalBackend(settings), settings)),
+        execution=ExecutionService(documents, pool),
+        ports=PortLinks(settings, pool),
     )
     return hub
 
 
 def create_app(settings: Settings, hub: Hub | None = None) -> FastAPI:
     hub = hub or build_hub(settings)
+    if hub.ports is None:
+        hub.ports = PortLinks(settings, hub.execution.pool)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
         await hub.execution.start()  # fill the pool of warm runtimes
         yield
+        await hub.ports.close()
         await hub.execution.shutdown()
         await hub.documents.shutdown()  # save every open notebook
         hub.db.dispose()
@@ -116,6 +124,8 @@ def create_app(settings: Settings, hub: Hub | None = None) -> FastAPI:
     app.add_exception_handler(ApiError, api_error_handler)
     app.add_middleware(CSRFMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
+    # Outermost: links to runtimes' web servers are neither the hub's pages nor its API.
+    app.add_middleware(PortProxyMiddleware, hub=hub)
     app.include_router(auth_routes.router)
     app.include_router(admin_routes.router)
     app.include_router(drive_routes.router)
@@ -123,6 +133,7 @@ def create_app(settings: Settings, hub: Hub | None = None) -> FastAPI:
     app.include_router(execution_routes.router)
     app.include_router(files_routes.router)
     app.include_router(secret_routes.router)
+    app.include_router(port_routes.router)
     _mount_web_app(app)
     return app
 
@@ -136,8 +147,8 @@ def _mount_web_app(app: FastAPI) -> None:
     @app.get("/output-frame.html", include_in_schema=False)
     def output_frame():
         """The page that renders untrusted output. It is always framed with
-        ``sandbox="allow-scripts"`` (an opaque origin: no cookies, no API, no parent DOM), so
-        the scripts of the output itself may run inline."""
+        ``sandbox="allow-scripts allow-forms allow-popups"`` (an opaque origin: no cookies, no API,
+        no parent DOM), so the scripts of the output itself may run inline."""
         frame = STATIC_DIR / "output-frame.html"
         if not frame.is_file():
             return JSONResponse({"detail": "The web app is not built.", "code": "no_web_app"}, status_code=503)

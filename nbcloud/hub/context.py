@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from nbcloud.hub.documents.service import DocumentService
     from nbcloud.hub.drive.store import DriveStore
     from nbcloud.hub.execution.service import ExecutionService
+    from nbcloud.hub.ports.links import PortLinks
 
 
 @dataclass
@@ -25,6 +26,8 @@ class Hub:
     drive: "DriveStore"
     documents: "DocumentService"
     execution: "ExecutionService"
+    # Links to web servers in runtimes (see hub.ports); build_hub makes them.
+    ports: "PortLinks" = None  # type: ignore[assignment]
 
 
 def get_hub(conn: HTTPConnection) -> Hub:

@@ -163,7 +163,7 @@ def test_html_runs_its_scripts_in_order_in_a_sandboxed_frame_sized_to_its_conten
     )
     open_notebook(page, hub, user, item)
     frame_element = output(page, 1).locator(FRAME)
-    expect(frame_element).to_have_attribute("sandbox", "allow-scripts")
+    expect(frame_element).to_have_attribute("sandbox", "allow-scripts allow-forms allow-popups")  # never allow-same-origin
     frame = output(page, 1).frame_locator(FRAME)
     expect(frame.locator("#made")).to_have_text("Written by the script, library loaded: yes")
     expect(frame.locator("#static")).to_have_text("Static part")

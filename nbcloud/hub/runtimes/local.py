@@ -28,6 +28,7 @@ from nbcloud.config import Settings
 
 from . import drive_mount, sandbox as sb
 from .files import RuntimeFiles
+from .listeners import PortCheck, cgroup_pids, port_owner, process_tree
 from .backend import (
     CrashInfo,
     GpuUsage,
@@ -307,6 +308,18 @@ class LocalBackend:
         drop = self.mode.drop_privileges
         return RuntimeFiles(rt.paths.content, self.mode.uid if drop else None, self.mode.gid if drop else None,
                             inside=self.mode.inside(rt.paths)["content"])
+
+    def runtime_pids(self, runtime: Runtime) -> set[int]:
+        """Every process of the runtime on the host: the kernel's tree and its cgroups' members
+        (a server started with ``&`` and reparented still sits in the cgroup, and below the
+        sandbox's own init when it has a pid namespace)."""
+        rt = _local(runtime)
+        return process_tree(rt.pid) | cgroup_pids(rt.limits.cgroup_dirs)
+
+    def port_owner(self, runtime: Runtime, port: int) -> PortCheck:
+        """Whether loopback:``port`` is served by this runtime alone (see ``listeners``). It reads
+        /proc: call it in a thread."""
+        return port_owner(port, self.runtime_pids(runtime))
 
     async def usage(self, runtime: Runtime) -> ResourceUsage:
         rt = _local(runtime)

@@ -35,6 +35,14 @@ export const getNotebookJson = (id: string) =>
   get<Record<string, unknown>>(`/api/documents/${encodeURIComponent(id)}`);
 export const runtimeStatus = (id: string) => get<RuntimeStatus>(`${notebookUrl(id)}/runtime`);
 
+/** A short-lived link (an absolute path ending in "/") to a web server on `port` in the notebook's runtime. */
+export interface PortLink {
+  url: string;
+  port: number;
+  expires_at: string;
+}
+export const portLink = (id: string, port: number) => post<PortLink>(`${notebookUrl(id)}/ports`, { port });
+
 /** The socket URL of the notebook's runtime events (status, input() prompts). */
 export const eventsSocketUrl = (id: string) => socketUrl(`${notebookUrl(id)}/events`);
 /** The y-websocket URL of the notebook's live document. */

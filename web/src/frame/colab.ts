@@ -1,5 +1,6 @@
 // `google.colab` inside an output frame, as Colab's outputs expect it: kernel.invokeFunction
-// (a registered Python callback, through the page and the hub), output.setIframeHeight and the
+// (a registered Python callback, through the page and the hub), kernel.proxyPort (a link, through
+// the hub, to a web server in the runtime), output.setIframeHeight and the
 // output-area calls, and the page's eval_js requests, evaluated here in the frame's global scope
 // (so a function a Javascript output defined is there, as in Colab's camera snippet).
 // The frame only ever talks to its parent page; the page decides which cell it speaks for.
@@ -10,6 +11,7 @@ import {
   jsonValue,
   type ColabEval,
   type ColabInvokeResult,
+  type ColabProxyPortResult,
 } from '../notebook/colab/protocol';
 
 interface Pending {
@@ -24,6 +26,22 @@ export function installColab(root: HTMLElement, pageOrigin: string): { rendered:
   let activeArea: Element | null = null;
 
   const kernel = {
+    /** Colab skips outputs that need the runtime when the viewer cannot reach it; here the page decides. */
+    accessAllowed: true,
+    /** The URL (ending in "/") at which the page shows the web server on `port` of the runtime.
+     * The page asks the hub for a short-lived link bound to the person viewing the notebook. */
+    proxyPort(port: number, _options?: { cache?: boolean }): Promise<string> {
+      return new Promise((resolve, reject) => {
+        const value = Number(port);
+        if (!Number.isInteger(value) || value < 1 || value > 65535) {
+          reject(new Error(`Not a port: ${String(port)}`));
+          return;
+        }
+        const id = nextCall++;
+        calls.set(id, { resolve: (url) => resolve(String(url)), reject });
+        tell({ nbcloud: 'colab-proxy-port', id, port: value });
+      });
+    },
     invokeFunction(name: string, args: unknown[] = [], kwargs: Record<string, unknown> = {}): Promise<unknown> {
       return new Promise((resolve, reject) => {
         const id = nextCall++;
@@ -72,12 +90,12 @@ export function installColab(root: HTMLElement, pageOrigin: string): { rendered:
     }
   }
 
-  function answered({ id, result, error }: ColabInvokeResult): void {
-    const call = calls.get(id);
+  function answered(message: ColabInvokeResult | ColabProxyPortResult): void {
+    const call = calls.get(message.id);
     if (!call) return;
-    calls.delete(id);
-    if (error !== undefined) call.reject(new Error(error));
-    else call.resolve(result);
+    calls.delete(message.id);
+    if (message.error !== undefined) call.reject(new Error(message.error));
+    else call.resolve(message.nbcloud === 'colab-proxy-port-result' ? message.url : message.result);
   }
 
   window.addEventListener('message', (event) => {

@@ -1,5 +1,5 @@
 // The output frame: renders one untrusted output inside an iframe with
-// `sandbox="allow-scripts"` (an opaque origin) and reports its height to the page.
+// `sandbox="allow-scripts allow-forms allow-popups"` (an opaque origin) and reports its height.
 // Built as a classic script (see vite.config.ts): an opaque origin cannot load module scripts or
 // fonts from the hub without CORS, but classic scripts load fine.
 

@@ -71,7 +71,7 @@ export class NotebookSession {
     const color = CURSOR_COLORS[this.doc.clientID % CURSOR_COLORS.length];
     this.provider.awareness.setLocalStateField('user', { name, color, colorLight: color + '33' });
     this.events = new RuntimeEvents(id);
-    this.colab = new ColabBridge(this.events, () => void this.interrupt());
+    this.colab = new ColabBridge(this.events, id, () => void this.interrupt());
     this.events.onOther = (message) => {
       if (message.type === 'files_view') this.files.handleEvent(message);
       else this.colab.handle(message);

@@ -1,15 +1,18 @@
-// Answers the Colab requests of the cells this person runs (google.colab in the runtime), and
-// relays invokeFunction calls from output frames to the hub. Requests come from the notebook's
-// events socket as {"type": "colab_request", cell_id, request_id, request_type, request}; the
-// answer goes back on the same socket as {"type": "colab_reply", request_id, reply | error}.
+// Answers the Colab requests of the cells this person runs (google.colab in the runtime), relays
+// invokeFunction calls from output frames to the hub, and gets output frames the links their
+// proxyPort asks for (a web server in the runtime, through the hub, for the person viewing).
+// Requests come from the notebook's events socket as {"type": "colab_request", cell_id,
+// request_id, request_type, request}; the answer goes back on the same socket as
+// {"type": "colab_reply", request_id, reply | error}.
 // eval_js runs in the cell's sandboxed output frame, never in this page. A running shell
 // command's input box has its own messages (see shellStdin).
 
 import { signal } from '@preact/signals';
+import { portLink } from '../../api/notebooks';
 import { showError } from '../../state/toasts';
 import { decodeBase64, saveDownload } from './bytes';
-import { evalInCell, onInvoke, post, removeHiddenFrames } from './frames';
-import type { ColabInvoke } from './protocol';
+import { evalInCell, onInvoke, onProxyPort, post, removeHiddenFrames } from './frames';
+import type { ColabInvoke, ColabProxyPort } from './protocol';
 import { ShellStdin } from './shellStdin';
 
 /** A request that waits for the person (a picker, a consent dialog). files.view is not one: the
@@ -36,14 +39,17 @@ export class ColabBridge {
 
   constructor(
     private readonly events: EventsLink,
+    private readonly notebookId: string,
     interrupt: () => void = () => {},
   ) {
     this.stdin = new ShellStdin(events, interrupt);
     onInvoke((cellId, source, message) => this.invoke(cellId, source, message));
+    onProxyPort((_cellId, source, message) => void this.proxyPort(source, message));
   }
 
   destroy(): void {
     onInvoke(null);
+    onProxyPort(null);
     removeHiddenFrames();
     this.prompts.value = [];
     this.stdin.reset();
@@ -123,6 +129,17 @@ export class ColabBridge {
       return;
     }
     this.invokes.set(requestId, { source, id: message.id });
+  }
+
+  /** A frame's proxyPort: the hub mints a link for this person, to this notebook's runtime. */
+  private async proxyPort(source: Window, message: ColabProxyPort): Promise<void> {
+    try {
+      const link = await portLink(this.notebookId, message.port);
+      // Absolute: the frame's origin is opaque, so it cannot resolve a path against the hub.
+      post(source, { nbcloud: 'colab-proxy-port-result', id: message.id, url: new URL(link.url, window.location.origin).href });
+    } catch (error) {
+      post(source, { nbcloud: 'colab-proxy-port-result', id: message.id, error: error instanceof Error ? error.message : String(error) });
+    }
   }
 
   private invoked(message: Record<string, unknown>): void {

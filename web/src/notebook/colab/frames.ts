@@ -5,7 +5,13 @@
 
 import { createContext, type RefObject } from 'preact';
 import { useContext, useLayoutEffect } from 'preact/hooks';
-import { type ColabFrameMessage, type ColabInvoke, type ColabPageMessage, isColabFrameMessage } from './protocol';
+import {
+  type ColabFrameMessage,
+  type ColabInvoke,
+  type ColabPageMessage,
+  type ColabProxyPort,
+  isColabFrameMessage,
+} from './protocol';
 
 /** The cell whose outputs are being rendered (OutputArea provides it, FrameOutput reads it). */
 export const ColabCell = createContext<string | null>(null);
@@ -26,6 +32,12 @@ const evals = new Map<string, { source: Window; resolve: (value: unknown) => voi
 let invokeHandler: ((cellId: string, source: Window, message: ColabInvoke) => void) | null = null;
 export function onInvoke(handler: typeof invokeHandler): void {
   invokeHandler = handler;
+}
+
+/** Who answers a frame's proxyPort (the open notebook's bridge). */
+let proxyPortHandler: ((cellId: string, source: Window, message: ColabProxyPort) => void) | null = null;
+export function onProxyPort(handler: typeof proxyPortHandler): void {
+  proxyPortHandler = handler;
 }
 
 /** Registers an output frame of the cell being rendered (call in FrameOutput). */
@@ -71,6 +83,9 @@ window.addEventListener('message', (event) => {
     else pending.resolve(message.value ?? null);
   } else if (message.nbcloud === 'colab-invoke') {
     invokeHandler?.(cellId, source, message);
+  } else if (message.nbcloud === 'colab-proxy-port') {
+    if (proxyPortHandler) proxyPortHandler(cellId, source, message);
+    else post(source, { nbcloud: 'colab-proxy-port-result', id: message.id, error: 'This notebook is not open.' });
   }
 });
 

@@ -20,6 +20,12 @@ export interface ColabInvoke {
   args: unknown[];
   kwargs: Record<string, unknown>;
 }
+/** Frame -> page: google.colab.kernel.proxyPort(port): a link to a web server in the runtime. */
+export interface ColabProxyPort {
+  nbcloud: 'colab-proxy-port';
+  id: number;
+  port: number;
+}
 /** Frame -> page: the value (or error) of the eval the page asked for with `id`. */
 export interface ColabEvalResult {
   nbcloud: 'colab-eval-result';
@@ -27,7 +33,7 @@ export interface ColabEvalResult {
   value?: unknown;
   error?: string;
 }
-export type ColabFrameMessage = ColabReady | ColabRendered | ColabInvoke | ColabEvalResult;
+export type ColabFrameMessage = ColabReady | ColabRendered | ColabInvoke | ColabProxyPort | ColabEvalResult;
 
 /** Page -> frame: evaluate `script` (eval_js), answer with a ColabEvalResult of the same id. */
 export interface ColabEval {
@@ -42,7 +48,14 @@ export interface ColabInvokeResult {
   result?: unknown;
   error?: string;
 }
-export type ColabPageMessage = ColabEval | ColabInvokeResult;
+/** Page -> frame: the answer to the frame's ColabProxyPort `id`: an absolute URL ending in "/". */
+export interface ColabProxyPortResult {
+  nbcloud: 'colab-proxy-port-result';
+  id: number;
+  url?: string;
+  error?: string;
+}
+export type ColabPageMessage = ColabEval | ColabInvokeResult | ColabProxyPortResult;
 
 function record(data: unknown): Record<string, unknown> | null {
   return data && typeof data === 'object' ? (data as Record<string, unknown>) : null;
@@ -64,6 +77,8 @@ export function isColabFrameMessage(data: unknown): data is ColabFrameMessage {
         typeof m.kwargs === 'object' &&
         !Array.isArray(m.kwargs)
       );
+    case 'colab-proxy-port':
+      return typeof m.id === 'number' && Number.isInteger(m.port) && (m.port as number) >= 1 && (m.port as number) <= 65535;
     case 'colab-eval-result':
       return typeof m.id === 'string';
     default:
@@ -75,7 +90,7 @@ export function isColabPageMessage(data: unknown): data is ColabPageMessage {
   const m = record(data);
   if (!m) return false;
   if (m.nbcloud === 'colab-eval') return typeof m.id === 'string' && typeof m.script === 'string';
-  return m.nbcloud === 'colab-invoke-result' && typeof m.id === 'number';
+  return (m.nbcloud === 'colab-invoke-result' || m.nbcloud === 'colab-proxy-port-result') && typeof m.id === 'number';
 }
 
 /** A value as JSON carries it (what eval_js returns to Python): undefined and functions become null. */

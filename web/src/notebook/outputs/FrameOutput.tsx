@@ -1,8 +1,11 @@
 // An output that may carry script (HTML, JavaScript, SVG, Markdown, LaTeX) in its own sandboxed
-// frame: `sandbox="allow-scripts"` without allow-same-origin gives it an opaque origin, so it has
-// no cookies, no storage, no same-origin API calls and no access to this page. The frame loads
-// /output-frame.html, says "ready", gets the output by postMessage, and reports its height so the
-// page sizes it to its content.
+// frame: `sandbox="allow-scripts allow-forms allow-popups"` without allow-same-origin gives it an
+// opaque origin, so it has no cookies, no storage, no same-origin API calls and no access to this
+// page. Forms and popups are for what the output embeds or opens (a runtime's web server shown with
+// serve_kernel_port_as_iframe / _as_window, links with target=_blank); frames and tabs it opens
+// inherit the sandbox, and the frame's own page allows no form submission (form-action 'none').
+// The frame loads /output-frame.html, says "ready", gets the output by postMessage, and reports
+// its height so the page sizes it to its content.
 //
 // One frame per rich output (not one per cell): text and images between rich outputs stay in the
 // page in their order, an output that changes (update_display_data) reloads only its own frame
@@ -19,6 +22,8 @@ import { isFrameMessage, isWidgetSendMessage, type RenderMessage, type WidgetEve
  * longer content scrolls inside the frame. */
 export const MAX_FRAME_HEIGHT = 5000;
 const INITIAL_HEIGHT = 20;
+/** Never allow-same-origin: the output's origin stays opaque. */
+export const OUTPUT_SANDBOX = 'allow-scripts allow-forms allow-popups';
 
 export interface FrameOutputProps {
   mime: string;
@@ -75,7 +80,7 @@ export function FrameOutput({ mime, value, metadata, widgets }: FrameOutputProps
       ref={frame}
       class="output-frame"
       title="Output"
-      sandbox="allow-scripts"
+      sandbox={OUTPUT_SANDBOX}
       src="/output-frame.html"
       style={{ height: `${height}px` }}
     />

@@ -1,0 +1,139 @@
+"""Capability links to a web server in a runtime: unguessable, short-lived, bound to one
+(user, runtime, port).
+
+A link is minted only for a signed-in person who may run the notebook (``routes``), for the
+notebook's current runtime. Its token is 32 random bytes (base64url); the hub keeps it in memory
+(runtimes do not outlive the hub either). A link stops working when
+
+* its lifetime (``runtime_port_link_seconds``) is over;
+* the runtime it was made for is no longer the notebook's runtime (shut down, culled, unassigned,
+  replaced after a crash): the pool no longer hands out that runtime for (owner, notebook);
+* on every request: the port is not served by that runtime alone (see runtimes.listeners).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import secrets
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+import httpx
+
+from nbcloud.config import Settings
+from nbcloud.hub.runtimes.backend import Runtime
+from nbcloud.hub.runtimes.listeners import PortCheck
+
+if TYPE_CHECKING:
+    from nbcloud.hub.runtimes.pool import RuntimePool
+
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{43}$")
+# Expired links are remembered a while longer, so their page can say "expired", not "unknown".
+FORGET_AFTER_SECONDS = 3600.0
+MAX_LINKS = 20_000
+
+Problem = Literal["unknown", "expired", "runtime_gone"]
+
+
+@dataclass
+class PortLink:
+    token: str
+    user_id: int
+    item_id: str
+    owner_id: int  # the runtime's owner (the pool's key is (owner, notebook))
+    runtime_id: str
+    port: int
+    expires_at: float  # on the links' clock (time.monotonic)
+
+
+class PortLinks:
+    def __init__(self, settings: Settings, pool: RuntimePool) -> None:
+        self.settings = settings
+        self.pool = pool
+        self.lifetime = float(max(1, settings.runtime_port_link_seconds))
+        self.clock = time.monotonic
+        self._links: dict[str, PortLink] = {}
+        self._client: httpx.AsyncClient | None = None
+
+    def client(self) -> httpx.AsyncClient:
+        """The proxy's HTTP client (one connection pool for every link)."""
+        if self._client is None or self._client.is_closed:
+            self._client = httpx.AsyncClient(
+                trust_env=False,  # straight to loopback, never through an HTTP(S)_PROXY
+                follow_redirects=False,
+                timeout=httpx.Timeout(connect=10.0, read=None, write=60.0, pool=30.0),
+                limits=httpx.Limits(max_connections=500, max_keepalive_connections=20),
+            )
+        return self._client
+
+    async def close(self) -> None:
+        self._links.clear()
+        if self._client is not None:
+            with contextlib.suppress(Exception):
+                await self._client.aclose()
+            self._client = None
+
+    # ----- minting ------------------------------------------------------------------------------
+
+    def mint(self, *, user_id: int, item_id: str, owner_id: int, runtime: Runtime, port: int) -> PortLink:
+        self._forget_old()
+        link = PortLink(
+            token=secrets.token_urlsafe(32),
+            user_id=user_id,
+            item_id=item_id,
+            owner_id=owner_id,
+            runtime_id=runtime.runtime_id,
+            port=port,
+            expires_at=self.clock() + self.lifetime,
+        )
+        self._links[link.token] = link
+        return link
+
+    def _forget_old(self) -> None:
+        now = self.clock()
+        for token, link in list(self._links.items()):
+            if now > link.expires_at + FORGET_AFTER_SECONDS:
+                del self._links[token]
+        while len(self._links) >= MAX_LINKS:  # the oldest go first (dicts keep insertion order)
+            del self._links[next(iter(self._links))]
+
+    # ----- using ------------------------------------------------------------------------------
+
+    def resolve(self, token: str) -> tuple[PortLink, Runtime] | Problem:
+        """The link and its runtime, or why the token does not work (any more)."""
+        if not TOKEN_RE.match(token):
+            return "unknown"
+        link = self._links.get(token)
+        if link is None or not secrets.compare_digest(link.token, token):
+            return "unknown"
+        if self.clock() > link.expires_at:
+            return "expired"
+        runtime = self.pool.get(link.owner_id, link.item_id)
+        if runtime is None or runtime.runtime_id != link.runtime_id:
+            return "runtime_gone"
+        return link, runtime
+
+    def revoke_runtime(self, runtime_id: str) -> int:
+        """Drops every link to ``runtime_id``; returns how many."""
+        gone = [t for t, link in self._links.items() if link.runtime_id == runtime_id]
+        for token in gone:
+            del self._links[token]
+        return len(gone)
+
+    def expire(self, token: str) -> None:
+        """Ends a link now (as if its lifetime were over)."""
+        link = self._links.get(token)
+        if link is not None:
+            link.expires_at = min(link.expires_at, self.clock() - 1)
+
+    async def check(self, runtime: Runtime, port: int) -> PortCheck:
+        """Who listens on loopback:``port``; only a backend that can tell proxies anything."""
+        if port == self.settings.port:
+            return PortCheck("other")  # the hub's own port, whatever listens there
+        owner = getattr(self.pool.backend, "port_owner", None)
+        if owner is None:
+            return PortCheck("other")
+        return await asyncio.to_thread(owner, runtime, port)

@@ -1,0 +1,62 @@
+"""``POST /api/notebooks/{item_id}/ports``: a link to a web server in the notebook's runtime.
+
+The page asks for it when an output calls ``google.colab.kernel.proxyPort(port)`` (which is what
+``google.colab.output.serve_kernel_port_as_iframe`` / ``_as_window`` display): the request carries
+the signed-in person's session and CSRF token, the notebook must be one they may run, and the link
+is bound to them, to the notebook's current runtime and to the port.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
+
+from nbcloud.hub.auth.dependencies import CurrentUser
+from nbcloud.hub.context import get_hub
+from nbcloud.hub.documents.service import DocumentNotFound, NotANotebook
+from nbcloud.hub.errors import ApiError
+from nbcloud.hub.ports.proxy import PREFIX
+
+router = APIRouter(prefix="/api/notebooks", tags=["notebooks"])
+
+
+class PortRequest(BaseModel):
+    port: int = Field(ge=1, le=65535)
+
+
+class PortLinkOut(BaseModel):
+    url: str  # absolute path on the hub, ending in "/"; relative URLs resolve under it
+    port: int
+    expires_at: str  # ISO 8601, UTC
+
+
+@router.post("/{item_id}/ports", status_code=201, response_model=PortLinkOut)
+async def port_link(item_id: str, body: PortRequest, request: Request, user: CurrentUser) -> PortLinkOut:
+    """A short-lived link that reverse-proxies to ``body.port`` of this notebook's runtime.
+
+    404 ``not_found``: no such notebook, or not one this person may run. 409 ``no_runtime``: the
+    notebook has no runtime now. 403 ``port_not_yours``: something outside the runtime (another
+    runtime, the hub) listens on that port. A port nobody listens on yet is fine: the server may
+    still be starting, and every request through the link checks again.
+    """
+    hub = get_hub(request)
+    try:
+        session = await hub.execution.session(item_id, user.id)
+    except (DocumentNotFound, NotANotebook) as e:
+        raise e.api_error() from None
+    # The pool's, not the session's: the pool lets go of a runtime as soon as it is shut down.
+    runtime = hub.execution.pool.get(session.owner_id, item_id)
+    if runtime is None or session.runtime is not runtime:
+        raise ApiError(409, "no_runtime", "This notebook has no runtime now. Run the cell that starts your server, "
+                       "then show it again.")
+    check = await hub.ports.check(runtime, body.port)
+    if check.owner == "other":
+        raise ApiError(403, "port_not_yours", f"Port {body.port} is in use by something outside this notebook's "
+                       "runtime. nbcloud only shows a web server that this runtime runs; pick another port.")
+    link = hub.ports.mint(user_id=user.id, item_id=item_id, owner_id=session.owner_id, runtime=runtime,
+                          port=body.port)
+    expires = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=hub.ports.lifetime)
+    return PortLinkOut(url=f"{request.scope.get('root_path', '')}{PREFIX}{link.token}/", port=body.port,
+                       expires_at=expires.isoformat().replace("+00:00", "Z"))
