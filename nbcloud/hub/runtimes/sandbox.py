@@ -186,6 +186,12 @@ def make_layer(paths: RuntimePaths, mode: SandboxMode) -> None:
         script = layer / "bin" / name
         script.write_text(pip)
         script.chmod(0o755)
+    smi = layer / "bin" / "nvidia-smi"
+    if has_gpu():
+        smi.unlink(missing_ok=True)  # the driver's own nvidia-smi (under /usr) answers
+    else:
+        smi.write_text(NO_GPU_NVIDIA_SMI)
+        smi.chmod(0o755)
     if mode.drop_privileges:
         for dirpath, dirnames, filenames in os.walk(layer):
             for name in [*dirnames, *filenames]:
@@ -233,6 +239,22 @@ def kernel_argv(paths: RuntimePaths, mode: SandboxMode) -> list[str]:
     inside = mode.inside(paths)
     return [f"{inside['layer']}/bin/python", "-m", "ipykernel_launcher", "-f", f"{inside['ipc']}/kernel.json",
             f"--ext={COLAB_EXTENSION}"]
+
+
+# What `!nvidia-smi` says in a runtime without a GPU: nvidia-smi's own words and exit status (9)
+# when it finds no driver, with what this means here instead of "command not found".
+NO_GPU_NVIDIA_SMI = """#!/bin/sh
+cat <<'EOF'
+NVIDIA-SMI has failed because this runtime has no GPU. Make sure that you are connected to a GPU runtime.
+
+This nbcloud runtime runs on a machine without an NVIDIA GPU, so code here runs on the CPU
+(torch.cuda.is_available() is False, TensorFlow lists no GPU device).
+To use a GPU, run the notebook on an nbcloud server that has one. Administrators: install the
+NVIDIA driver on the nbcloud machine; every runtime started after that gets the GPU devices
+(/dev/nvidia*) and the driver's nvidia-smi.
+EOF
+exit 9
+"""
 
 
 def has_gpu() -> bool:

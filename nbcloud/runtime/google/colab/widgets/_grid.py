@@ -43,10 +43,9 @@ class Grid(CapturingWidget):
             yield
 
     def clear_cell(self, row: int | None = None, column: int | None = None) -> None:
-        """Clear one cell, or every cell when no cell is named."""
+        """Clear cell (row, column); without arguments, the cell being written to (as in Colab)."""
         if row is None:
-            for key in list(self._cells):
-                self._clear(key)
+            self._clear_active()
             return
         self._clear(self._check(row, column if column is not None else 0))
 

@@ -63,9 +63,9 @@ class TabBar(CapturingWidget):
             yield
 
     def clear_tab(self, tab: int | str | None = None) -> None:
+        """Clear ``tab``; without an argument, the tab being written to (as in Colab)."""
         if tab is None:
-            for i in range(len(self.tab_names)):
-                self._clear(i)
+            self._clear_active()
         else:
             self._clear(self._index(tab))
 
