@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import array
 import os
+import re
 import socket
 
 from google.colab import _message
@@ -39,12 +40,27 @@ def _alias(mountpoint: str) -> str:
     return os.path.join(mountpoint, ALIAS)
 
 
+def _is_mount(path: str) -> bool:
+    """Whether something is mounted at ``path`` (os.path.ismount misses a bind mount of a folder
+    on the same file system, which the Drive usually is)."""
+    target = os.path.realpath(path)
+    try:
+        with open("/proc/self/mountinfo", encoding="utf-8", errors="surrogateescape") as fh:
+            for line in fh:
+                fields = line.split(" ")
+                if len(fields) > 4 and re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), fields[4]) == target:
+                    return True
+    except OSError:
+        return os.path.ismount(path)
+    return False
+
+
 def _is_mounted(mountpoint: str) -> bool:
     if mountpoint not in _mounted:
         return False
     fd = _mounted[mountpoint]
     if fd is None:
-        return os.path.ismount(_link(mountpoint))
+        return _is_mount(_link(mountpoint))
     return os.path.islink(_link(mountpoint)) and os.path.exists(f"/proc/self/fd/{fd}")
 
 
@@ -54,7 +70,7 @@ def _clear_leftovers(mountpoint: str) -> None:
     link, alias = _link(mountpoint), _alias(mountpoint)
     if os.path.islink(link):
         os.unlink(link)
-    elif os.path.isdir(link) and not os.path.ismount(link) and not os.listdir(link):
+    elif os.path.isdir(link) and not _is_mount(link) and not os.listdir(link):
         os.rmdir(link)
     if os.path.islink(alias) and os.readlink(alias) == "MyDrive":
         os.unlink(alias)
@@ -121,7 +137,7 @@ def mount(mountpoint: str, force_remount: bool = False, timeout_ms: int = 120000
 def _unmount(mountpoint: str) -> None:
     fd = _mounted.pop(mountpoint, None)
     link = _link(mountpoint)
-    if fd is None and os.path.ismount(link):
+    if fd is None and _is_mount(link):
         _message.blocking_request("drive_unmount", {"path": link}, timeout_sec=60)
     elif fd is not None:
         try:
