@@ -318,7 +318,9 @@ def test_the_deep_learning_quickstart_runs_as_in_colab(live):
                        html(grid_cell), re.S)
     assert len(cells) == 4
     plotted = [content.count("data:image/png;base64,") for _, _, content in cells]
-    assert set(plotted) <= {0, 1} and sum(plotted) >= 1  # clear_cell() keeps one plot per cell
+    # clear_cell() empties only the cell being drawn in: each cell keeps its last plot (20 random
+    # draws over 4 cells hit more than one)
+    assert set(plotted) <= {0, 1} and sum(plotted) >= 2
     for _, _, content in cells:
         for b64 in re.findall(r"data:image/png;base64,([A-Za-z0-9+/=]+)", content):
             assert is_png(base64.b64decode(b64))
