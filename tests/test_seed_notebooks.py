@@ -38,6 +38,22 @@ SEEDS = Path(__file__).parent / "seeds"
 RUN_TIMEOUT = 240  # a pip install or a TensorFlow import on a loaded 2-core machine
 
 
+def test_each_seed_notebook_holds_its_seeds_code_blocks_verbatim():
+    from tests.seeds.build import DEFAULT_SEEDS, SEEDS as SEED_FILES, render
+
+    blocks = {seed.notebook: [c for c in nbformat.read(SEEDS / seed.notebook, as_version=4).cells
+                              if c.cell_type == "code"] for seed in SEED_FILES}
+    assert {name: len(cells) for name, cells in blocks.items()} == {
+        "000_deep_learning_quickstart.ipynb": 14, "001_colab_tutorial_tf2.ipynb": 1,
+        "002_colab_and_pytorch_tutorial.ipynb": 20, "003_colab_gpu_keras_fashion_mnist.ipynb": 9,
+        "004_colab_drive_kaggle_tpu.ipynb": 9}
+    if not DEFAULT_SEEDS.is_dir():
+        pytest.skip(f"the seed documents are not beside this checkout ({DEFAULT_SEEDS})")
+    for seed in SEED_FILES:
+        assert (SEEDS / seed.notebook).read_text(encoding="utf-8") == render(seed, DEFAULT_SEEDS), (
+            f"{seed.notebook} differs from {seed.file}: run tests/seeds/build.py")
+
+
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
     # The default memory limit: TensorFlow and torch import under it, as in any runtime.
