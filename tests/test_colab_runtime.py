@@ -233,6 +233,19 @@ def test_drive_mount_needs_consent_then_shows_the_users_drive(live, alice: Brows
         assert text_of(wait_for_cell(alice, item_id, cells[1], lambda c: finished(c) and c["execution_count"] > 2
                                      and "Mounted" in text_of(c), timeout=120)) == "Mounted at /content/drive\n"
 
+    # A restart is a new sandbox: the Drive is gone, and mounting again works.
+    assert alice.post(f"/api/notebooks/{item_id}/restart").status_code == 204
+    run(alice, item_id, cells[:1])
+    assert text_of(wait_for_cell(alice, item_id, cells[0], lambda c: finished(c) and c["execution_count"] == 1,
+                                 timeout=120)) == "True False\n"
+    with events_socket(live, alice, item_id) as ws:
+        run(alice, item_id, cells[1:3])
+        consent = next_event(ws, "colab_request")
+        ws.send(json.dumps({"type": "colab_reply", "request_id": consent["request_id"], "reply": {"consent": True}}))
+        listing = text_of(wait_for_cell(alice, item_id, cells[2], lambda c: finished(c) and c["execution_count"] == 3,
+                                        timeout=120))
+    assert "'alice-notes.txt'" in listing and "['My Drive', 'MyDrive'] /content" in listing
+
 
 def test_files_upload_saves_what_the_page_sends(live, alice: BrowserLike):
     item_id, (cell,) = notebook_with(
