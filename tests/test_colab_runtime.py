@@ -186,9 +186,12 @@ def test_drive_mount_needs_consent_then_shows_the_users_drive(live, alice: Brows
         f"import os\nprint(os.path.exists('/content/drive'), os.path.exists({drive_root!r}))",
         "from google.colab import drive\ndrive.mount('/content/drive')",
         "import os\nprint(sorted(os.listdir('/content/drive/MyDrive')))\n"
-        "print(sorted(os.listdir('/content/drive/MyDrive/../..')) == sorted(os.listdir('/content/drive/MyDrive')))\n"
+        "print(sorted(os.listdir('/content/drive/MyDrive/..')), os.path.realpath('/content/drive/MyDrive/../..'))\n"
         "open('/content/drive/MyDrive/from-runtime.txt', 'w').write('saved in the runtime')",
         "!cat /content/drive/MyDrive/alice-notes.txt",
+        "%cd /content/drive/MyDrive\nimport os\nprint(os.getcwd(), ' /content/drive/MyDrive ' in open('/proc/self/mountinfo').read())\n%cd /content\n"
+        "from google.colab import drive\ndrive.flush_and_unmount()\n"
+        "print(sorted(os.listdir('/content/drive')), os.path.exists('/content/drive/MyDrive/alice-notes.txt'))",
         name="drive.ipynb",
     )
     with events_socket(live, alice, item_id) as ws:
@@ -207,14 +210,41 @@ def test_drive_mount_needs_consent_then_shows_the_users_drive(live, alice: Brows
         ws.send(json.dumps({"type": "colab_reply", "request_id": consent["request_id"], "reply": {"consent": True}}))
         assert "Mounted at /content/drive" in text_of(
             wait_for_cell(alice, item_id, cells[1], lambda c: finished(c) and "Mounted" in text_of(c), timeout=120))
-    run(alice, item_id, cells[2:])
+    run(alice, item_id, cells[2:4])
     listing = text_of(outputs_after_run(alice, item_id, cells[2]))
     assert "'alice-notes.txt'" in listing and "'Colab Notebooks'" in listing
-    assert listing.splitlines()[1] == "True"  # '..' never leaves MyDrive
+    # The Drive is mounted inside this runtime only: '..' is the runtime's own /content/drive
+    # (MyDrive and its 2019 name, "My Drive"), never the folder of everyone's Drives.
+    assert listing.splitlines()[1] == "['My Drive', 'MyDrive'] /content"
     assert text_of(outputs_after_run(alice, item_id, cells[3])) == "only alice's"
     names = [i["name"] for i in alice.get("/api/drive/list").json()["items"]]
     assert "from-runtime.txt" in names
     assert alice.get("/api/drive/content", params={"path": "from-runtime.txt"}).content == b"saved in the runtime"
+
+    # %cd into the Drive works (a real folder of the runtime); flush_and_unmount takes it away.
+    run(alice, item_id, cells[4:])
+    assert text_of(outputs_after_run(alice, item_id, cells[4])) == (
+        "/content/drive/MyDrive\n/content/drive/MyDrive True\n/content\n"
+        "All changes made in this colab session should now be visible in Drive.\n[] False\n")
+    with events_socket(live, alice, item_id) as ws:  # and mount brings it back, after consent
+        run(alice, item_id, cells[1:2])
+        consent = next_event(ws, "colab_request")
+        ws.send(json.dumps({"type": "colab_reply", "request_id": consent["request_id"], "reply": {"consent": True}}))
+        assert text_of(wait_for_cell(alice, item_id, cells[1], lambda c: finished(c) and c["execution_count"] > 2
+                                     and "Mounted" in text_of(c), timeout=120)) == "Mounted at /content/drive\n"
+
+    # A restart is a new sandbox: the Drive is gone, and mounting again works.
+    assert alice.post(f"/api/notebooks/{item_id}/restart").status_code == 204
+    run(alice, item_id, cells[:1])
+    assert text_of(wait_for_cell(alice, item_id, cells[0], lambda c: finished(c) and c["execution_count"] == 1,
+                                 timeout=120)) == "True False\n"
+    with events_socket(live, alice, item_id) as ws:
+        run(alice, item_id, cells[1:3])
+        consent = next_event(ws, "colab_request")
+        ws.send(json.dumps({"type": "colab_reply", "request_id": consent["request_id"], "reply": {"consent": True}}))
+        listing = text_of(wait_for_cell(alice, item_id, cells[2], lambda c: finished(c) and c["execution_count"] == 3,
+                                        timeout=120))
+    assert "'alice-notes.txt'" in listing and "['My Drive', 'MyDrive'] /content" in listing
 
 
 def test_files_upload_saves_what_the_page_sends(live, alice: BrowserLike):

@@ -232,3 +232,85 @@ def test_a_fifo_planted_in_drive_does_not_hang_the_hub(alice: TestClient, app):
     assert [i["name"] for i in alice.get("/api/drive/list").json()["items"]] == ["Colab Notebooks"]
     assert alice.get("/api/drive/content?path=pipe").status_code == 404
     assert user_id(alice) > 0
+
+
+# ----- a Drive handed to a runtime (no kernel: the hub's side of drive.mount) -------------------
+
+
+def test_the_hub_mounts_a_drive_only_where_the_kernel_may_have_it():
+    from nbcloud.hub.runtimes.drive_mount import valid_target
+
+    assert valid_target(b"/content/drive/MyDrive") == "/content/drive/MyDrive"
+    for bad in (b"content/drive/MyDrive", b"/content/drive/../MyDrive", b"/content//drive", b"/",
+                b"/content/drive/MyDrive/", b"/a\x00b", b"\xff\xfe", b""):
+        assert valid_target(bad) is None, bad
+
+
+def test_only_a_process_of_the_runtime_in_another_mount_namespace_gets_a_drive_mounted():
+    import shutil
+    import subprocess
+    import time
+
+    from nbcloud.hub.runtimes.drive_mount import sandbox_mount_ns
+
+    if os.geteuid() != 0 or shutil.which("unshare") is None:
+        pytest.skip("needs root and unshare (as the hub that mounts Drives in sandboxes)")
+    same_ns = subprocess.Popen(["sleep", "30"])
+    # A process in a mount namespace of its own, as a sandboxed kernel is.
+    sandboxed = subprocess.Popen(["unshare", "--mount", "--", "sleep", "30"])
+    try:
+        deadline = time.monotonic() + 10
+        while os.stat(f"/proc/{sandboxed.pid}/ns/mnt").st_ino == os.stat("/proc/self/ns/mnt").st_ino:
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        # The hub's own namespace: never (that would mount the Drive on the host).
+        assert sandbox_mount_ns(same_ns.pid, os.getppid()) is None
+        # Not a process of the runtime that asked.
+        assert sandbox_mount_ns(sandboxed.pid, runtime_pid=same_ns.pid) is None
+        assert sandbox_mount_ns(sandboxed.pid, runtime_pid=None) is None
+        fd = sandbox_mount_ns(sandboxed.pid, runtime_pid=os.getpid())
+        assert fd is not None
+        try:
+            assert os.fstat(fd).st_ino == os.stat(f"/proc/{sandboxed.pid}/ns/mnt").st_ino
+        finally:
+            os.close(fd)
+    finally:
+        for proc in (same_ns, sandboxed):
+            proc.kill()
+            proc.wait()
+
+
+@pytest.mark.parametrize("mounted", [True, False])
+def test_the_kernel_gets_the_drive_mounted_or_its_descriptor(tmp_path: Path, mounted: bool):
+    import array
+    import socket
+    import threading
+
+    from nbcloud.hub.runtimes.drive_mount import HandOver
+
+    asked: list[tuple[int, int, str]] = []
+
+    def attach(pid: int, uid: int, target: str, tree_fd: int) -> bool:
+        asked.append((pid, uid, target))
+        return mounted
+
+    drive = os.open(tmp_path, os.O_RDONLY | os.O_DIRECTORY)  # stands in for the detached mount
+    hand = HandOver(tmp_path, str(tmp_path), os.getuid(), os.getgid(), drive, attach=attach)
+    giver = threading.Thread(target=hand.give)
+    giver.start()
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as kernel:
+        kernel.connect(hand.inside_path)
+        kernel.sendall(b"/content/drive/MyDrive\n")
+        fds = array.array("i")
+        data, anc, _flags, _addr = kernel.recvmsg(16, socket.CMSG_SPACE(fds.itemsize))
+        for _level, _kind, payload in anc:
+            fds.frombytes(payload[: len(payload) - len(payload) % fds.itemsize])
+    giver.join(10)
+    assert asked == [(os.getpid(), os.getuid(), "/content/drive/MyDrive")]
+    if mounted:
+        assert data == b"m" and not fds
+    else:
+        assert data == b"d" and len(fds) == 1
+        assert os.path.samestat(os.fstat(fds[0]), os.stat(tmp_path))
+        os.close(fds[0])
+    assert not list(tmp_path.glob("drive-*.sock"))  # one-shot: the socket is gone

@@ -294,3 +294,57 @@ def test_limit_mechanisms_detect_and_build_their_prefix():
     rl = RuntimeLimits("rlimit", 256 * MB, 64)
     assert rl.command_prefix() == ["prlimit", f"--as={256 * MB}", "--nproc=64", "--"]
     assert RuntimeLimits("none", MB, 1).command_prefix() == []
+
+
+@pytest.mark.parametrize("gpu", [False, True])
+def test_nvidia_smi_on_a_runtime_without_a_gpu_says_so_and_fails_like_nvidia_smi(tmp_path, monkeypatch, gpu):
+    import subprocess
+
+    from nbcloud.hub.runtimes import sandbox as sb
+
+    monkeypatch.setattr(sb, "has_gpu", lambda: gpu)
+    mode = sb.SandboxMode("none", None, os.getuid(), os.getgid(), False)
+    paths = sb.RuntimePaths(tmp_path / "rt")
+    sb.prepare_dirs(paths, mode)
+    sb.make_layer(paths, mode)
+    smi = paths.layer / "bin" / "nvidia-smi"
+    if gpu:
+        assert not smi.exists()  # the driver's own nvidia-smi answers on a GPU machine
+        return
+    env = sb.kernel_env(paths, mode)
+    done = subprocess.run(["bash", "-c", "nvidia-smi"], env=env, capture_output=True, text=True, timeout=30)
+    assert done.returncode == 9  # what nvidia-smi exits with when it finds no driver
+    assert done.stdout.startswith("NVIDIA-SMI has failed because this runtime has no GPU.")
+    assert "install the\nNVIDIA driver on the nbcloud machine" in done.stdout
+    assert "command not found" not in done.stdout + done.stderr
+
+
+def test_apt_get_says_why_it_cannot_work_and_pip_knows_the_base_tensorflow(tmp_path):
+    import subprocess
+    from importlib import metadata
+
+    from nbcloud.hub.runtimes import sandbox as sb
+
+    mode = sb.SandboxMode("none", None, os.getuid(), os.getgid(), False)
+    paths = sb.RuntimePaths(tmp_path / "rt")
+    sb.prepare_dirs(paths, mode)
+    sb.make_layer(paths, mode)
+    env = sb.kernel_env(paths, mode)
+    done = subprocess.run(["bash", "-c", "apt-get -qq install -y libfluidsynth1"], env=env, capture_output=True,
+                          text=True, timeout=30)
+    assert done.returncode == 100  # apt-get's status for errors
+    assert done.stdout.startswith("E: System packages cannot be installed in an nbcloud runtime")
+    assert "(You asked: apt-get -qq install -y libfluidsynth1)" in done.stdout
+    assert "!pip install NAME" in done.stdout
+
+    site = next(paths.layer.glob("lib/python*/site-packages"))
+    in_layer = {d.metadata["Name"]: d for d in metadata.distributions(path=[str(site)])}
+    try:
+        cpu = metadata.version("tensorflow-cpu")
+    except metadata.PackageNotFoundError:
+        assert "tensorflow" not in in_layer  # no TensorFlow in this base: nothing to tell pip
+        return
+    alias = in_layer["tensorflow"]
+    assert alias.version == cpu and alias.requires == [f"tensorflow-cpu=={cpu}"]
+    assert sorted(str(f) for f in alias.files) == sorted(f"tensorflow-{cpu}.dist-info/{n}"
+                                                        for n in ("INSTALLER", "METADATA", "RECORD"))

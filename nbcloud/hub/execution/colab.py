@@ -9,6 +9,8 @@ stdin channel. The hub answers some requests itself:
 * ``drive_mount``: asks the page for consent first (a ``drive_mount`` request the page answers
   ``{"consent": true}``); then hands the person's MyDrive to the runtime (see
   ``runtimes.drive_mount``) and answers ``{"socket": path}``;
+* ``drive_unmount`` ``{"path"}``: detaches a Drive the hub attached in the sandbox
+  (``drive.flush_and_unmount()``), answering ``{"unmounted": bool}``;
 * ``unassign_runtime``: shuts the runtime down;
 * ``files_view`` ``{"path"}`` (``files.view``): checks that the path is a file in the runtime's
   /content (never following a link) or in the person's Drive at /content/drive/MyDrive, then
@@ -91,6 +93,8 @@ class ColabRequests:
                 data = await self._mount_drive(request, request_id, body if isinstance(body, dict) else {})
             elif kind == "files_view":
                 data = await self._view_file(request, body if isinstance(body, dict) else {})
+            elif kind == "drive_unmount":
+                data = await self._unmount_drive(body if isinstance(body, dict) else {})
             elif kind == "unassign_runtime":
                 self._reply(client, request_id, data={})
                 # Not one of this cell's tasks: ending the cell must not cancel the shutdown.
@@ -217,3 +221,14 @@ class ColabRequests:
         except DriveMountError as exc:
             raise RequestFailed(str(exc)) from None
         return {"socket": socket_path}
+
+    async def _unmount_drive(self, body: dict[str, Any]) -> dict[str, Any]:
+        release = getattr(self.session.backend, "release_drive", None)
+        if release is None or self.session.runtime is None:
+            return {"unmounted": False}
+        from nbcloud.hub.runtimes.drive_mount import DriveMountError
+
+        try:
+            return {"unmounted": await release(self.session.runtime, str(body.get("path", "")))}
+        except DriveMountError as exc:
+            raise RequestFailed(str(exc)) from None

@@ -1,11 +1,23 @@
 """A user's MyDrive handed to a running sandbox after consent (``drive.mount()``).
 
 bubblewrap cannot add mounts to a sandbox that is running, and the sandbox must not see any
-Drive before the person agrees. So nothing is mounted into it: the hub makes a *detached*
-copy of the MyDrive mount (``open_tree(OPEN_TREE_CLONE | AT_RECURSIVE)``), and passes the
-file descriptor of that copy to the kernel over a unix socket in the runtime's ipc folder
-(SCM_RIGHTS). The kernel keeps it open and links ``/content/drive/MyDrive`` to
-``/proc/<kernel pid>/fd/<n>``, which every process of the runtime (``!ls`` too) can walk.
+Drive before the person agrees. So the hub makes a *detached* copy of the MyDrive mount
+(``open_tree(OPEN_TREE_CLONE | AT_RECURSIVE)``) and hands it over through a one-shot unix socket
+in the runtime's ipc folder. The kernel connects, sends the folder where it wants its Drive
+(``/content/drive/MyDrive``, an empty folder it made) and gets one of two answers:
+
+* ``m``: the hub (root) attached the copy there, inside the sandbox's own mount namespace
+  (a helper process joins that namespace with ``setns`` and calls ``move_mount``). The Drive is
+  then an ordinary mount of the runtime: ``%cd /content/drive/MyDrive`` and ``os.getcwd()``
+  work, and ``..`` from its root is the runtime's own ``/content/drive``. Only the kernel of
+  this runtime can ask (the socket lives in its ipc folder; the peer's credentials must be the
+  runtime's uid and a process of its tree, in a mount namespace that is not the hub's), and the
+  mount lands in the sandbox's namespace alone (bubblewrap makes its mounts slaves: nothing
+  propagates back to the host). ``drive.flush_and_unmount()`` asks the hub to detach it.
+* ``d`` with a file descriptor (SCM_RIGHTS): where the hub cannot enter the sandbox (it is
+  not root), the kernel keeps the descriptor open and links ``/content/drive/MyDrive`` to
+  ``/proc/<kernel pid>/fd/<n>``, which every process of the runtime (``!ls`` too) can walk;
+  ``os.getcwd()`` cannot name a folder in there.
 
 Why a detached mount and not a plain directory descriptor: ``..`` from a directory
 descriptor walks up to its parent on the host (``drive/<user>/``, then every other user's
@@ -23,7 +35,7 @@ is also ``nosuid``/``nodev`` (and read-only on ``readonly=True``). When the hub 
 the copy is made by a helper in a user and mount namespace of its own (``unshare``), where
 the hub's uid may clone mounts; kernel and hub share a uid, so no idmap is needed.
 
-The mount disappears when the last descriptor of it closes: the kernel exiting unmounts it.
+The mount disappears with the sandbox (or, for a descriptor, when its last copy closes).
 """
 
 from __future__ import annotations
@@ -32,19 +44,24 @@ import array
 import contextlib
 import ctypes
 import errno
+import logging
 import os
 import secrets
 import shutil
 import socket
+import struct
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
 
+log = logging.getLogger(__name__)
+
 # Syscall numbers of the new mount API are the same on every architecture (>= 424).
 SYS_OPEN_TREE = 428
 SYS_MOUNT_SETATTR = 442
+SYS_MOVE_MOUNT = 429
 AT_FDCWD = -100
 AT_EMPTY_PATH = 0x1000
 AT_RECURSIVE = 0x8000
@@ -56,6 +73,7 @@ MOUNT_ATTR_NODEV = 0x4
 MOUNT_ATTR_IDMAP = 0x100000
 
 HAND_OVER_TIMEOUT = 30.0
+MAX_TARGET_BYTES = 4096
 
 
 class DriveMountError(Exception):
@@ -184,14 +202,101 @@ def prepare(mydrive: Path, *, kernel_uid: int, kernel_gid: int, readonly: bool =
         raise
 
 
-class HandOver:
-    """A one-shot unix socket in the runtime's ipc folder that gives one descriptor to the
-    first process that connects (the kernel), then disappears."""
+# Run in a fresh interpreter (``-I -S``: nothing is imported after setns, so nothing is read
+# from the sandbox's view of the file system): join the mount namespace, then attach the
+# detached tree at the target (``move_mount``; a final symlink is not followed) or detach it.
+_NS_HELPER = r"""
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
+def fail(what):
+    os.write(2, (what + ": " + os.strerror(ctypes.get_errno())).encode())
+    os._exit(1)
+op, ns_fd, target = sys.argv[1], int(sys.argv[2]), os.fsencode(sys.argv[4])
+if libc.setns(ns_fd, 0x00020000) != 0:  # CLONE_NEWNS
+    fail("setns")
+if op == "attach":
+    if libc.syscall(%d, int(sys.argv[3]), b"", -100, target, 0x4) != 0:  # MOVE_MOUNT_F_EMPTY_PATH
+        fail("move_mount")
+elif libc.umount2(target, 0x2 | 0x8) != 0:  # MNT_DETACH | UMOUNT_NOFOLLOW
+    fail("umount")
+os._exit(0)
+""" % SYS_MOVE_MOUNT
 
-    def __init__(self, ipc_dir: Path, inside_ipc: str, uid: int, gid: int, fd: int) -> None:
+
+def can_enter_sandboxes() -> bool:
+    """Joining a sandbox's mount namespace and mounting in it needs root."""
+    return os.geteuid() == 0
+
+
+def sandbox_mount_ns(pid: int, runtime_pid: int | None) -> int | None:
+    """An open descriptor of the mount namespace of ``pid``, if ``pid`` is a process of the
+    runtime whose top process is ``runtime_pid`` and lives in a mount namespace other than the
+    hub's (a sandbox). None otherwise."""
+    import psutil
+
+    def in_runtime() -> bool:
+        try:
+            return runtime_pid is not None and runtime_pid in {p.pid for p in psutil.Process(pid).parents()}
+        except psutil.Error:
+            return False
+
+    if not in_runtime():
+        return None
+    try:
+        fd = os.open(f"/proc/{pid}/ns/mnt", os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return None
+    if os.fstat(fd).st_ino == os.stat("/proc/self/ns/mnt").st_ino or not in_runtime():
+        os.close(fd)
+        return None
+    return fd
+
+
+def _in_namespace(op: str, ns_fd: int, tree_fd: int, target: str) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", _NS_HELPER, op, str(ns_fd), str(tree_fd), target],
+        pass_fds=tuple(fd for fd in (ns_fd, tree_fd) if fd >= 0), capture_output=True, text=True, timeout=30,
+        stdin=subprocess.DEVNULL,
+    )
+    if proc.returncode != 0:
+        raise DriveMountError(f"could not {op} the Drive in the runtime: {proc.stderr.strip() or proc.returncode}")
+
+
+def attach(ns_fd: int, tree_fd: int, target: str) -> None:
+    """Attach the detached tree at ``target`` (an empty folder) inside the mount namespace."""
+    _in_namespace("attach", ns_fd, tree_fd, target)
+
+
+def detach(ns_fd: int, target: str) -> None:
+    """Lazily unmount what is mounted at ``target`` inside the mount namespace."""
+    _in_namespace("detach", ns_fd, -1, target)
+
+
+def valid_target(raw: bytes) -> str | None:
+    """The folder a kernel asked for: an absolute, normalized path, or None."""
+    try:
+        target = raw.decode()
+    except UnicodeDecodeError:
+        return None
+    if not target.startswith("/") or "\0" in target or os.path.normpath(target) != target or target == "/":
+        return None
+    return target
+
+
+class HandOver:
+    """A one-shot unix socket in the runtime's ipc folder that gives the Drive to the first
+    process that connects (the kernel), then disappears.
+
+    ``attach(pid, uid, target, fd)``, when given, is tried first: it mounts the Drive at
+    ``target`` inside the peer's sandbox and returns True, or returns False to hand over the
+    descriptor instead."""
+
+    def __init__(self, ipc_dir: Path, inside_ipc: str, uid: int, gid: int, fd: int, attach=None) -> None:
         name = f"drive-{secrets.token_hex(8)}.sock"
         self.inside_path = f"{inside_ipc}/{name}"
         self._fd = fd
+        self._attach = attach
         dir_fd = os.open(ipc_dir, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
         try:
             # Bound through /proc/self/fd: a short path, and no symlink in the ipc folder (which
@@ -207,12 +312,26 @@ class HandOver:
         self._dir_fd, self._name = dir_fd, name
 
     def give(self, timeout: float = HAND_OVER_TIMEOUT) -> None:
-        """Wait for the kernel to connect and send it the descriptor (blocking)."""
+        """Wait for the kernel to connect, read where it wants the Drive, and attach it there
+        or send it the descriptor (blocking)."""
         try:
             self._sock.settimeout(timeout)
             conn, _ = self._sock.accept()
             with conn:
-                conn.sendmsg([b"d"], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [self._fd]))])
+                conn.settimeout(timeout)
+                pid, uid, _gid = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED,
+                                                                      struct.calcsize("3i")))
+                target = valid_target(_read_line(conn))
+                attached = False
+                if self._attach is not None and target is not None:
+                    try:
+                        attached = bool(self._attach(pid, uid, target, self._fd))
+                    except DriveMountError as exc:
+                        log.warning("handing over the Drive as a descriptor: %s", exc)
+                if attached:
+                    conn.sendall(b"m")
+                else:
+                    conn.sendmsg([b"d"], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [self._fd]))])
         finally:
             self.close()
 
@@ -224,3 +343,13 @@ class HandOver:
         self._sock.close()
         with contextlib.suppress(OSError):
             os.close(self._fd)
+
+
+def _read_line(conn: socket.socket) -> bytes:
+    data = b""
+    while b"\n" not in data and len(data) <= MAX_TARGET_BYTES:
+        chunk = conn.recv(MAX_TARGET_BYTES)
+        if not chunk:
+            break
+        data += chunk
+    return data.split(b"\n", 1)[0] if b"\n" in data else b""

@@ -113,6 +113,8 @@ class LocalRuntime(Runtime):
     stopping: bool = False
     crash: CrashInfo | None = None
     pid: int | None = None
+    # Drives the hub attached inside the sandbox: folder (as the kernel sees it) -> kernel pid.
+    drive_mounts: dict[str, int]
 
 
 class LocalBackend:
@@ -180,6 +182,7 @@ class LocalBackend:
             )
             runtime.paths, runtime.manager, runtime.limits, runtime.log_handle = paths, km, limits, log_handle
             runtime.pid = km.process.pid if km.process else None
+            runtime.drive_mounts = {}
             await self._wait_ready(runtime)
             return runtime
         except BaseException as exc:
@@ -253,6 +256,7 @@ class LocalBackend:
             rt.stopping = False
         rt.crash = None
         rt.pid = rt.manager.process.pid if rt.manager.process else None
+        rt.drive_mounts = {}  # a new sandbox: the old one's mounts went with it
         rt.touch()
         await self._wait_ready(rt)
 
@@ -291,8 +295,23 @@ class LocalBackend:
         rt = _local(runtime)
         fd = await asyncio.to_thread(drive_mount.prepare, mydrive, kernel_uid=self.mode.uid,
                                      kernel_gid=self.mode.gid, readonly=readonly)
+
+        def attach(pid: int, uid: int, target: str, tree_fd: int) -> bool:
+            if not (self.mode.sandboxed and drive_mount.can_enter_sandboxes()) or uid != self.mode.uid:
+                return False
+            ns_fd = drive_mount.sandbox_mount_ns(pid, rt.pid)
+            if ns_fd is None:
+                return False
+            try:
+                drive_mount.attach(ns_fd, tree_fd, target)
+            finally:
+                os.close(ns_fd)
+            rt.drive_mounts[target] = pid
+            return True
+
         try:
-            hand = drive_mount.HandOver(rt.paths.ipc, self.mode.inside(rt.paths)["ipc"], self.mode.uid, self.mode.gid, fd)
+            hand = drive_mount.HandOver(rt.paths.ipc, self.mode.inside(rt.paths)["ipc"], self.mode.uid, self.mode.gid,
+                                        fd, attach=attach)
         except BaseException:
             os.close(fd)
             raise
@@ -320,6 +339,24 @@ class LocalBackend:
         """Whether loopback:``port`` is served by this runtime alone (see ``listeners``). It reads
         /proc: call it in a thread."""
         return port_owner(port, self.runtime_pids(runtime))
+
+    async def release_drive(self, runtime: Runtime, target: str) -> bool:
+        """Unmount a Drive the hub attached at ``target`` in the runtime (flush_and_unmount).
+        False when no Drive of this hub's making is there."""
+        rt = _local(runtime)
+        pid = rt.drive_mounts.get(target)
+        if pid is None:
+            return False
+        ns_fd = drive_mount.sandbox_mount_ns(pid, rt.pid)
+        if ns_fd is None:  # that kernel is gone, and its mounts with it
+            rt.drive_mounts.pop(target, None)
+            return False
+        try:
+            await asyncio.to_thread(drive_mount.detach, ns_fd, target)
+        finally:
+            os.close(ns_fd)
+        rt.drive_mounts.pop(target, None)
+        return True
 
     async def usage(self, runtime: Runtime) -> ResourceUsage:
         rt = _local(runtime)

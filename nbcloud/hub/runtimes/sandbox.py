@@ -186,6 +186,17 @@ def make_layer(paths: RuntimePaths, mode: SandboxMode) -> None:
         script = layer / "bin" / name
         script.write_text(pip)
         script.chmod(0o755)
+    for name in ("apt-get", "apt"):
+        script = layer / "bin" / name
+        script.write_text(NO_APT)
+        script.chmod(0o755)
+    write_aliases(sp)
+    smi = layer / "bin" / "nvidia-smi"
+    if has_gpu():
+        smi.unlink(missing_ok=True)  # the driver's own nvidia-smi (under /usr) answers
+    else:
+        smi.write_text(NO_GPU_NVIDIA_SMI)
+        smi.chmod(0o755)
     if mode.drop_privileges:
         for dirpath, dirnames, filenames in os.walk(layer):
             for name in [*dirnames, *filenames]:
@@ -234,6 +245,70 @@ def kernel_argv(paths: RuntimePaths, mode: SandboxMode) -> list[str]:
     inside = mode.inside(paths)
     return [f"{inside['layer']}/bin/python", "-m", "ipykernel_launcher", "-f", f"{inside['ipc']}/kernel.json",
             f"--ext={COLAB_EXTENSION}"]
+
+
+# What `!apt-get install ...` says in a runtime: it cannot work there (no root, /usr is read-only),
+# so say that and what to do instead, with apt-get's exit status for errors (100).
+NO_APT = """#!/bin/sh
+cat <<EOF
+E: System packages cannot be installed in an nbcloud runtime: code here runs as an unprivileged
+   user and the system (/usr) is read-only. (You asked: $(basename "$0") $*)
+   Python packages install with pip: !pip install NAME
+   For a system package, ask your nbcloud administrator to install it on the nbcloud machine
+   (apt-get install NAME there): every runtime sees that machine's /usr.
+EOF
+exit 100
+"""
+
+# Distributions of the base environment that provide another distribution's modules: a CPU
+# build installed under its own name. pip in a runtime is told (with a dist-info that holds no
+# files) that the usual name is installed, so `pip show tensorflow` answers as in Colab and
+# `pip install tensorflow` or a package that needs it does not fetch it again. Upgrading to a
+# newer release replaces the alias in the runtime's layer only.
+ALIASES = {"tensorflow-cpu": "tensorflow"}
+
+
+def write_aliases(site_packages: Path) -> None:
+    from importlib import metadata
+
+    for provider, name in ALIASES.items():
+        try:
+            provided = metadata.distribution(provider)
+        except metadata.PackageNotFoundError:
+            continue
+        try:
+            metadata.distribution(name)
+            continue  # the real one is there
+        except metadata.PackageNotFoundError:
+            pass
+        version = provided.version
+        info = site_packages / f"{name}-{version}.dist-info"
+        info.mkdir(exist_ok=True)
+        (info / "METADATA").write_text(
+            f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
+            f"Summary: {provided.metadata.get('Summary', '')} (nbcloud: provided by {provider} {version})\n"
+            f"Home-page: {provided.metadata.get('Home-page', '')}\n"
+            f"Requires-Dist: {provider}=={version}\n\n"
+            f"The {name} package of this runtime is the base environment's {provider} {version}.\n"
+        )
+        (info / "INSTALLER").write_text("nbcloud\n")
+        (info / "RECORD").write_text("".join(f"{info.name}/{f},,\n" for f in ("METADATA", "INSTALLER", "RECORD")))
+
+
+# What `!nvidia-smi` says in a runtime without a GPU: nvidia-smi's own words and exit status (9)
+# when it finds no driver, with what this means here instead of "command not found".
+NO_GPU_NVIDIA_SMI = """#!/bin/sh
+cat <<'EOF'
+NVIDIA-SMI has failed because this runtime has no GPU. Make sure that you are connected to a GPU runtime.
+
+This nbcloud runtime runs on a machine without an NVIDIA GPU, so code here runs on the CPU
+(torch.cuda.is_available() is False, TensorFlow lists no GPU device).
+To use a GPU, run the notebook on an nbcloud server that has one. Administrators: install the
+NVIDIA driver on the nbcloud machine; every runtime started after that gets the GPU devices
+(/dev/nvidia*) and the driver's nvidia-smi.
+EOF
+exit 9
+"""
 
 
 def has_gpu() -> bool:

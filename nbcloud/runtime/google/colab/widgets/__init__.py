@@ -2,5 +2,6 @@
 
 from google.colab.widgets._grid import Grid, create_grid
 from google.colab.widgets._tabbar import TabBar
+from google.colab.widgets._widget import WidgetException
 
-__all__ = ["Grid", "TabBar", "create_grid"]
+__all__ = ["Grid", "TabBar", "WidgetException", "create_grid"]

@@ -31,7 +31,7 @@ class Grid(CapturingWidget):
             for c in range(self.columns):
                 tag = "th" if (r == 0 and self.header_row) or (c == 0 and self.header_column) else "td"
                 cells.append(f'<{tag} class="colab-grid-cell" data-row="{r}" data-col="{c}" '
-                             f'style="border:1px solid #ccc;padding:4px;vertical-align:top">{self._cell_html((r, c))}</{tag}>')
+                             f'style="border:1px solid #ccc;padding:4px;vertical-align:top;text-align:left">{self._cell_html((r, c))}</{tag}>')
             rows.append("<tr>" + "".join(cells) + "</tr>")
         return (f'<table class="colab-grid" id="{self._display_id}" style="border-collapse:collapse;'
                 f'{html.escape(self._style)}">' + "".join(rows) + "</table>")
@@ -43,10 +43,9 @@ class Grid(CapturingWidget):
             yield
 
     def clear_cell(self, row: int | None = None, column: int | None = None) -> None:
-        """Clear one cell, or every cell when no cell is named."""
+        """Clear cell (row, column); without arguments, the cell being written to (as in Colab)."""
         if row is None:
-            for key in list(self._cells):
-                self._clear(key)
+            self._clear_active()
             return
         self._clear(self._check(row, column if column is not None else 0))
 

@@ -10,10 +10,21 @@ from collections.abc import Iterator
 from google.colab.widgets._widget import CapturingWidget
 
 _SCRIPT = """<script>(function(){var root=document.getElementById(%s);if(!root)return;
+var side=root.getAttribute('data-side');
 var tabs=root.querySelectorAll('[role=tab]'),panels=root.querySelectorAll('[role=tabpanel]');
 function pick(i){tabs.forEach(function(t,j){t.setAttribute('aria-selected',String(i===j));
-t.style.fontWeight=i===j?'bold':'normal';});panels.forEach(function(p,j){p.hidden=i!==j;});}
+t.style.fontWeight=i===j?'bold':'normal';t.style.setProperty(side+'-color',i===j?'#1a73e8':'transparent');});
+panels.forEach(function(p,j){p.hidden=i!==j;});}
 tabs.forEach(function(t,i){t.addEventListener('click',function(){pick(i);});});})();</script>"""
+
+# Where the tabs sit (Colab's locations), the side of a tab that marks it selected, and the
+# direction of the box that holds tabs and panels.
+_LAYOUT = {
+    "top": ("border-bottom", "column", "row"),
+    "bottom": ("border-top", "column", "row"),
+    "start": ("border-right", "row", "column"),
+    "end": ("border-left", "row", "column"),
+}
 
 
 class TabBar(CapturingWidget):
@@ -37,9 +48,10 @@ class TabBar(CapturingWidget):
         return tab
 
     def _render(self) -> str:
+        side, direction, bar_direction = _LAYOUT[self.location]
         bar = "".join(
             f'<button role="tab" aria-selected="{str(i == self._selected).lower()}" '
-            f'style="border:0;border-bottom:2px solid {"#1a73e8" if i == self._selected else "transparent"};'
+            f'style="border:0;{side}:2px solid {"#1a73e8" if i == self._selected else "transparent"};'
             f'background:none;padding:4px 12px;cursor:pointer;font-weight:{"bold" if i == self._selected else "normal"}">'
             f"{html.escape(name)}</button>"
             for i, name in enumerate(self.tab_names)
@@ -49,9 +61,14 @@ class TabBar(CapturingWidget):
             f"{self._cell_html(i)}</div>"
             for i, name in enumerate(self.tab_names)
         )
-        tablist = f'<div role="tablist">{bar}</div>'
-        body = panels + tablist if self.location == "bottom" else tablist + panels
-        return f'<div class="colab-tabbar" id="{self._display_id}">{body}</div>' + _SCRIPT % json.dumps(self._display_id)
+        orientation = "vertical" if bar_direction == "column" else "horizontal"
+        tablist = (f'<div role="tablist" aria-orientation="{orientation}" '
+                   f'style="display:flex;flex-direction:{bar_direction};align-items:flex-start">{bar}</div>')
+        body = f'<div style="flex:1">{panels}</div>'
+        body = body + tablist if self.location in ("bottom", "end") else tablist + body
+        return (f'<div class="colab-tabbar" id="{self._display_id}" data-side="{side}" '
+                f'style="display:flex;flex-direction:{direction};text-align:left">{body}</div>'
+                + _SCRIPT % json.dumps(self._display_id))
 
     @contextlib.contextmanager
     def output_to(self, tab: int | str, select: bool = True) -> Iterator[None]:
@@ -63,9 +80,9 @@ class TabBar(CapturingWidget):
             yield
 
     def clear_tab(self, tab: int | str | None = None) -> None:
+        """Clear ``tab``; without an argument, the tab being written to (as in Colab)."""
         if tab is None:
-            for i in range(len(self.tab_names)):
-                self._clear(i)
+            self._clear_active()
         else:
             self._clear(self._index(tab))
 
