@@ -373,6 +373,10 @@ def test_files_view_on_the_mounted_drive_opens_the_drive_file(live, alice: Brows
         assert "Mounted at" in text_of(wait_for_cell(alice, item_id, cells[0], lambda c: finished(c) and c["outputs"]))
         listing = {e["name"]: e for e in alice.get(files_url(item_id), params={"path": "drive"}).json()["entries"]}
         assert listing["MyDrive"]["kind"] == "link" and listing["MyDrive"]["drive"] is True
+        # The panel never writes into the host-side folder the mount hides from the runtime.
+        inside = alice.get(files_url(item_id), params={"path": "drive/MyDrive"})
+        assert inside.status_code == 422 and inside.json()["code"] == "is_a_link"
+        assert alice.delete(files_url(item_id), params={"path": "drive/MyDrive"}).json()["code"] == "is_a_link"
         run(alice, item_id, cells[1:])
         event = next_event(ws, "files_view")
     drive_item = alice.get("/api/drive/item", params={"path": "drive-notes.txt"}).json()

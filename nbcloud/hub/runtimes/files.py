@@ -7,8 +7,10 @@ every operation walks from the ``content`` folder one name at a time with direct
 opened ``O_NOFOLLOW | O_DIRECTORY`` and acts on the last name relative to its parent's
 descriptor (``*at`` system calls). A symbolic link anywhere on the way stops the walk with
 ``link_refused``; a listing shows links as links (with their target text) and never enters them.
-``drive/MyDrive`` (``drive.mount()``) is such a link: to ``/proc/<kernel pid>/fd/<n>`` inside the
-sandbox, something else entirely on the host.
+``drive/MyDrive`` (``drive.mount()``) is the person's Drive, mounted inside the sandbox only (on
+the host it is an empty folder, or a link to ``/proc/<kernel pid>/fd/<n>`` when the hub is not
+root): the hub treats it as a link whatever it is on the host, so nothing is ever written into the
+host-side folder that the mount hides from the runtime.
 
 What the hub writes (uploads, new folders) belongs to the runtime's user, so the code in the
 runtime can change and delete it. When the hub is root it also refuses to read a file the
@@ -92,6 +94,10 @@ def link_refused(parts: Parts) -> ApiError:
                         "open it on the Drive page. The Files panel does not follow links.")
     return ApiError(422, "is_a_link", f"'{shown(parts)}' is a symbolic link. The Files panel does not follow or "
                     "change links; use a cell for that (for example !ls -l or !rm).")
+
+
+# Where drive.mount() puts the person's Drive (see the module's docstring).
+DRIVE_SLOT: Parts = ("drive", "MyDrive")
 
 
 def not_a_folder(parts: Parts) -> ApiError:
@@ -196,6 +202,8 @@ class RuntimeFiles:
         fd = self._open_root()
         try:
             for i, name in enumerate(parts):
+                if parts[: i + 1] == DRIVE_SLOT:
+                    raise link_refused(DRIVE_SLOT)
                 try:
                     nxt = os.open(name, DIR_FLAGS, dir_fd=fd)
                 except FileNotFoundError:
@@ -235,11 +243,11 @@ class RuntimeFiles:
             st = _lstat(dfd, parts[-1])
             if st is None:
                 raise not_found(parts)
-            return self._entry(dfd, parts[-1], st)
+            return self._entry(dfd, parts[-1], st, drive_slot=parts == DRIVE_SLOT)
 
     @staticmethod
-    def _entry(dir_fd: int, name: str, st: os.stat_result) -> Entry:
-        kind = _kind(st.st_mode)
+    def _entry(dir_fd: int, name: str, st: os.stat_result, *, drive_slot: bool = False) -> Entry:
+        kind = "link" if drive_slot else _kind(st.st_mode)
         target = None
         if kind == "link":
             try:
@@ -264,7 +272,7 @@ class RuntimeFiles:
                         st = e.stat(follow_symlinks=False)
                     except FileNotFoundError:
                         continue
-                    out.append(self._entry(fd, e.name, st))
+                    out.append(self._entry(fd, e.name, st, drive_slot=(*parts, e.name) == DRIVE_SLOT))
         out.sort(key=lambda entry: (entry.kind != "folder", natural_key(entry.name)))
         return out, truncated
 
@@ -272,6 +280,8 @@ class RuntimeFiles:
         """A read-only descriptor and its stat for the regular file at ``parts``; the caller closes it."""
         if not parts:
             raise is_a_folder(parts)
+        if parts == DRIVE_SLOT:
+            raise link_refused(DRIVE_SLOT)
         with self.dir(parts[:-1]) as dfd:
             try:
                 fd = os.open(parts[-1], FILE_FLAGS, dir_fd=dfd)
@@ -354,6 +364,8 @@ class RuntimeFiles:
         return Upload(self, parts, dfd, fd, tmp, overwrite)
 
     def _check_target(self, dfd: int, parts: Parts, overwrite: bool) -> None:
+        if parts == DRIVE_SLOT:
+            raise link_refused(DRIVE_SLOT)
         st = _lstat(dfd, parts[-1])
         if st is None:
             return
@@ -376,6 +388,8 @@ class RuntimeFiles:
         if not parts or not to:
             raise _bad_path("/content itself cannot be renamed or moved.")
         check_name(to[-1], "A new name")
+        if DRIVE_SLOT in (parts, to):
+            raise link_refused(DRIVE_SLOT)
         if len(to) > len(parts) and to[: len(parts)] == parts:
             raise _bad_path(f"'{shown(parts)}' cannot be moved into itself.")
         with self.dir(parts[:-1]) as sfd, self.dir(to[:-1]) as dfd:
@@ -408,6 +422,8 @@ class RuntimeFiles:
         A link itself is refused, as everywhere in this module."""
         if not parts:
             raise _bad_path("/content itself cannot be deleted.")
+        if parts == DRIVE_SLOT:
+            raise link_refused(DRIVE_SLOT)
         with self.dir(parts[:-1]) as dfd:
             st = _lstat(dfd, parts[-1])
             if st is None:
