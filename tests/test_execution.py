@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import nbformat
 import pytest
@@ -187,6 +188,24 @@ def test_restart_gives_an_empty_namespace(alice: BrowserLike):
     assert alice.post(f"/api/notebooks/{item_id}/restart").status_code == 204
     run(alice, item_id, cells[1:])
     assert text_of(wait_for_cell(alice, item_id, cells[1], lambda c: c["outputs"])) == "False\n"
+
+
+def test_restart_stops_the_running_cell_and_runs_what_comes_after_in_the_new_kernel(live, alice: BrowserLike):
+    item_id, cells = notebook_with(
+        alice, "secret = 42\nimport time\ntime.sleep(120)", "print('secret' in globals())", name="restart-busy.ipynb"
+    )
+    run(alice, item_id, cells[:1])
+    wait_for_cell(alice, item_id, cells[0], lambda c: c["execution_count"])
+    # The person presses Restart and, before it is done, runs the next cell.
+    with ThreadPoolExecutor(1) as pool:
+        restart = pool.submit(alice.post, f"/api/notebooks/{item_id}/restart")
+        time.sleep(0.05)
+        run(alice, item_id, cells[1:])
+        assert restart.result(timeout=120).status_code == 204
+    assert text_of(wait_for_cell(alice, item_id, cells[1], lambda c: c["outputs"], timeout=120)) == "False\n"
+    # The stopped cell is not reported as a crash.
+    stopped = alice.get(f"/api/documents/{item_id}").json()["cells"][0]
+    assert not any(o["output_type"] == "error" for o in stopped["outputs"]), stopped["outputs"]
 
 
 def test_a_memory_bomb_crashes_only_its_runtime_and_says_why(alice: BrowserLike):

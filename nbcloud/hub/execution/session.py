@@ -70,6 +70,7 @@ class NotebookSession:
         self.shell = ShellInput(self)
         self.functions = FunctionCalls(self)
         self._unassigning = False
+        self._restarting = False  # a restart the person asked for: the kernel's exit is no crash
         self._background: set[asyncio.Task] = set()
         self.widgets = WidgetComms(self.events.publish, self._callback_output)
         # One reader of the kernel's iopub, always on: widget messages come between cells too.
@@ -216,6 +217,9 @@ class NotebookSession:
                 except KernelDied as died:
                     if self._unassigning:
                         self._on_unassigned(doc, request)
+                    elif self._restarting:
+                        with contextlib.suppress(CellNotFound, DocumentClosed):
+                            doc.set_execution_state(request.cell_id, "idle")
                     else:
                         self._on_crash(doc, request, str(died))
                 except Exception:  # keep the queue alive whatever one cell does
@@ -223,7 +227,8 @@ class NotebookSession:
                     with contextlib.suppress(Exception):
                         doc.set_execution_state(request.cell_id, "idle")
                 finally:
-                    self._running = None
+                    if self._running is request:  # a restart may have started another worker
+                        self._running = None
             if self._status == "busy":
                 self._set_status("idle")
 
@@ -396,18 +401,34 @@ class NotebookSession:
             await self.backend.interrupt(self.runtime)
 
     async def restart(self) -> None:
-        """A fresh kernel: empty namespace, queue dropped; /content and installs stay."""
-        async with self.documents.hold(self.item_id, self.owner_id) as doc:
-            for waiting in self._queue:
-                with contextlib.suppress(CellNotFound, DocumentClosed):
-                    doc.set_execution_state(waiting.cell_id, "idle")
+        """A fresh kernel: empty namespace, queue dropped, the running cell stopped; /content and
+        installs stay. A cell run after the restart was asked for waits for the new kernel."""
+        # What to stop is decided now, before anything awaits: later runs are for the new kernel.
+        self._restarting = True
+        stopped = [r.cell_id for r in self._queue]
         self._queue.clear()
-        if self.runtime is None:
-            await self.ensure_runtime()
-            return
-        self._set_status("starting")
-        await self.backend.restart(self.runtime)
-        self._drop_client()
+        if self._running is not None:
+            stopped.append(self._running.cell_id)
+        worker, self._worker = self._worker, None
+        if worker is not None and not worker.done():
+            worker.cancel()
+        try:
+            # Holding the runtime lock keeps new runs in ensure_runtime() until the kernel is new.
+            async with self._runtime_lock:
+                if worker is not None:
+                    with contextlib.suppress(asyncio.CancelledError, Exception):
+                        await worker
+                async with self.documents.hold(self.item_id, self.owner_id) as doc:
+                    for cell_id in stopped:
+                        with contextlib.suppress(CellNotFound, DocumentClosed):
+                            doc.set_execution_state(cell_id, "idle")
+                runtime = self.runtime
+                if runtime is not None:
+                    self._set_status("starting")
+                    self._drop_client()
+                    await self.backend.restart(runtime)
+        finally:
+            self._restarting = False
         await self.ensure_runtime()
 
     async def close(self) -> None:
