@@ -38,7 +38,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"First visit: open {url} and create the first account; it becomes the administrator.", flush=True)
     else:
         print(f"Sign in at {url}. Add people with `nbcloud user add NAME` or on the Admin page.", flush=True)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level=args.log_level, ws="websockets-sansio")
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level=args.log_level, ws="websockets-sansio",
+                ws_per_message_deflate=False)
     return 0
 
 

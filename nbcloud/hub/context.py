@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from starlette.requests import HTTPConnection
 
 from nbcloud.config import Settings
+from nbcloud.hub.auth.principals import PrincipalCache
 from nbcloud.hub.auth.ratelimit import LoginRateLimiter
 from nbcloud.hub.db import Database
 
@@ -28,6 +29,7 @@ class Hub:
     execution: "ExecutionService"
     # Links to web servers in runtimes (see hub.ports); build_hub makes them.
     ports: "PortLinks" = None  # type: ignore[assignment]
+    principals: PrincipalCache = field(default_factory=PrincipalCache)
 
 
 def get_hub(conn: HTTPConnection) -> Hub:

@@ -91,7 +91,9 @@ def change_user(user_id: int, body: UserChange, request: Request, admin: AdminUs
             if body.is_disabled:
                 accounts.end_all_sessions(db, user.id)
         db.flush()
-        return user_out(user)
+        changed = user_out(user)
+    hub.principals.forget_all()  # after the commit: no request may cache the account as it was
+    return changed
 
 
 @router.get("/settings", response_model=AdminSettings)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import HTTPConnection
 
-from nbcloud.hub.auth.accounts import Principal, principal_from_api_token, principal_from_session
+from nbcloud.hub.auth.accounts import Principal, principal_from_api_token, principal_from_session, token_digest
 from nbcloud.hub.auth.csrf import CSRF_HEADER, SAFE_METHODS, tokens_match
 from nbcloud.hub.context import get_hub
 from nbcloud.hub.db.models import User
@@ -18,19 +19,36 @@ SESSION_COOKIE = "nbcloud_session"
 SIGNED_OUT = ApiError(401, "signed_out", "Your session has expired or you are signed out. Sign in again.")
 
 
+def cached_principal(conn: HTTPConnection) -> Principal | None:
+    """The principal of a browser session seen a moment ago (see auth.principals), else None."""
+    if conn.headers.get("authorization", "").lower().startswith("bearer "):
+        return None
+    token = conn.cookies.get(SESSION_COOKIE)
+    return get_hub(conn).principals.get(token_digest(token)) if token else None
+
+
 def resolve_principal(conn: HTTPConnection) -> Principal | None:
     """The principal behind a request or WebSocket, from a bearer token or the session cookie."""
     hub = get_hub(conn)
     auth = conn.headers.get("authorization", "")
-    with hub.db.session() as db:
-        if auth.lower().startswith("bearer "):
+    if auth.lower().startswith("bearer "):
+        with hub.db.session() as db:
             return principal_from_api_token(db, auth[7:].strip())
-        token = conn.cookies.get(SESSION_COOKIE)
-        return principal_from_session(db, token) if token else None
+    token = conn.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    principal = hub.principals.get(token_digest(token))
+    if principal is None:
+        with hub.db.session() as db:
+            principal = principal_from_session(db, token)
+        if principal is not None:
+            hub.principals.put(token_digest(token), principal)
+    return principal
 
 
-def current_principal(request: Request) -> Principal:
-    principal = resolve_principal(request)
+async def current_principal(request: Request) -> Principal:
+    # Async, so that a recently seen session costs no database read and no worker thread.
+    principal = cached_principal(request) or await run_in_threadpool(resolve_principal, request)
     if principal is None:
         raise SIGNED_OUT
     if principal.session is not None and request.method not in SAFE_METHODS:
@@ -40,11 +58,11 @@ def current_principal(request: Request) -> Principal:
     return principal
 
 
-def current_user(principal: Annotated[Principal, Depends(current_principal)]) -> User:
+async def current_user(principal: Annotated[Principal, Depends(current_principal)]) -> User:
     return principal.user
 
 
-def require_admin(user: Annotated[User, Depends(current_user)]) -> User:
+async def require_admin(user: Annotated[User, Depends(current_user)]) -> User:
     if not user.is_admin:
         raise ApiError(403, "not_admin", "Only an administrator can do that.")
     return user

@@ -148,6 +148,7 @@ def logout(request: Request, response: Response, _principal: CurrentPrincipal) -
     if token:
         with hub.db.session() as db:
             accounts.end_session(db, token)
+        hub.principals.forget_all()
     response.delete_cookie(SESSION_COOKIE, path="/")
     _set_csrf_cookie(hub, request, response, new_csrf_token())
 
@@ -161,6 +162,7 @@ def change_password(body: PasswordChange, request: Request, user: CurrentUser) -
         row = db.get(User, user.id)
         assert row is not None
         accounts.set_password(row, body.new_password)
+    hub.principals.forget_all()
 
 
 class TokenOut(BaseModel):

@@ -321,6 +321,10 @@ class LiveDocument:
         ycell = self._ycell(cell_id)
         return self.notebook._cell_to_py(ycell)
 
+    def cell_type(self, cell_id: str) -> str:
+        """The cell's type, without copying its outputs (which may be megabytes)."""
+        return str(self._ycell(cell_id).get("cell_type"))
+
     def cell_source(self, cell_id: str) -> str:
         return str(self._ycell(cell_id)["source"])
 

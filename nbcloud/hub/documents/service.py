@@ -112,6 +112,9 @@ class DocumentService:
 
     async def check_access(self, item_id: str, user_id: int) -> None:
         """Raise DocumentNotFound unless ``user_id`` may open ``item_id`` (today: owns it)."""
+        room = self._rooms.get(item_id)
+        if room is not None and not room.closed and room.owner_id == user_id:
+            return  # checked when it was opened; each run of a cell need not ask the database again
         await run_in_threadpool(self._lookup, item_id, user_id)
 
     async def open(self, item_id: str, owner_id: int) -> LiveDocument:

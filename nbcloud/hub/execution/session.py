@@ -191,8 +191,7 @@ class NotebookSession:
         doc = await self.documents.open(self.item_id, self.owner_id)
         queued = []
         for cell_id in cell_ids:
-            cell = doc.get_cell(cell_id)  # raises CellNotFound
-            if cell.get("cell_type") != "code":
+            if doc.cell_type(cell_id) != "code":  # raises CellNotFound
                 continue
             if any(r.cell_id == cell_id for r in self._queue):
                 continue
