@@ -40,6 +40,8 @@ class Settings:
     allowed_origins: tuple[str, ...] = ()
     secure_cookies: bool = False
     # Runtimes
+    # Fernet key that seals secrets at rest; empty: a key file made in data_dir on first start.
+    secret_key: str = ""
     runtime_pool_size: int = 1
     runtime_memory_bytes: int = 4 * GiB
     runtime_max_processes: int = 512

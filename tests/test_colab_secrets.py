@@ -39,3 +39,30 @@ def test_only_your_own_notebooks_can_be_granted(alice, bob):
 
 def test_secrets_need_a_signed_in_person(anonymous):
     assert anonymous.get("/api/secrets").status_code == 401
+
+
+def test_the_database_holds_secrets_sealed_and_the_key_stays_with_the_hub(alice, app, settings):
+    from sqlalchemy import select
+
+    from nbcloud.hub.secrets.models import Secret
+
+    assert alice.post("/api/secrets", json={"name": "OPENAI_KEY", "value": "sk-very-secret"}).status_code == 201
+    with app.state.hub.db.session() as db:
+        stored = db.scalar(select(Secret.value).where(Secret.name == "OPENAI_KEY"))
+    assert "sk-very-secret" not in stored and stored.startswith("fernet:")
+    key_file = settings.data_dir / "secret.key"
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    assert alice.get("/api/secrets/OPENAI_KEY").json()["value"] == "sk-very-secret"
+
+
+def test_a_secret_sealed_with_another_key_says_to_set_it_again(alice, app):
+    from cryptography.fernet import Fernet
+
+    from nbcloud.hub.secrets.sealing import SecretSealer
+
+    assert alice.post("/api/secrets", json={"name": "OLD", "value": "v1"}).status_code == 201
+    app.state.hub.secrets.sealer = SecretSealer(Fernet.generate_key())  # the hub's key was changed
+    r = alice.get("/api/secrets/OLD")
+    assert r.status_code == 409 and "Set its value again" in r.json()["detail"]
+    assert alice.get("/api/secrets").json()[0]["value"] == ""  # the panel still lists it
+    assert alice.put("/api/secrets/OLD", json={"value": "v2"}).json()["value"] == "v2"

@@ -31,6 +31,8 @@ from nbcloud.hub.ports.proxy import PortProxyMiddleware
 from nbcloud.hub.runtimes.local import LocalBackend
 from nbcloud.hub.runtimes.pool import RuntimePool
 from nbcloud.hub.secrets import routes as secret_routes
+from nbcloud.hub.secrets.sealing import SecretSealer
+from nbcloud.hub.secrets.store import SecretStore
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
@@ -86,13 +88,15 @@ def build_hub(settings: Settings) -> Hub:
     drive = DriveStore(settings, db)
     documents = DocumentService(settings, db, drive)
     pool = RuntimePool(LocalBackend(settings), settings)
+    secrets = SecretStore(db, SecretSealer.for_settings(settings))
     hub = Hub(
         settings=settings,
         db=db,
         login_limiter=LoginRateLimiter(settings.login_attempts, settings.login_window_seconds),
         drive=drive,
         documents=documents,
-        execution=ExecutionService(documents, pool),
+        execution=ExecutionService(documents, pool, secrets),
+        secrets=secrets,
         ports=PortLinks(settings, pool),
     )
     return hub

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from nbcloud.hub.drive.store import DriveStore
     from nbcloud.hub.execution.service import ExecutionService
     from nbcloud.hub.ports.links import PortLinks
+    from nbcloud.hub.secrets.store import SecretStore
 
 
 @dataclass
@@ -27,6 +28,7 @@ class Hub:
     drive: "DriveStore"
     documents: "DocumentService"
     execution: "ExecutionService"
+    secrets: "SecretStore"
     # Links to web servers in runtimes (see hub.ports); build_hub makes them.
     ports: "PortLinks" = None  # type: ignore[assignment]
     principals: PrincipalCache = field(default_factory=PrincipalCache)

@@ -38,7 +38,6 @@ from typing import TYPE_CHECKING, Any
 from starlette.concurrency import run_in_threadpool
 
 from nbcloud.hub.execution import shell
-from nbcloud.hub.secrets.store import SecretStore
 
 if TYPE_CHECKING:
     from nbcloud.hub.execution.session import NotebookSession, RunRequest
@@ -87,7 +86,7 @@ class ColabRequests:
         try:
             if kind == "GetSecret":
                 key = body.get("key", "") if isinstance(body, dict) else ""
-                data = await run_in_threadpool(SecretStore(self.session.documents.db).answer, request.user_id,
+                data = await run_in_threadpool(self.session.secrets.answer, request.user_id,
                                                self.session.item_id, key)
             elif kind == "drive_mount":
                 data = await self._mount_drive(request, request_id, body if isinstance(body, dict) else {})

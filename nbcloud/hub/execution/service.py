@@ -10,12 +10,14 @@ from nbcloud.hub.execution.session import NotebookSession
 if TYPE_CHECKING:
     from nbcloud.hub.documents.service import DocumentService
     from nbcloud.hub.runtimes.pool import RuntimePool
+    from nbcloud.hub.secrets.store import SecretStore
 
 
 class ExecutionService:
-    def __init__(self, documents: DocumentService, pool: RuntimePool) -> None:
+    def __init__(self, documents: DocumentService, pool: RuntimePool, secrets: SecretStore) -> None:
         self.documents = documents
         self.pool = pool
+        self.secrets = secrets
         self._sessions: dict[str, NotebookSession] = {}
 
     async def session(self, item_id: str, user_id: int) -> NotebookSession:
@@ -24,7 +26,7 @@ class ExecutionService:
         existing = self._sessions.get(item_id)
         if existing is None:
             # Today only owners open notebooks; with sharing, the runtime stays the owner's.
-            existing = NotebookSession(item_id, user_id, self.documents, self.pool, self.pool.backend)
+            existing = NotebookSession(item_id, user_id, self.documents, self.pool, self.pool.backend, self.secrets)
             self._sessions[item_id] = existing
         return existing
 

@@ -21,6 +21,7 @@ from nbcloud.hub.execution.shell import ShellInput
 from nbcloud.hub.runtimes.backend import Runtime, RuntimeBackend
 
 if TYPE_CHECKING:
+    from nbcloud.hub.secrets.store import SecretStore
     from nbcloud.hub.documents.service import DocumentService
     from nbcloud.hub.runtimes.pool import RuntimePool
 
@@ -47,11 +48,13 @@ class NotebookSession:
     """Runs the cells of one notebook, one at a time, in the notebook's runtime."""
 
     def __init__(
-        self, item_id: str, owner_id: int, documents: DocumentService, pool: RuntimePool, backend: RuntimeBackend
+        self, item_id: str, owner_id: int, documents: DocumentService, pool: RuntimePool, backend: RuntimeBackend,
+        secrets: SecretStore,
     ) -> None:
         self.item_id = item_id
         self.owner_id = owner_id
         self.documents = documents
+        self.secrets = secrets
         self.pool = pool
         self.backend = backend
         self.events = EventHub()

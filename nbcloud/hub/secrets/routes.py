@@ -33,7 +33,7 @@ class SecretValue(BaseModel):
 
 
 def _store(request: Request) -> SecretStore:
-    return SecretStore(get_hub(request).db)
+    return get_hub(request).secrets
 
 
 def _out(info: SecretInfo) -> SecretOut:

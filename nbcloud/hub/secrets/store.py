@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from nbcloud.hub.db import Database
 from nbcloud.hub.errors import ApiError
 from nbcloud.hub.secrets.models import Secret, SecretGrant
+from nbcloud.hub.secrets.sealing import SecretSealer
 
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
 MAX_VALUE_CHARS = 64 * 1024
@@ -40,8 +41,9 @@ def check_value(value: str) -> str:
 
 
 class SecretStore:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, sealer: SecretSealer) -> None:
         self.db = db
+        self.sealer = sealer
 
     def _row(self, db, user_id: int, name: str) -> Secret:
         row = db.scalar(select(Secret).where(Secret.owner_id == user_id, Secret.name == name))
@@ -49,14 +51,20 @@ class SecretStore:
             raise ApiError(404, "secret_not_found", f"You have no secret named {name}. Add it first.")
         return row
 
-    def _info(self, db, row: Secret) -> SecretInfo:
+    def _info(self, db, row: Secret, *, readable_only: bool = True) -> SecretInfo:
         grants = db.scalars(select(SecretGrant.notebook_id).where(SecretGrant.secret_id == row.id))
-        return SecretInfo(row.name, row.value, sorted(grants), row.updated_at)
+        try:
+            value = self.sealer.unseal(row.value)
+        except ApiError:
+            if readable_only:
+                raise
+            value = ""  # listed, so the person sees it and sets it again
+        return SecretInfo(row.name, value, sorted(grants), row.updated_at)
 
     def list(self, user_id: int) -> list[SecretInfo]:
         with self.db.session() as db:
             rows = db.scalars(select(Secret).where(Secret.owner_id == user_id).order_by(Secret.name))
-            return [self._info(db, r) for r in rows]
+            return [self._info(db, r, readable_only=False) for r in rows]
 
     def get(self, user_id: int, name: str) -> SecretInfo:
         with self.db.session() as db:
@@ -67,7 +75,7 @@ class SecretStore:
         check_value(value)
         try:
             with self.db.session() as db:
-                row = Secret(owner_id=user_id, name=name, value=value)
+                row = Secret(owner_id=user_id, name=name, value=self.sealer.seal(value))
                 db.add(row)
                 db.flush()
                 return self._info(db, row)
@@ -78,7 +86,7 @@ class SecretStore:
         check_value(value)
         with self.db.session() as db:
             row = self._row(db, user_id, name)
-            row.value = value
+            row.value = self.sealer.seal(value)
             row.updated_at = dt.datetime.now(dt.timezone.utc)
             return self._info(db, row)
 
@@ -108,4 +116,4 @@ class SecretStore:
                 return {"exists": False, "access": False}
             if db.get(SecretGrant, (row.id, notebook_id)) is None:
                 return {"exists": True, "access": False}
-            return {"exists": True, "access": True, "payload": row.value}
+            return {"exists": True, "access": True, "payload": self.sealer.unseal(row.value)}
