@@ -208,6 +208,25 @@ def test_restart_stops_the_running_cell_and_runs_what_comes_after_in_the_new_ker
     assert not any(o["output_type"] == "error" for o in stopped["outputs"]), stopped["outputs"]
 
 
+def test_a_runtime_that_cannot_start_says_so_and_what_to_do(live, alice: BrowserLike, monkeypatch):
+    from nbcloud.hub.runtimes.backend import RuntimeStartError
+
+    async def cannot_start(owner_id, notebook_id):
+        raise RuntimeStartError("bwrap: setting up uid map: Permission denied")
+
+    item_id, (cell,) = notebook_with(alice, "print('hi')", name="no-runtime.ipynb")
+    monkeypatch.setattr(live.hub.execution.pool, "acquire", cannot_start)
+    run(alice, item_id, [cell])
+    error = wait_for_cell(alice, item_id, cell, lambda c: c["outputs"])["outputs"][0]
+    assert error["ename"] == "RuntimeUnavailable"
+    assert "Permission denied" in error["evalue"] and "Run the cell again" in error["evalue"]
+    status = alice.get(f"/api/notebooks/{item_id}/runtime").json()
+    assert status["status"] == "dead" and "could not start" in status["message"], status
+    monkeypatch.undo()
+    run(alice, item_id, [cell])  # the next try gets a runtime
+    assert text_of(wait_for_cell(alice, item_id, cell, lambda c: c["outputs"] and c["outputs"][0].get("name") == "stdout")) == "hi\n"
+
+
 def test_a_memory_bomb_crashes_only_its_runtime_and_says_why(alice: BrowserLike):
     item_id, cells = notebook_with(alice, "x = bytearray(2 * 1024**3)", "print('alive again')", name="bomb.ipynb")
     run(alice, item_id, cells[:1])

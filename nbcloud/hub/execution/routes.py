@@ -121,6 +121,8 @@ async def events(websocket: WebSocket, item_id: str) -> None:
     sub = session.events.subscribe(principal.user.id)
     sub.queue.put_nowait(session.widgets.snapshot())  # every live widget, for this page's outputs
     warm = asyncio.create_task(session.ensure_runtime())
+    # A runtime that cannot start says so in the status it publishes; nothing more to do here.
+    warm.add_done_callback(lambda task: task.cancelled() or task.exception())
 
     async def sender() -> None:
         while True:

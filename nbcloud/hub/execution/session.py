@@ -27,6 +27,16 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("nbcloud.execution")
 
+
+class RuntimeUnavailable(Exception):
+    """No runtime could be started for this notebook; the message says what to do."""
+
+
+def start_failed_message(exc: Exception) -> str:
+    why = str(exc).strip() or type(exc).__name__
+    return (f"The runtime could not start ({why}). Run the cell again to retry; if it keeps failing, "
+            "ask your administrator (the hub's log says why).")
+
 RuntimeStatus = Literal["none", "starting", "idle", "busy", "dead"]
 
 
@@ -117,8 +127,17 @@ class NotebookSession:
             if self.runtime is not None and self._client is not None:
                 return self.runtime
             self._set_status("starting", self._message)
-            runtime = await self.pool.acquire(self.owner_id, self.item_id)
-            self.runtime, self._client = runtime, await connect(runtime)
+            try:
+                runtime = await self.pool.acquire(self.owner_id, self.item_id)
+                self.runtime, self._client = runtime, await connect(runtime)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                # Never leave the page on "starting" for ever: say what happened and what to do.
+                log.exception("the runtime of %s did not start", self.item_id)
+                self.runtime = self._client = None
+                self._set_status("dead", start_failed_message(exc))
+                raise RuntimeUnavailable(start_failed_message(exc)) from exc
             self._iopub_pump = asyncio.create_task(self._pump_iopub(self._client), name=f"iopub-{self.item_id}")
             self._set_status("busy" if self._running else "idle", self._message)
             return runtime
@@ -269,7 +288,16 @@ class NotebookSession:
             self._set_status("idle", message)
 
     async def _run_cell(self, doc, request: RunRequest) -> None:
-        runtime = await self.ensure_runtime()
+        try:
+            runtime = await self.ensure_runtime()
+        except RuntimeUnavailable as unavailable:
+            with doc.transaction():
+                doc.append_output(request.cell_id, {
+                    "output_type": "error", "ename": "RuntimeUnavailable", "evalue": str(unavailable),
+                    "traceback": [f"\x1b[0;31mRuntimeUnavailable\x1b[0m: {unavailable}"],
+                })
+                doc.set_execution_state(request.cell_id, "idle")
+            return
         client = self._client
         cell_id = request.cell_id
         code = doc.cell_source(cell_id)
