@@ -2,8 +2,9 @@
 
 Prints p50 (and p90) of:
 1. new notebook to the first result of `1+1`, through the API as the browser does it
-   (POST /api/notebooks, y-websocket sync, type `1+1`, POST execute, result in the live document);
-2. the execute round trip of `1+1` through the hub (POST execute to the result arriving over
+   (POST /api/notebooks, y-websocket sync and the events socket, type `1+1`, `execute` on the
+   events socket with the page's state vector, result in the live document);
+2. the execute round trip of `1+1` through the hub (`execute` on the events socket to the result arriving over
    y-websocket) vs jupyter_client talking to a bare ipykernel;
 3. output: 200,000 printed lines and one 50 MB string, whole in the browser's document, vs
    jupyter_client receiving them from a bare kernel.
@@ -14,6 +15,8 @@ The hub runs as `nbcloud serve` in its own process, with a warm pool of sandboxe
 from __future__ import annotations
 
 import asyncio
+import base64
+import json
 import statistics
 import sys
 import tempfile
@@ -21,6 +24,7 @@ import time
 from pathlib import Path
 
 import httpx
+from websockets.asyncio.client import connect as ws_connect
 from jupyter_client.manager import AsyncKernelManager
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,12 +69,25 @@ class Browser:
                 return
             await asyncio.sleep(0.05)
 
+    async def events(self, item_id: str):
+        """The notebook's events socket, over which the page asks to run cells."""
+        return await ws_connect(
+            f"{self.hub.url.replace('http', 'ws', 1)}/api/notebooks/{item_id}/events", origin=self.hub.url,
+            additional_headers={"Cookie": f"nbcloud_session={self.http.cookies['nbcloud_session']}"}, max_size=None,
+        )
+
     async def open(self, item_id: str) -> YClient:
         client = await YClient.connect(
             f"{self.hub.url.replace('http', 'ws', 1)}/api/documents/{item_id}/ws", origin=self.hub.url,
             cookie=f"nbcloud_session={self.http.cookies['nbcloud_session']}",
         )
         return await client.wait_synced()
+
+
+async def execute(events, y: YClient, cell_ids: list[str]) -> None:
+    """As the page does: cells and the page's Y state vector (the hub waits for its edits)."""
+    state = base64.b64encode(y.doc.get_state()).decode()
+    await events.send(json.dumps({"type": "execute", "request_id": "bench", "cell_ids": cell_ids, "state_vector": state}))
 
 
 def cell_outputs(y: YClient, index: int = 0) -> list:
@@ -94,7 +111,6 @@ async def set_source(y: YClient, code: str) -> None:
     with y.doc.transaction():
         del source[0:len(source)]
         source.insert(0, code)
-    await asyncio.sleep(0.01)  # let the update reach the hub
 
 
 async def hub_numbers(hub: Hub) -> dict[str, list[float] | float]:
@@ -105,19 +121,20 @@ async def hub_numbers(hub: Hub) -> dict[str, list[float] | float]:
         await browser.wait_warm()
         t = time.perf_counter()
         item = (await browser.request("POST", "/api/notebooks", json={})).json()
-        y = await browser.open(item["id"])
+        y, events = await asyncio.gather(browser.open(item["id"]), browser.events(item["id"]))
         await set_source(y, "1+1")
         cell_id = str(y.nb.ycells[0]["id"])
-        await browser.request("POST", f"/api/notebooks/{item['id']}/execute", json={"cell_ids": [cell_id]})
+        await execute(events, y, [cell_id])
         await y.wait_until(lambda: result_count(y) is not None)
         out["new"].append(time.perf_counter() - t)
         await y.close()
+        await events.close()
     # Round trips on the last notebook, runtime warm.
-    y = await browser.open(item["id"])
+    y, events = await asyncio.gather(browser.open(item["id"]), browser.events(item["id"]))
     for i in range(ROUND_TRIPS):
         before = result_count(y)
         t = time.perf_counter()
-        await browser.request("POST", f"/api/notebooks/{item['id']}/execute", json={"cell_ids": [cell_id]})
+        await execute(events, y, [cell_id])
         await y.wait_until(lambda: (c := result_count(y)) is not None and c != before)
         out["rtt"].append(time.perf_counter() - t)
     for name, code, expected in (
@@ -126,11 +143,12 @@ async def hub_numbers(hub: Hub) -> dict[str, list[float] | float]:
     ):
         await set_source(y, code)
         t = time.perf_counter()
-        await browser.request("POST", f"/api/notebooks/{item['id']}/execute", json={"cell_ids": [cell_id]})
+        await execute(events, y, [cell_id])
         await y.wait_until(lambda: stream_length(y) >= expected)
         out[name] = time.perf_counter() - t
         await set_source(y, "1+1")  # keep the notebook small for what follows
     await y.close()
+    await events.close()
     return out
 
 

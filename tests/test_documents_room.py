@@ -153,3 +153,19 @@ async def test_garbage_raises_protocol_error_and_leaves_the_doc_alone(frame):
         room.handle_message(conn, frame)
     assert room.doc.get_update() == before
     await room.close()
+
+
+def test_a_state_vector_is_read_as_lib0_writes_it():
+    import pycrdt
+    import pytest
+
+    from nbcloud.hub.documents.room import decode_state_vector
+
+    doc = pycrdt.Doc()
+    doc["text"] = text = pycrdt.Text()
+    text += "hello"
+    assert decode_state_vector(doc.get_state()) == {doc.client_id: 5}
+    assert decode_state_vector(b"\x00") == {}
+    for garbage in (b"", b"\x02\x01", b"\xff" * 12, b"\x01\x01\x01\x01"):
+        with pytest.raises(ValueError):
+            decode_state_vector(garbage)

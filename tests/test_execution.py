@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -246,3 +247,43 @@ def test_another_user_cannot_run_or_watch_a_notebook(live, alice: BrowserLike, b
         with pytest.raises(ConnectionClosed) as closed:
             ws.recv(timeout=10)
     assert closed.value.rcvd.code == 4404
+
+
+async def test_a_page_runs_what_it_just_typed_by_asking_over_the_events_socket(live, alice: BrowserLike):
+    """The page sends its edit on the document socket and, at once, `execute` with its Y state
+    vector on the events socket: the hub runs the edited code, never the old one."""
+    import base64
+
+    from websockets.asyncio.client import connect as ws_async
+
+    from tests.yclient import YClient
+
+    item_id, (cell,) = notebook_with(alice, "print('old')", name="typed.ipynb")
+    cookie = f"nbcloud_session={alice.cookies['nbcloud_session']}"
+    y = await (await YClient.connect(f"ws://127.0.0.1:{live.port}/api/documents/{item_id}/ws",
+                                     origin=live.origin, cookie=cookie)).wait_synced()
+    async with ws_async(f"ws://127.0.0.1:{live.port}/api/notebooks/{item_id}/events", origin=live.origin,
+                        additional_headers={"Cookie": cookie}) as events:
+
+        async def ask(request_id: str, **fields) -> dict:
+            await events.send(json.dumps({"type": "execute", "request_id": request_id, **fields}))
+            while True:
+                event = json.loads(await asyncio.wait_for(events.recv(), 60))
+                if event["type"] == "execute_reply" and event["request_id"] == request_id:
+                    return event
+
+        source = y.nb.ycells[0]["source"]
+        with y.doc.transaction():
+            del source[0:len(source)]
+            source.insert(0, "print('new')")
+        state = base64.b64encode(y.doc.get_state()).decode()
+        assert await ask("r1", cell_ids=[cell], state_vector=state) == {
+            "type": "execute_reply", "request_id": "r1", "queued": [cell]}
+        await y.wait_until(lambda: "".join(str(o.get("text", "")) for o in y.nb.ycells[0]["outputs"]) != "", 60)
+        assert "".join(str(o["text"]) for o in y.nb.ycells[0]["outputs"]) == "new\n"
+
+        # Garbage gets a clear answer and the socket stays usable.
+        assert "Bad execute request" in (await ask("r2", cell_ids=[cell], state_vector="%%"))["error"]
+        assert "Bad execute request" in (await ask("r3", cell_ids="all", state_vector=state))["error"]
+        assert "No cell with id nope" in (await ask("r4", cell_ids=["nope"], state_vector=state))["error"]
+    await y.close()

@@ -91,6 +91,25 @@ class Connection:
         self.queue.put_nowait(message)
 
 
+def decode_state_vector(data: bytes) -> dict[int, int]:
+    """A Y state vector (lib0: a count, then client and clock pairs, all var-uints) as a dict.
+    Raises ValueError on bytes that are not one."""
+    values: list[int] = []
+    value = shift = 0
+    for byte in data:
+        value |= (byte & 0x7F) << shift
+        if byte & 0x80:
+            shift += 7
+            if shift > 63:
+                raise ValueError("not a state vector")
+            continue
+        values.append(value)
+        value = shift = 0
+    if shift or not values or len(values) != 1 + 2 * values[0]:
+        raise ValueError("not a state vector")
+    return {values[1 + 2 * i]: values[2 + 2 * i] for i in range(values[0])}
+
+
 class LiveDocument:
     """An open notebook. Browsers edit it through sockets; the hub through the methods below.
 
@@ -124,6 +143,7 @@ class LiveDocument:
         self._autosave_delay = autosave_delay
         self._autosave_max_delay = autosave_max_delay
         self._changed = asyncio.Event()
+        self._updated: list[asyncio.Future] = []  # wait_for_state() callers
         self._dirty_since: float | None = None
         self._last_change = 0.0
         self._applying_from: Connection | None = None
@@ -146,6 +166,32 @@ class LiveDocument:
         if self._dirty_since is None:
             self._dirty_since = now
         self._changed.set()
+        waiting, self._updated = self._updated, []
+        for future in waiting:
+            if not future.done():
+                future.set_result(None)
+
+    def has_state(self, state_vector: bytes) -> bool:
+        """Whether this document holds every change that ``state_vector`` (a Y state vector, as
+        ``Y.encodeStateVector`` gives it) has seen."""
+        mine = decode_state_vector(self.doc.get_state())
+        return all(mine.get(client, 0) >= clock for client, clock in decode_state_vector(state_vector).items())
+
+    async def wait_for_state(self, state_vector: bytes, timeout: float = 10.0) -> bool:
+        """Until this document holds what a page had when it sent ``state_vector`` (its changes
+        travel on the document's own socket, possibly behind a request on another socket).
+        False after ``timeout``."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not self.has_state(state_vector):
+            remaining = deadline - loop.time()
+            if remaining <= 0 or self.closed:
+                return False
+            future = loop.create_future()
+            self._updated.append(future)
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(future, remaining)
+        return True
 
     @property
     def dirty(self) -> bool:

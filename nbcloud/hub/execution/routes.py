@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import contextlib
 import json
 
@@ -14,14 +16,14 @@ from starlette.websockets import WebSocketDisconnect
 from nbcloud.hub.auth.dependencies import CurrentUser
 from nbcloud.hub.auth.websocket import refuse, websocket_principal
 from nbcloud.hub.context import get_hub
-from nbcloud.hub.documents.room import CellNotFound
+from nbcloud.hub.documents.room import CellNotFound, decode_state_vector
 from nbcloud.hub.documents.service import DocumentNotFound, NotANotebook
 from nbcloud.hub.drive.items import Item
 from nbcloud.hub.drive.paths import NOTEBOOKS_FOLDER
 from nbcloud.hub.errors import ApiError
 from nbcloud.hub.execution.notebooks import create_notebook
 from nbcloud.hub.execution.invoke import InvokeFailed
-from nbcloud.hub.execution.session import NotebookSession
+from nbcloud.hub.execution.session import NotebookSession, StaleEdits
 
 router = APIRouter(prefix="/api/notebooks", tags=["notebooks"])
 
@@ -99,7 +101,9 @@ async def events(websocket: WebSocket, item_id: str) -> None:
     "request_type", "request"}``, ``{"type": "colab_request_done", "cell_id", "request_id"}``,
     ``{"type": "shell_stdin", "cell_id", "request_id", "echo", "delay_ms"}``, ``{"type":
     "shell_stdin_done", "cell_id", "request_id"}``.
-    Page to server: ``{"type": "input_reply", "value"}``, ``{"type": "colab_reply", "request_id",
+    Page to server: ``{"type": "execute", "request_id", "cell_ids", "state_vector"}`` (base64 of
+    the page's ``Y.encodeStateVector``; answered ``{"type": "execute_reply", "request_id",
+    "queued" | "error"}``), ``{"type": "input_reply", "value"}``, ``{"type": "colab_reply", "request_id",
     "reply"}`` or ``{"type": "colab_reply", "request_id", "error"}`` (see execution.colab);
     ``{"type": "shell_stdin_reply", "request_id", "value"}`` (see execution.shell);
     ``{"type": "invoke_function", "request_id", "cell_id", "name", "args", "kwargs"}``, answered
@@ -143,6 +147,9 @@ async def events(websocket: WebSocket, item_id: str) -> None:
                 session.answer_colab(principal.user.id, message)
             elif isinstance(message, dict) and message.get("type") == "shell_stdin_reply":
                 session.answer_shell(principal.user.id, message)  # typed into a `!cmd` (execution.shell)
+            elif isinstance(message, dict) and message.get("type") == "execute":
+                calls.add(asyncio.create_task(execute_from_page(session, message, principal.user.id, sub)))
+                calls = {c for c in calls if not c.done()}
             elif isinstance(message, dict) and message.get("type") == "invoke_function":
                 calls.add(asyncio.create_task(invoke_function(session, message, sub)))
                 calls = {c for c in calls if not c.done()}
@@ -159,6 +166,26 @@ async def events(websocket: WebSocket, item_id: str) -> None:
             await send_task
         if not warm.done():
             warm.cancel()
+
+
+async def execute_from_page(session: NotebookSession, message: dict, user_id: int, sub) -> None:
+    """A page's ``execute``: like POST .../execute, with the page's Y state vector, so the cells
+    run the code the page has (no round trip to flush its edits first)."""
+    answer: dict = {"type": "execute_reply", "request_id": str(message.get("request_id", ""))}
+    try:
+        cell_ids = message.get("cell_ids")
+        if not isinstance(cell_ids, list) or not cell_ids or len(cell_ids) > 10_000:
+            raise ValueError("cell_ids must be a list of 1 to 10000 cell ids")
+        state = base64.b64decode(str(message.get("state_vector", "")), validate=True)
+        decode_state_vector(state)  # ValueError when it is not one
+        answer["queued"] = await session.enqueue([str(c) for c in cell_ids], user_id, after_state=state)
+    except CellNotFound as e:
+        answer["error"] = f"No cell with id {e.args[0]} in this notebook. Reload the page."
+    except StaleEdits:
+        answer["error"] = "Your latest edits have not reached the hub. Check your connection and run the cell again."
+    except (ValueError, binascii.Error) as e:
+        answer["error"] = f"Bad execute request: {e}"
+    sub.queue.put_nowait(answer)
 
 
 async def invoke_function(session: NotebookSession, message: dict, sub) -> None:

@@ -28,6 +28,10 @@ if TYPE_CHECKING:
 log = logging.getLogger("nbcloud.execution")
 
 
+class StaleEdits(Exception):
+    """A run asked for code the hub has not received yet (the page's edits never arrived)."""
+
+
 class RuntimeUnavailable(Exception):
     """No runtime could be started for this notebook; the message says what to do."""
 
@@ -209,8 +213,13 @@ class NotebookSession:
 
     # ----- the queue ----------------------------------------------------------------------------
 
-    async def enqueue(self, cell_ids: list[str], user_id: int) -> list[str]:
+    async def enqueue(self, cell_ids: list[str], user_id: int, after_state: bytes | None = None) -> list[str]:
+        """Queue code cells to run. ``after_state``: the Y state vector of the page that asks;
+        the cells wait until the document holds what that page had typed (StaleEdits if it
+        never comes)."""
         doc = await self.documents.open(self.item_id, self.owner_id)
+        if after_state is not None and not await doc.wait_for_state(after_state):
+            raise StaleEdits()
         queued = []
         for cell_id in cell_ids:
             if doc.cell_type(cell_id) != "code":  # raises CellNotFound

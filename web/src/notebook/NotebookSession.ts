@@ -140,9 +140,15 @@ export class NotebookSession {
     });
     if (!code.length) return;
     try {
-      // The hub runs the source it has: make sure it has what was just typed.
-      await this.provider.flush();
-      await executeCells(this.id, code);
+      // The hub runs the source it has: over the events socket it waits for this page's state
+      // vector; without that socket, make sure it has what was just typed, then POST.
+      const viaSocket = this.events.execute(code, Y.encodeStateVector(this.doc));
+      if (viaSocket) {
+        await viaSocket;
+      } else {
+        await this.provider.flush();
+        await executeCells(this.id, code);
+      }
     } catch (error) {
       showError(error);
     }

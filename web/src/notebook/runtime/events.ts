@@ -32,6 +32,8 @@ export class RuntimeEvents {
   private timer: number | undefined;
   private closed = false;
   private prompts = 0;
+  private executes = 0;
+  private pendingExecutes = new Map<string, { resolve: (queued: string[]) => void; reject: (error: Error) => void }>();
   /** Gets every other message (Colab requests: see notebook/colab/bridge). */
   onOther: ((message: Record<string, unknown>) => void) | null = null;
   /** Called when the socket closes (what waited for an answer is sent again on reconnect). */
@@ -53,6 +55,21 @@ export class RuntimeEvents {
     if (this.socket?.readyState !== WebSocket.OPEN) return false;
     this.socket.send(JSON.stringify(message));
     return true;
+  }
+
+  /**
+   * Asks the hub to run cells over this socket, with the page's Y state vector: the hub runs them
+   * once its document holds everything this page typed, so no flush round trip comes first.
+   * Null when the socket is not open (the caller falls back to flush + POST).
+   */
+  execute(cellIds: string[], stateVector: Uint8Array): Promise<string[]> | null {
+    if (this.socket?.readyState !== WebSocket.OPEN) return null;
+    const requestId = `x${++this.executes}`;
+    let binary = '';
+    for (const byte of stateVector) binary += String.fromCharCode(byte);
+    const answer = new Promise<string[]>((resolve, reject) => this.pendingExecutes.set(requestId, { resolve, reject }));
+    this.socket.send(JSON.stringify({ type: 'execute', request_id: requestId, cell_ids: cellIds, state_vector: btoa(binary) }));
+    return answer;
   }
 
   close(): void {
@@ -89,6 +106,11 @@ export class RuntimeEvents {
           password: Boolean(message.password),
           seq: ++this.prompts,
         };
+      } else if (message.type === 'execute_reply') {
+        const pending = this.pendingExecutes.get(String(message.request_id));
+        this.pendingExecutes.delete(String(message.request_id));
+        if (message.error) pending?.reject(new Error(String(message.error)));
+        else pending?.resolve((message.queued as string[]) ?? []);
       } else if (message.type === 'input_done') {
         if (this.input.value?.cellId === message.cell_id) this.input.value = null;
       } else {
@@ -102,6 +124,10 @@ export class RuntimeEvents {
       // A prompt cannot be answered without the socket; the hub asks again on reconnect only
       // if the cell still waits, so drop it here.
       this.input.value = null;
+      for (const pending of this.pendingExecutes.values()) {
+        pending.reject(new Error('The connection to the hub dropped before the run was confirmed. Run the cell again.'));
+      }
+      this.pendingExecutes.clear();
       this.onClosed?.();
       if (this.closed || event.code === CLOSE_SIGNED_OUT || event.code === CLOSE_NOT_FOUND) return;
       const wait = this.backoff * (0.75 + Math.random() * 0.5);
