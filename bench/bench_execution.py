@@ -4,8 +4,8 @@ Prints p50 (and p90) of:
 1. new notebook to the first result of `1+1`, through the API as the browser does it
    (POST /api/notebooks, y-websocket sync and the events socket, type `1+1`, `execute` on the
    events socket with the page's state vector, result in the live document);
-2. the execute round trip of `1+1` through the hub (`execute` on the events socket to the result arriving over
-   y-websocket) vs jupyter_client talking to a bare ipykernel;
+2. the execute round trip of `1+1` through the hub (`execute` on the events socket to the result
+   arriving over y-websocket) vs jupyter_client talking to a bare ipykernel;
 3. output: 200,000 printed lines and one 50 MB string, whole in the browser's document, vs
    jupyter_client receiving them from a bare kernel.
 
