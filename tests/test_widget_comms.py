@@ -271,3 +271,26 @@ def test_a_notebook_saved_by_jupyter_keeps_its_widget_state_through_open_and_sav
     run(alice, item_id, [doc["cells"][1]["id"]])
     nb = saved_file(alice, item_id, lambda nb: "edited here" in text_of(nb["cells"][1]))
     assert nb["metadata"]["widgets"] == written
+
+
+def test_saved_state_follows_references_and_keeps_binary_buffers_as_base64():
+    from nbcloud.hub.documents.widget_state import live_model_entry, widget_state
+
+    def view(model_id):
+        return {"output_type": "display_data", "metadata": {}, "data": {VIEW: {"model_id": model_id}}}
+
+    live = {
+        "box": live_model_entry({"_model_name": "VBoxModel", "_model_module": "@jupyter-widgets/controls",
+                                 "_model_module_version": "2.0.0", "children": ["IPY_MODEL_out"]}, {}),
+        "out": live_model_entry({"_model_name": "OutputModel", "outputs": [view("inner")]}, {}),
+        "inner": live_model_entry({"_model_name": "ImageModel", "format": "png"}, {("value",): b"\x89PNG"}),
+        "dead": live_model_entry({"_model_name": "IntSliderModel"}, {}),
+    }
+    nb = {"cells": [{"cell_type": "code", "outputs": [view("box")]}],
+          "metadata": {"widgets": {STATE: {"version_major": 2, "version_minor": 0, "state": {
+              "old": {"model_name": "X", "model_module": "m", "model_module_version": "1", "state": {}}}}}}}
+    saved = widget_state(nb, live.get)["state"]
+    assert set(saved) == {"box", "out", "inner"}, "what the output shows, through references and Output widgets"
+    assert saved["box"]["model_name"] == "VBoxModel" and saved["box"]["model_module_version"] == "2.0.0"
+    assert saved["inner"]["buffers"] == [{"path": ["value"], "encoding": "base64", "data": "iVBORw=="}]
+    assert widget_state({"cells": [], "metadata": nb["metadata"]}, live.get) is None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import logging
 import os
 import time
@@ -19,6 +20,7 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from jupyter_ydoc.utils import cast_all
 from starlette.concurrency import run_in_threadpool
 
 from nbcloud.config import Settings
@@ -249,7 +251,9 @@ class DocumentService:
             if widgets is None:
                 metadata.pop("widgets", None)
             else:
-                metadata["widgets"] = widgets
+                # As the document gives it back (integral floats as ints), so the file written now
+                # is the one the next save would write.
+                metadata["widgets"] = cast_all(cast_all(copy.deepcopy(widgets), int, float), float, int)
         return content
 
     def keep_widget_state(self, item_id: str) -> None:

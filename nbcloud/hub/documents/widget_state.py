@@ -130,9 +130,12 @@ def widget_state(
     return {"version_major": 2, "version_minor": 0, "state": state}
 
 
-def with_widget_state(metadata: Mapping[str, Any], state: dict[str, Any] | None) -> dict[str, Any] | None:
+def with_widget_state(metadata: Mapping[str, Any], state: dict[str, Any] | None) -> Any:
     """The notebook's ``metadata.widgets`` with ``state`` in it (other keys kept); None to remove it."""
-    widgets = dict(metadata.get("widgets") or {}) if isinstance(metadata.get("widgets"), dict) else {}
+    current = metadata.get("widgets")
+    if state is None and not (isinstance(current, dict) and WIDGET_STATE_MIME in current):
+        return current  # nothing to save and nothing saved: leave what is there as it is
+    widgets = dict(current) if isinstance(current, dict) else {}
     if state is None:
         widgets.pop(WIDGET_STATE_MIME, None)
     else:
