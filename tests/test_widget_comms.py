@@ -136,3 +136,161 @@ def test_a_restart_forgets_the_widgets(live, alice):
         page.pump_until(lambda: page.find("IntSliderModel", description="gone"))
         assert alice.post(f"/api/notebooks/{item_id}/restart").status_code == 204
         page.pump_until(lambda: page.find("IntSliderModel", description="gone") is None)
+
+
+# ----- saved widget state ("Save Widget State Automatically") -----------------------------------
+
+STATE = "application/vnd.jupyter.widget-state+json"
+
+
+def saved_file(client, item_id: str, done, timeout: float = 60) -> dict:
+    """The notebook as its .ipynb in Drive holds it (what autosave wrote), once ``done(nb)``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        r = client.get(f"/api/drive/items/{item_id}/content")
+        assert r.status_code == 200, r.text
+        nb = json.loads(r.content)
+        if done(nb):
+            return nb
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the file never got there: {nb.get('metadata')}")
+        time.sleep(0.1)
+
+
+def saved_models(nb: dict) -> dict:
+    return ((nb.get("metadata") or {}).get("widgets") or {}).get(STATE, {}).get("state", {})
+
+
+def saved_slider(nb: dict, description: str) -> dict | None:
+    return next((m for m in saved_models(nb).values()
+                 if m["model_name"] == "IntSliderModel" and m["state"].get("description") == description), None)
+
+
+def shown_model(cell: dict) -> str:
+    return next(o["data"][VIEW]["model_id"] for o in cell["outputs"] if VIEW in o.get("data", {}))
+
+
+def test_the_saved_notebook_holds_the_widgets_its_outputs_show_and_only_those(live, alice):
+    item_id, (slider_cell, again_cell) = notebook_with(
+        alice,
+        "import ipywidgets as w\nhidden = w.IntSlider(description='never shown')\n"
+        "s = w.IntSlider(value=42, description='kept')\ndisplay(s)",
+        "w.IntSlider(description='again')",
+        name="saved-widgets.ipynb",
+    )
+    with events_socket(live, alice, item_id) as ws:
+        page = Page(ws)
+        run(alice, item_id, [slider_cell, again_cell])
+        page.pump_until(lambda: page.find("IntSliderModel", description="kept") and page.find("IntSliderModel", description="again"))
+        slider = page.find("IntSliderModel", description="kept")
+        first_again = page.find("IntSliderModel", description="again")
+        nb = saved_file(alice, item_id, lambda nb: saved_slider(nb, "kept") and saved_slider(nb, "again"))
+        saved = saved_models(nb)
+        assert saved[slider]["state"]["value"] == 42
+        assert saved[slider]["model_module"] == "@jupyter-widgets/controls"
+        assert saved[slider]["model_module_version"]
+        assert nb["metadata"]["widgets"][STATE]["version_major"] == 2
+        # What the slider refers to (its layout and style) is saved with it.
+        for ref in (saved[slider]["state"]["layout"], saved[slider]["state"]["style"]):
+            assert ref.removeprefix("IPY_MODEL_") in saved
+        assert saved_slider(nb, "never shown") is None, "a widget no output shows is not saved"
+
+        # Moved in a page: the file follows, though no cell changed.
+        page.send(slider, {"method": "update", "state": {"value": 7}, "buffer_paths": []}, "move-saved-to-7")
+        saved_file(alice, item_id, lambda nb: (saved_slider(nb, "kept") or {}).get("state", {}).get("value") == 7)
+
+        # Run again: the cell shows a new slider; the old one is still alive in the kernel but no
+        # output shows it any more, so it leaves the file.
+        run(alice, item_id, [again_cell])
+        page.pump_until(lambda: len([m for m in page.models.values() if m.get("description") == "again"]) == 2)
+        second = wait_for_cell(alice, item_id, again_cell,
+                               lambda c: any(VIEW in o.get("data", {}) for o in c["outputs"]) and shown_model(c) != first_again)
+        nb = saved_file(alice, item_id, lambda nb: shown_model(second) in saved_models(nb))
+        assert first_again not in saved_models(nb)
+        assert saved_models(nb)[slider]["state"]["value"] == 7
+
+        # The runtime restarts: its widgets are gone, their saved state stays (the file and the
+        # live document agree).
+        assert alice.post(f"/api/notebooks/{item_id}/restart").status_code == 204
+        page.pump_until(lambda: not page.models)
+    time.sleep(2)  # past an autosave
+    nb = saved_file(alice, item_id, lambda nb: True)
+    assert saved_models(nb)[slider]["state"]["value"] == 7
+    doc = alice.get(f"/api/documents/{item_id}").json()
+    assert doc["metadata"]["widgets"] == nb["metadata"]["widgets"]
+
+
+def jupyter_saved_slider_notebook(*extra_sources: str) -> tuple[bytes, str]:
+    """A notebook as Jupyter writes it with "Save Widget State Automatically": a slider's view
+    output and its models in the metadata. Returns the bytes and the slider's model id."""
+    import nbformat
+
+    slider, layout, style = "5f0c3f9f7b0e4c53a1c7d5c0a1b2c3d4", "6a1d4e0f8c1f5d64b2d8e6d1b2c3d4e5", "7b2e5f1a9d2a6e75c3e9f7e2c3d4e5f6"
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("import ipywidgets as w\nw.IntSlider(value=33, description='from jupyter')")
+    cell.execution_count = 1
+    cell.outputs = [nbformat.v4.new_output("execute_result", execution_count=1, data={
+        "text/plain": "IntSlider(value=33, description='from jupyter')",
+        VIEW: {"model_id": slider, "version_major": 2, "version_minor": 0},
+    })]
+    nb.cells = [cell, *(nbformat.v4.new_code_cell(s) for s in extra_sources)]
+    base = {"_model_module_version": "2.0.0", "_view_module_version": "2.0.0"}
+    nb.metadata["widgets"] = {STATE: {"version_major": 2, "version_minor": 0, "state": {
+        slider: {"model_name": "IntSliderModel", "model_module": "@jupyter-widgets/controls",
+                 "model_module_version": "2.0.0", "state": {
+                     **base, "_model_module": "@jupyter-widgets/controls", "_model_name": "IntSliderModel",
+                     "_view_module": "@jupyter-widgets/controls", "_view_name": "IntSliderView",
+                     "description": "from jupyter", "value": 33, "min": 0, "max": 100, "step": 1,
+                     "orientation": "horizontal", "readout": True, "readout_format": "d",
+                     "continuous_update": True, "disabled": False,
+                     "layout": f"IPY_MODEL_{layout}", "style": f"IPY_MODEL_{style}"}},
+        layout: {"model_name": "LayoutModel", "model_module": "@jupyter-widgets/base",
+                 "model_module_version": "2.0.0", "state": {
+                     **base, "_model_module": "@jupyter-widgets/base", "_model_name": "LayoutModel",
+                     "_view_module": "@jupyter-widgets/base", "_view_name": "LayoutView"}},
+        style: {"model_name": "SliderStyleModel", "model_module": "@jupyter-widgets/controls",
+                "model_module_version": "2.0.0", "state": {
+                    **base, "_model_module": "@jupyter-widgets/controls", "_model_name": "SliderStyleModel",
+                    "_view_module": "@jupyter-widgets/base", "_view_name": "StyleView",
+                    "description_width": "", "handle_color": None}},
+    }}}
+    return nbformat.writes(nb).encode(), slider
+
+
+def test_a_notebook_saved_by_jupyter_keeps_its_widget_state_through_open_and_save(live, alice):
+    data, slider = jupyter_saved_slider_notebook("print('edited here')")
+    written = json.loads(data)["metadata"]["widgets"]
+    up = alice.post("/api/drive/uploads", json={"parent": "", "name": "from-jupyter.ipynb", "size": len(data)}).json()
+    item_id = alice.patch(
+        f"/api/drive/uploads/{up['id']}", content=data,
+        headers={"Upload-Offset": "0", "Content-Type": "application/offset+octet-stream"},
+    ).json()["item"]["id"]
+    doc = alice.get(f"/api/documents/{item_id}").json()
+    assert doc["metadata"]["widgets"] == written, "the live document has the saved state"
+    # A run changes the notebook, so it is saved; no kernel has the slider, so its state stays.
+    run(alice, item_id, [doc["cells"][1]["id"]])
+    nb = saved_file(alice, item_id, lambda nb: "edited here" in text_of(nb["cells"][1]))
+    assert nb["metadata"]["widgets"] == written
+
+
+def test_saved_state_follows_references_and_keeps_binary_buffers_as_base64():
+    from nbcloud.hub.documents.widget_state import live_model_entry, widget_state
+
+    def view(model_id):
+        return {"output_type": "display_data", "metadata": {}, "data": {VIEW: {"model_id": model_id}}}
+
+    live = {
+        "box": live_model_entry({"_model_name": "VBoxModel", "_model_module": "@jupyter-widgets/controls",
+                                 "_model_module_version": "2.0.0", "children": ["IPY_MODEL_out"]}, {}),
+        "out": live_model_entry({"_model_name": "OutputModel", "outputs": [view("inner")]}, {}),
+        "inner": live_model_entry({"_model_name": "ImageModel", "format": "png"}, {("value",): b"\x89PNG"}),
+        "dead": live_model_entry({"_model_name": "IntSliderModel"}, {}),
+    }
+    nb = {"cells": [{"cell_type": "code", "outputs": [view("box")]}],
+          "metadata": {"widgets": {STATE: {"version_major": 2, "version_minor": 0, "state": {
+              "old": {"model_name": "X", "model_module": "m", "model_module_version": "1", "state": {}}}}}}}
+    saved = widget_state(nb, live.get)["state"]
+    assert set(saved) == {"box", "out", "inner"}, "what the output shows, through references and Output widgets"
+    assert saved["box"]["model_name"] == "VBoxModel" and saved["box"]["model_module_version"] == "2.0.0"
+    assert saved["inner"]["buffers"] == [{"path": ["value"], "encoding": "base64", "data": "iVBORw=="}]
+    assert widget_state({"cells": [], "metadata": nb["metadata"]}, live.get) is None

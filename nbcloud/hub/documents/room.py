@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import datetime as dt
 import json
 import logging
@@ -29,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jupyter_ydoc import YNotebook
+from jupyter_ydoc.utils import cast_all
 from pycrdt import (
     Array,
     Awareness,
@@ -125,6 +127,7 @@ class LiveDocument:
         *,
         autosave_delay: float = 1.0,
         autosave_max_delay: float = 5.0,
+        before_save: Callable[["LiveDocument", dict[str, Any]], dict[str, Any]] | None = None,
     ) -> None:
         self.item_id = item_id
         self.owner_id = owner_id
@@ -139,6 +142,9 @@ class LiveDocument:
         self.last_save_error: str | None = None
         self.last_saved_at: float | None = None
         self._save_fn = save
+        # Called with the content about to be saved; may change the document (the hub's own
+        # metadata, such as the widget state) and returns the content to save.
+        self._before_save = before_save
         self._save_lock = asyncio.Lock()
         self._autosave_delay = autosave_delay
         self._autosave_max_delay = autosave_max_delay
@@ -219,8 +225,14 @@ class LiveDocument:
         async with self._save_lock:
             if self._dirty_since is None:
                 return False
-            self._dirty_since = None
             content = self.notebook.get()
+            if self._before_save is not None:
+                try:
+                    content = self._before_save(self, content)
+                except Exception:  # the notebook itself must still be saved
+                    log.exception("preparing document %s for saving failed", self.item_id)
+            # After before_save: what it changed in the document is part of this save.
+            self._dirty_since = None
             try:
                 written = await self._save_fn(self, content)
             except BaseException as e:
@@ -232,6 +244,17 @@ class LiveDocument:
             self.last_save_error = None
             self.last_saved_at = time.time()
             return written
+
+    def request_save(self) -> None:
+        """Save soon (as after an edit) although the document itself did not change: something the
+        hub adds at save time (the widget state) did."""
+        if self.closed:
+            return
+        now = time.monotonic()
+        self._last_change = now
+        if self._dirty_since is None:
+            self._dirty_since = now
+        self._changed.set()
 
     # ----- sockets -----------------------------------------------------------------------------
 
@@ -430,6 +453,22 @@ class LiveDocument:
                     del meta[key]
             else:
                 meta[key] = value
+
+    def set_notebook_metadata(self, key: str, value: Any) -> None:
+        """Set (or with ``value=None`` remove) one key of the notebook's metadata."""
+        if self.closed:
+            raise DocumentClosed(self.item_id)
+        meta = self.notebook._ymeta.get("metadata")
+        with self.transaction():
+            if not isinstance(meta, Map):
+                meta = Map({})
+                self.notebook._ymeta["metadata"] = meta
+            if value is None:
+                if key in meta:
+                    del meta[key]
+            else:
+                # Yjs has only floating-point numbers (what YNotebook.set does too).
+                meta[key] = cast_all(copy.deepcopy(value), int, float) if isinstance(value, (dict, list)) else value
 
     def append_cell(self, cell: dict[str, Any]) -> str:
         """Add a cell at the end; returns its id."""

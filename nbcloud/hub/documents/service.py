@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import logging
 import os
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from jupyter_ydoc.utils import cast_all
 from starlette.concurrency import run_in_threadpool
 
 from nbcloud.config import Settings
@@ -28,6 +30,7 @@ from nbcloud.hub.documents.notebook_io import MAX_NOTEBOOK_BYTES, BadNotebook, p
 from nbcloud.hub.drive.atomic import atomic_write
 from nbcloud.hub.drive.paths import api_path
 from nbcloud.hub.documents.room import LiveDocument, utc_stamp
+from nbcloud.hub.documents.widget_state import widget_state, with_widget_state
 from nbcloud.hub.errors import ApiError, not_found
 
 if TYPE_CHECKING:
@@ -73,6 +76,9 @@ class DocumentService:
         self._opening: dict[str, asyncio.Future] = {}
         self._closers: dict[str, asyncio.Task] = {}
         self._shutting_down = False
+        # Per notebook, where its live widget models are (the execution session registers it):
+        # model id -> the model as saved widget state, or None when it is not live.
+        self.live_widgets: dict[str, Callable[[str], dict[str, Any] | None]] = {}
 
     @property
     def revisions_dir(self) -> Path:
@@ -146,6 +152,7 @@ class DocumentService:
                 self._save,
                 autosave_delay=self.autosave_delay,
                 autosave_max_delay=self.autosave_max_delay,
+                before_save=self._with_widget_state,
             )
             self._rooms[item_id] = room
             log.info("opened document %s", item_id)
@@ -231,6 +238,32 @@ class DocumentService:
         self._closers.clear()
         for room in list(self._rooms.values()):
             await self._close_room(room)
+
+    # ----- widget state (see widget_state.py) ---------------------------------------------------
+
+    def _with_widget_state(self, room: LiveDocument, content: dict[str, Any]) -> dict[str, Any]:
+        """Before a save: the widget models the outputs show go into the document's metadata."""
+        metadata = content.setdefault("metadata", {})
+        state = widget_state(content, self.live_widgets.get(room.item_id))
+        widgets = with_widget_state(metadata, state)
+        if widgets != metadata.get("widgets"):
+            room.set_notebook_metadata("widgets", widgets)
+            if widgets is None:
+                metadata.pop("widgets", None)
+            else:
+                # As the document gives it back (integral floats as ints), so the file written now
+                # is the one the next save would write.
+                metadata["widgets"] = cast_all(cast_all(copy.deepcopy(widgets), int, float), float, int)
+        return content
+
+    def keep_widget_state(self, item_id: str) -> None:
+        """The runtime's widgets are about to go (restart, crash): put their last state into the
+        open document now, so its next save keeps it."""
+        room = self._rooms.get(item_id)
+        if room is None or room.closed:
+            return
+        # A change to the metadata is a change to the document: autosave writes it.
+        self._with_widget_state(room, room.content())
 
     # ----- saving ------------------------------------------------------------------------------
 

@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from nbcloud.hub.documents.widget_state import live_model_entry
 from nbcloud.hub.execution.outputs import to_output
 
 WIDGET_TARGET = "jupyter.widget"
@@ -94,9 +95,13 @@ class WidgetComms:
     """
 
     def __init__(self, publish: Callable[[dict[str, Any]], None],
-                 write_output: Callable[[str, str, dict[str, Any]], None]) -> None:
+                 write_output: Callable[[str, str, dict[str, Any]], None],
+                 changed: Callable[[], None] | None = None) -> None:
         self.publish = publish
         self.write_output = write_output
+        # Told when a model's state changed (the notebook saves the widget state; see
+        # documents.widget_state).
+        self.changed = changed or (lambda: None)
         self.models: dict[str, WidgetModel] = {}
         self.cell_of: dict[str, str] = {}  # model id -> the cell that displayed it (or its parent)
         self._sent: dict[str, str] = {}  # msg_id of a page's message -> comm_id it went to
@@ -122,6 +127,7 @@ class WidgetComms:
             if self.models.pop(comm_id, None) is not None:
                 self.cell_of.pop(comm_id, None)
                 self.publish({"type": "comm_close", "comm_id": comm_id})
+                self.changed()
             return True
         if kind in CAPTURED_MESSAGES and parent_id and self._capture(kind, content, parent_id):
             return True
@@ -152,6 +158,7 @@ class WidgetComms:
         model.merge({}, data.get("buffer_paths") or [], buffers)
         self.models[comm_id] = model
         self.publish(model.as_open_event())
+        self.changed()
 
     def _message(self, content: dict[str, Any], buffers: list, parent_id: str | None) -> None:
         comm_id = str(content.get("comm_id"))
@@ -163,6 +170,7 @@ class WidgetComms:
             model.merge(copy.deepcopy(data["state"]), data.get("buffer_paths") or [], buffers)
             if "msg_id" in data["state"]:
                 model.clear_pending = False
+            self.changed()
         self.publish({"type": "comm_msg", "comm_id": comm_id, "data": data,
                       "buffers": [_b64(b) for b in buffers], "parent_msg_id": parent_id})
 
@@ -215,6 +223,7 @@ class WidgetComms:
             else:
                 outputs.append(output)
         model.state["outputs"] = outputs
+        self.changed()
         self.publish({"type": "comm_msg", "comm_id": model.comm_id, "parent_msg_id": None, "buffers": [],
                       "data": {"method": "update", "state": {"outputs": outputs}, "buffer_paths": []}})
         return True
@@ -241,10 +250,16 @@ class WidgetComms:
         if data.get("method") == "update" and isinstance(data.get("state"), dict):
             # The kernel echoes only to other frontends' benefit; keep our copy current now.
             self.models[comm_id].merge(copy.deepcopy(data["state"]), data.get("buffer_paths") or [], buffers)
+            self.changed()
         self._sent[msg_id] = comm_id
         while len(self._sent) > MAX_SENT_REMEMBERED:
             self._sent.pop(next(iter(self._sent)))
         return comm_id, data, buffers, msg_id
+
+    def saved_model(self, model_id: str) -> dict[str, Any] | None:
+        """A live model as the notebook's saved widget state holds it, or None."""
+        model = self.models.get(model_id)
+        return live_model_entry(model.state, model.buffers) if model is not None else None
 
     def reset(self) -> None:
         """The kernel is gone: its widgets with it."""

@@ -89,7 +89,9 @@ class NotebookSession:
         self._unassigning = False
         self._restarting = False  # a restart the person asked for: the kernel's exit is no crash
         self._background: set[asyncio.Task] = set()
-        self.widgets = WidgetComms(self.events.publish, self._callback_output)
+        self.widgets = WidgetComms(self.events.publish, self._callback_output, self._widgets_changed)
+        # The notebook's saves write the widget models its outputs show (documents.widget_state).
+        documents.live_widgets[item_id] = self.widgets.saved_model
         # One reader of the kernel's iopub, always on: widget messages come between cells too.
         self._iopub_pump: asyncio.Task | None = None
         self._cell_iopub: tuple[str, asyncio.Queue] | None = None  # the running request's messages
@@ -146,10 +148,22 @@ class NotebookSession:
             self._set_status("busy" if self._running else "idle", self._message)
             return runtime
 
+    def _widgets_changed(self) -> None:
+        """A widget's state changed: the notebook's next autosave writes it (as after an edit)."""
+        room = self.documents.get_open(self.item_id)
+        if room is not None:
+            room.request_save()
+
     def _drop_client(self) -> None:
         if self._iopub_pump is not None:
             self._iopub_pump.cancel()
             self._iopub_pump = None
+        if self.widgets.models:
+            # Their last state stays in the notebook, so their outputs still draw once they are gone.
+            try:
+                self.documents.keep_widget_state(self.item_id)
+            except Exception:
+                log.exception("keeping the widget state of %s failed", self.item_id)
         self.widgets.reset()
         self._callback_writers.clear()
         if self._client is not None:
@@ -479,6 +493,8 @@ class NotebookSession:
                 await self._worker
         self.functions.close()
         self._drop_client()
+        if self.documents.live_widgets.get(self.item_id) == self.widgets.saved_model:
+            del self.documents.live_widgets[self.item_id]
 
 
 class _OutputWriter:

@@ -4,8 +4,8 @@
 // fonts from the hub without CORS, but classic scripts load fine.
 
 import { isRenderMessage, isWidgetEventMessage, type FrameMessage, type RenderMessage } from '../notebook/outputs/frameProtocol';
-import { WIDGET_VIEW_MIME, type PageCommMessage } from '../notebook/widgets/protocol';
-import { receiveWidgetEvent, showWidget } from './widgetHost';
+import { WIDGET_STATE_MIME, WIDGET_VIEW_MIME, type PageCommMessage, type SavedWidgetState } from '../notebook/widgets/protocol';
+import { receiveWidgetEvent, showSavedWidget, showWidget } from './widgetHost';
 import type { Rich } from './rich';
 import { installColab } from './colab';
 import { runScripts } from './scripts';
@@ -52,13 +52,15 @@ function showError(error: unknown): void {
   root.append(pre);
 }
 
-async function render({ mime, value }: RenderMessage): Promise<void> {
+async function render({ mime, value, metadata }: RenderMessage): Promise<void> {
   root.replaceChildren();
   if (mime === 'text/html') {
     root.innerHTML = value;
     await runScripts(root);
   } else if (mime === WIDGET_VIEW_MIME) {
-    await showWidget(root, value, sendWidgetMessage);
+    const saved = metadata?.[WIDGET_STATE_MIME] as SavedWidgetState | undefined;
+    if (saved) await showSavedWidget(root, value, saved, sendWidgetMessage);
+    else await showWidget(root, value, sendWidgetMessage);
   } else if (mime === 'image/svg+xml') {
     root.innerHTML = value;
   } else if (mime === 'application/javascript') {

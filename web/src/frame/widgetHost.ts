@@ -1,7 +1,7 @@
 // The frame's side of widgets, in its main script: loads the widget script (widgets.ts) the first
 // time the page sends widget state, and hands it the page's comm events in the order they came.
 
-import type { CommEvent, PageCommMessage } from '../notebook/widgets/protocol';
+import type { CommEvent, PageCommMessage, SavedWidgetState } from '../notebook/widgets/protocol';
 import type { Widgets, WidgetsHost } from './widgets';
 
 declare const __FRAME_WIDGETS_URL__: string;
@@ -26,9 +26,23 @@ export function receiveWidgetEvent(event: CommEvent, post: (message: PageCommMes
     .catch((error) => console.error(error));
 }
 
-/** Draws the widget view `{model_id}` (the output's JSON) into `element`. */
-export async function showWidget(element: HTMLElement, view: string, post: (message: PageCommMessage) => void): Promise<void> {
+function viewModelId(view: string): string {
   const { model_id: modelId } = JSON.parse(view) as { model_id?: unknown };
   if (typeof modelId !== 'string') throw new Error('This widget output names no model. Run its cell again.');
-  await (await load(post)).show(element, modelId);
+  return modelId;
+}
+
+/** Draws the widget view `{model_id}` (the output's JSON) into `element`. */
+export async function showWidget(element: HTMLElement, view: string, post: (message: PageCommMessage) => void): Promise<void> {
+  await (await load(post)).show(element, viewModelId(view));
+}
+
+/** Draws the widget view from the notebook's saved widget state: read-only, no kernel behind it. */
+export async function showSavedWidget(
+  element: HTMLElement,
+  view: string,
+  saved: SavedWidgetState,
+  post: (message: PageCommMessage) => void,
+): Promise<void> {
+  await (await load(post)).showSaved(element, viewModelId(view), saved);
 }

@@ -11,7 +11,7 @@ import widgetsCss from '@jupyter-widgets/controls/css/widgets.css?inline';
 import { HTMLManager } from '@jupyter-widgets/html-manager/lib/htmlmanager';
 import outputCss from '@jupyter-widgets/html-manager/css/output.css?inline';
 import * as outputWidgets from '@jupyter-widgets/html-manager/lib/output';
-import type { CommEvent, CommOpenEvent, PageCommMessage } from '../notebook/widgets/protocol';
+import type { CommEvent, CommOpenEvent, PageCommMessage, SavedWidgetState } from '../notebook/widgets/protocol';
 
 const MODULES: Record<string, Record<string, unknown>> = {
   '@jupyter-widgets/base': base as unknown as Record<string, unknown>,
@@ -85,13 +85,16 @@ class FrameComm implements IClassicComm {
   }
 }
 
+// A saved widget takes no pointer input (it would change nothing but its own picture).
+const SAVED_CSS = '.widget-saved, .widget-saved * { pointer-events: none !important; }';
+
 export class WidgetsHost {
   private readonly manager = new FrameManager();
   private readonly comms = new Map<string, FrameComm>();
   private readonly waiting = new Map<string, ICallbacks>();
 
   constructor(private readonly post: (message: PageCommMessage) => void) {
-    for (const css of [widgetsCss, outputCss]) {
+    for (const css of [widgetsCss, outputCss, SAVED_CSS]) {
       const style = document.createElement('style');
       style.textContent = css;
       document.head.append(style);
@@ -137,6 +140,29 @@ export class WidgetsHost {
     const model = await this.manager.get_model(modelId);
     const view = await this.manager.create_view(model);
     await this.manager.display_view(view, element);
+  }
+
+  /** Draws a view from saved widget state (the model is not live): it looks as it did when saved,
+   * but nothing reaches a kernel and it takes no input. */
+  async showSaved(element: HTMLElement, modelId: string, saved: SavedWidgetState): Promise<void> {
+    // A manager of its own: its models have no comm, so a change could never be sent anywhere.
+    const manager = new FrameManager();
+    await manager.set_state(JSON.parse(JSON.stringify(saved)));
+    const model = await manager.get_model(modelId);
+    const view = await manager.create_view(model);
+    const holder = document.createElement('div');
+    holder.className = 'widget-saved';
+    holder.title = 'A saved copy of this widget. Run its cell to use it.';
+    holder.setAttribute('aria-readonly', 'true');
+    const refuse = (event: Event) => {
+      event.preventDefault();
+      event.stopPropagation();
+    };
+    for (const type of ['keydown', 'keypress', 'beforeinput', 'paste', 'drop', 'pointerdown', 'mousedown', 'touchstart']) {
+      holder.addEventListener(type, refuse, true);
+    }
+    element.append(holder);
+    await manager.display_view(view, holder);
   }
 
   private open(event: CommOpenEvent): void {

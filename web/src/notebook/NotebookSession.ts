@@ -19,11 +19,14 @@ import {
   indexOfCell,
   insertCell,
   insertCells,
+  metaOf,
   moveCell,
 } from './model/cells';
 import { ColabBridge } from './colab/bridge';
 import { FilesState } from './files/state';
 import { RuntimeEvents } from './runtime/events';
+import { savedWidgetState } from './widgets/protocol';
+import { widgetRegistry } from './widgets/registry';
 import { DocumentProvider, type ProviderStatus } from './sync/provider';
 
 /** A request to put the keyboard focus into a cell (a new cell, Shift+Enter to the next). */
@@ -59,6 +62,7 @@ export class NotebookSession {
   readonly hasClipboard = signal(clipboard.length > 0);
   private nonce = 0;
   private unsubscribe: () => void;
+  private unobserveMeta: () => void;
 
   constructor(id: string, who: { name: string } | null) {
     this.id = id;
@@ -77,6 +81,7 @@ export class NotebookSession {
       else this.colab.handle(message);
     };
     this.events.onClosed = () => this.colab.disconnected();
+    this.unobserveMeta = watchSavedWidgets(this.doc, id);
     // Undo covers cell operations made here (insert, delete, move, type); typing has its own
     // undo inside each editor, and the hub's changes (outputs) are never undone.
     this.undo = new Y.UndoManager(this.cells, { trackedOrigins: new Set([CELL_OPS]), captureTimeout: 0 });
@@ -91,6 +96,7 @@ export class NotebookSession {
 
   destroy(): void {
     this.unsubscribe();
+    this.unobserveMeta();
     this.undo.destroy();
     this.colab.destroy();
     this.events.close();
@@ -269,4 +275,23 @@ export class NotebookSession {
   snapshot(): CellData[] {
     return this.cells.map(cellToJSON);
   }
+}
+
+/** Keeps the notebook's widget registry's saved state in step with `metadata.widgets`. */
+function watchSavedWidgets(doc: Y.Doc, notebookId: string): () => void {
+  const meta = metaOf(doc);
+  const registry = widgetRegistry(notebookId);
+  let last: string | null = null;
+  const update = () => {
+    const metadata = meta.get('metadata');
+    const plain = metadata instanceof Y.Map ? metadata.toJSON() : metadata;
+    const saved = savedWidgetState(plain);
+    const text = saved ? JSON.stringify(saved) : null;
+    if (text === last) return;
+    last = text;
+    registry.saved.value = saved;
+  };
+  meta.observeDeep(update);
+  update();
+  return () => meta.unobserveDeep(update);
 }

@@ -2,6 +2,50 @@
 // frame pass them on (see nbcloud.hub.execution.comms). Buffers travel as base64 strings.
 
 export const WIDGET_VIEW_MIME = 'application/vnd.jupyter.widget-view+json';
+/** The notebook's saved widget models, under `metadata.widgets` (the hub writes it at each save). */
+export const WIDGET_STATE_MIME = 'application/vnd.jupyter.widget-state+json';
+
+/** One saved model, as `metadata.widgets[WIDGET_STATE_MIME].state[model_id]` holds it. */
+export interface SavedWidgetModel {
+  model_name: string;
+  model_module: string;
+  model_module_version: string;
+  state: Record<string, unknown>;
+  buffers?: { path: (string | number)[]; encoding: 'base64' | 'hex'; data: string }[];
+}
+
+/** The saved widget state of a notebook (what html-manager's `set_state` loads). */
+export interface SavedWidgetState {
+  version_major: number;
+  version_minor: number;
+  state: Record<string, SavedWidgetModel>;
+}
+
+/** The saved widget state in a notebook's metadata, or null when it has none it can use. */
+export function savedWidgetState(metadata: unknown): SavedWidgetState | null {
+  if (!metadata || typeof metadata !== 'object') return null;
+  const widgets = (metadata as Record<string, unknown>).widgets;
+  if (!widgets || typeof widgets !== 'object') return null;
+  const saved = (widgets as Record<string, unknown>)[WIDGET_STATE_MIME] as Partial<SavedWidgetState> | undefined;
+  if (!saved || typeof saved !== 'object' || !saved.state || typeof saved.state !== 'object') return null;
+  if (typeof saved.version_major !== 'number' || saved.version_major > 2) return null;
+  return saved as SavedWidgetState;
+}
+
+/** The saved models a view of `modelId` needs: it and every model it refers to. */
+export function savedClosure(saved: SavedWidgetState, modelId: string): SavedWidgetState | null {
+  if (!saved.state[modelId]) return null;
+  const state: Record<string, SavedWidgetModel> = {};
+  const todo = [modelId];
+  while (todo.length) {
+    const id = todo.pop()!;
+    const model = saved.state[id];
+    if (state[id] || !model) continue;
+    state[id] = model;
+    todo.push(...referencedModels(model.state));
+  }
+  return { version_major: saved.version_major, version_minor: saved.version_minor, state };
+}
 
 export interface CommOpenEvent {
   type: 'comm_open';

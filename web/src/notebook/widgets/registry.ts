@@ -4,7 +4,7 @@
 // event; their models' messages to the kernel go back through here to the socket.
 
 import { signal } from '@preact/signals';
-import { referencedModels, type CommEvent, type CommOpenEvent, type PageCommMessage } from './protocol';
+import { referencedModels, type CommEvent, type CommOpenEvent, type PageCommMessage, type SavedWidgetState } from './protocol';
 
 type Listener = (event: CommEvent) => void;
 
@@ -14,6 +14,9 @@ export class WidgetRegistry {
   readonly generation = signal(0);
   /** The ids of the live models (a signal so a widget output shows once its model exists). */
   readonly modelIds = signal<ReadonlySet<string>>(new Set());
+  /** The widget state saved in the notebook's metadata: views whose model is not live draw from
+   * it, read-only (a restarted runtime, a notebook saved by Jupyter). */
+  readonly saved = signal<SavedWidgetState | null>(null);
   private readonly models = new Map<string, CommOpenEvent>();
   private readonly listeners = new Set<Listener>();
   private sender: ((message: PageCommMessage) => boolean) | null = null;
