@@ -36,7 +36,7 @@ from bench.stock_jupyter import StockJupyterServer  # noqa: E402
 
 PASSWORD = "benchmark password"
 RUNS = int(__import__("os").environ.get("BENCH_RUNS", 10))
-ROUND_TRIPS = 30
+ROUND_TRIPS = int(__import__("os").environ.get("BENCH_ROUND_TRIPS", 200))
 LINES = int(__import__("os").environ.get("BENCH_LINES", 200_000))
 BIG = int(__import__("os").environ.get("BENCH_BIG", 50 * 1024 * 1024))
 
