@@ -5,6 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
 
 import nbformat
@@ -29,22 +32,27 @@ class BrowserLike(httpx.Client):
         return super().request(method, url, headers=headers, **kw)
 
 
+@contextmanager
+def hub_with_people(data_dir: Path, people: tuple[str, ...] = ("alice", "bob"), **settings) -> Iterator[LiveHub]:
+    """A live hub with real runtimes, an administrator and these accounts (password PASSWORD).
+    Test modules share one for all their stories: kernels are costly."""
+    server = LiveHub(create_app(load_settings(environ={}, data_dir=data_dir, runtime_pool_size=1, **settings)))
+    server.start()
+    try:
+        admin = BrowserLike(base_url=server.origin)
+        admin.get("/api/auth/state")
+        assert admin.post("/api/auth/setup", json={"username": "admin", "password": PASSWORD}).status_code == 200
+        for name in people:
+            assert admin.post("/api/admin/users", json={"username": name, "password": PASSWORD}).status_code == 201
+        yield server
+    finally:
+        server.stop()
+
+
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
-    """One hub with real sandboxed runtimes for the whole module (kernels are costly)."""
-    settings = load_settings(
-        environ={}, data_dir=tmp_path_factory.mktemp("exec") / "data", runtime_pool_size=1,
-        runtime_memory_bytes=512 * 1024**2,
-    )
-    server = LiveHub(create_app(settings))
-    server.start()
-    admin = BrowserLike(base_url=server.origin)
-    admin.get("/api/auth/state")
-    assert admin.post("/api/auth/setup", json={"username": "admin", "password": PASSWORD}).status_code == 200
-    for name in ("alice", "bob"):
-        assert admin.post("/api/admin/users", json={"username": name, "password": PASSWORD}).status_code == 201
-    yield server
-    server.stop()
+    with hub_with_people(tmp_path_factory.mktemp("exec") / "data", runtime_memory_bytes=512 * 1024**2) as server:
+        yield server
 
 
 def signed_in(live: LiveHub, username: str) -> BrowserLike:

@@ -17,15 +17,11 @@ import httpx
 import pytest
 from websockets.sync.client import connect as ws_connect
 
-from nbcloud.config import load_settings
-from nbcloud.hub.app import create_app
 from nbcloud.hub.ports.proxy import rewrite_location
 from nbcloud.hub.runtimes.listeners import _address
 
-from tests.conftest import PASSWORD
-from tests.live_hub import LiveHub
 from tests.test_colab_runtime import outputs_after_run
-from tests.test_execution import BrowserLike, notebook_with, run, signed_in, text_of
+from tests.test_execution import BrowserLike, hub_with_people, notebook_with, run, signed_in, text_of
 
 SANDBOX = "sandbox allow-scripts allow-forms allow-popups"
 
@@ -107,19 +103,9 @@ def free_ports(n: int) -> list[int]:
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
-    settings = load_settings(
-        environ={}, data_dir=tmp_path_factory.mktemp("ports") / "data", runtime_pool_size=1,
-        runtime_memory_bytes=768 * 1024**2, runtime_sandbox="bwrap",
-    )
-    server = LiveHub(create_app(settings))
-    server.start()
-    admin = BrowserLike(base_url=server.origin)
-    admin.get("/api/auth/state")
-    assert admin.post("/api/auth/setup", json={"username": "admin", "password": PASSWORD}).status_code == 200
-    for name in ("alice", "bob"):
-        assert admin.post("/api/admin/users", json={"username": name, "password": PASSWORD}).status_code == 201
-    yield server
-    server.stop()
+    with hub_with_people(tmp_path_factory.mktemp("ports") / "data", runtime_memory_bytes=768 * 1024**2,
+                         runtime_sandbox="bwrap") as server:
+        yield server
 
 
 @pytest.fixture(scope="module")

@@ -14,15 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from nbcloud.config import load_settings
-from nbcloud.hub.app import create_app
 from nbcloud.hub.errors import ApiError
 from nbcloud.hub.runtimes.files import RuntimeFiles, split_path
 
-from tests.conftest import PASSWORD
-from tests.live_hub import LiveHub
 from tests.test_colab_runtime import error_of, finished, next_event
-from tests.test_execution import BrowserLike, events_socket, notebook_with, run, signed_in, text_of, wait_for_cell
+from tests.test_execution import (
+    BrowserLike, events_socket, hub_with_people, notebook_with, run, signed_in, text_of, wait_for_cell,
+)
 
 RUNTIME_UID = 65534
 IS_ROOT = os.geteuid() == 0
@@ -179,19 +177,9 @@ def test_a_root_hub_reads_only_what_the_runtime_user_could(content: Path, tmp_pa
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
-    settings = load_settings(
-        environ={}, data_dir=tmp_path_factory.mktemp("files") / "data", runtime_pool_size=1,
-        runtime_memory_bytes=768 * 1024**2, runtime_sandbox="bwrap", max_upload_bytes=1024 * 1024,
-    )
-    server = LiveHub(create_app(settings))
-    server.start()
-    admin = BrowserLike(base_url=server.origin)
-    admin.get("/api/auth/state")
-    assert admin.post("/api/auth/setup", json={"username": "admin", "password": PASSWORD}).status_code == 200
-    for name in ("alice", "bob"):
-        assert admin.post("/api/admin/users", json={"username": name, "password": PASSWORD}).status_code == 201
-    yield server
-    server.stop()
+    with hub_with_people(tmp_path_factory.mktemp("files") / "data", runtime_memory_bytes=768 * 1024**2,
+                         runtime_sandbox="bwrap", max_upload_bytes=1024 * 1024) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")

@@ -26,13 +26,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from nbcloud.config import load_settings
-from nbcloud.hub.app import create_app
 from nbcloud.hub.runtimes.sandbox import has_gpu
 
 from tests.conftest import PASSWORD
 from tests.live_hub import LiveHub
-from tests.test_execution import BrowserLike, events_socket, signed_in, text_of
+from tests.test_execution import BrowserLike, events_socket, hub_with_people, signed_in, text_of
 from tests.yclient import YClient
 
 SEEDS = Path(__file__).parent / "seeds"
@@ -58,15 +56,8 @@ def test_each_seed_notebook_holds_its_seeds_code_blocks_verbatim():
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
     # The default memory limit: TensorFlow and torch import under it, as in any runtime.
-    settings = load_settings(environ={}, data_dir=tmp_path_factory.mktemp("seeds") / "data", runtime_pool_size=1,
-                             runtime_sandbox="bwrap")
-    server = LiveHub(create_app(settings))
-    server.start()
-    admin = BrowserLike(base_url=server.origin)
-    admin.get("/api/auth/state")
-    assert admin.post("/api/auth/setup", json={"username": "admin", "password": PASSWORD}).status_code == 200
-    yield server
-    server.stop()
+    with hub_with_people(tmp_path_factory.mktemp("seeds") / "data", people=(), runtime_sandbox="bwrap") as server:
+        yield server
 
 
 _readers = iter(range(1, 1000))

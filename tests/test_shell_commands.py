@@ -13,30 +13,19 @@ import time
 
 import pytest
 
-from nbcloud.config import load_settings
-from nbcloud.hub.app import create_app
 
-from tests.conftest import PASSWORD
 from tests.live_hub import LiveHub
 from tests.test_colab_runtime import finished, next_event, outputs_after_run
-from tests.test_execution import BrowserLike, events_socket, notebook_with, run, signed_in, text_of, wait_for_cell
+from tests.test_execution import (
+    BrowserLike, events_socket, hub_with_people, notebook_with, run, signed_in, text_of, wait_for_cell,
+)
 
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
-    settings = load_settings(
-        environ={}, data_dir=tmp_path_factory.mktemp("shell") / "data", runtime_pool_size=1,
-        runtime_memory_bytes=768 * 1024**2, runtime_sandbox="bwrap",
-    )
-    server = LiveHub(create_app(settings))
-    server.start()
-    admin = BrowserLike(base_url=server.origin)
-    admin.get("/api/auth/state")
-    assert admin.post("/api/auth/setup", json={"username": "admin", "password": PASSWORD}).status_code == 200
-    for name in ("alice", "bob"):
-        assert admin.post("/api/admin/users", json={"username": name, "password": PASSWORD}).status_code == 201
-    yield server
-    server.stop()
+    with hub_with_people(tmp_path_factory.mktemp("shell") / "data", runtime_memory_bytes=768 * 1024**2,
+                         runtime_sandbox="bwrap") as server:
+        yield server
 
 
 @pytest.fixture(scope="module")

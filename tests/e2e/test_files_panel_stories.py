@@ -12,25 +12,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import Hub, sign_in
-from tests.e2e.test_notebook_stories import cell, code, notebook_json, output, upload_notebook
+from tests.e2e.helpers import Hub
+from tests.e2e.test_colab_stories import RUN_TIMEOUT, open_code_notebook, run
+from tests.e2e.test_notebook_stories import output
 
 pytestmark = pytest.mark.e2e
-
-RUN_TIMEOUT = 90_000
-
-
-def open_notebook(page: Page, hub: Hub, username: str, *sources: str) -> str:
-    item_id = upload_notebook(hub, username, "files.ipynb", notebook_json(*[("code", s) for s in sources]))
-    sign_in(page, hub, username)
-    page.goto(f"{hub.url}/notebook/{item_id}")
-    expect(cell(page, 1)).to_be_visible()
-    return item_id
-
-
-def run(page: Page, n: int) -> None:
-    code(page, n).click()
-    page.keyboard.press("Control+Enter")
 
 
 def files_panel(page: Page):
@@ -55,7 +41,7 @@ def viewer(page: Page):
 
 
 def test_what_a_cell_writes_shows_in_the_panel_and_opens_in_the_viewer(hub: Hub, page: Page, make_user):
-    open_notebook(page, hub, make_user("fia"), "open('hello.txt', 'w').write('Hello from the runtime!\\nline two')")
+    open_code_notebook(page, hub, make_user("fia"), "open('hello.txt', 'w').write('Hello from the runtime!\\nline two')")
     panel = open_files(page)
     # Colab's sample data is there from the start.
     expect(panel.get_by_role("button", name="Folder sample_data")).to_be_visible(timeout=RUN_TIMEOUT)
@@ -86,7 +72,7 @@ def test_what_a_cell_writes_shows_in_the_panel_and_opens_in_the_viewer(hub: Hub,
 
 
 def test_an_uploaded_file_is_read_by_the_next_cell(hub: Hub, page: Page, make_user, tmp_path: Path):
-    open_notebook(page, hub, make_user("uma"), "print(open('/content/notes.txt').read().upper())")
+    open_code_notebook(page, hub, make_user("uma"), "print(open('/content/notes.txt').read().upper())")
     panel = open_files(page)
     expect(panel.get_by_role("button", name="Folder sample_data")).to_be_visible(timeout=RUN_TIMEOUT)
     source = tmp_path / "notes.txt"
@@ -114,7 +100,7 @@ def test_an_uploaded_file_is_read_by_the_next_cell(hub: Hub, page: Page, make_us
 
 
 def test_folders_rename_and_delete_from_the_panel(hub: Hub, page: Page, make_user, tmp_path: Path):
-    open_notebook(
+    open_code_notebook(
         page, hub, make_user("fox"),
         "import os\nprint(sorted(os.listdir('/content/data')), os.path.exists('/content/old.txt'))",
         "open('old.txt', 'w').write('x')",
@@ -152,7 +138,7 @@ def test_folders_rename_and_delete_from_the_panel(hub: Hub, page: Page, make_use
 
 
 def test_files_view_in_a_cell_opens_the_viewer(hub: Hub, page: Page, make_user):
-    open_notebook(
+    open_code_notebook(
         page, hub, make_user("vic"),
         "import os\nos.makedirs('plots', exist_ok=True)\nos.chdir('plots')\n"
         "open('hello.txt', 'w').write('viewed from a cell')\n"

@@ -27,28 +27,29 @@ def cached_principal(conn: HTTPConnection) -> Principal | None:
     return get_hub(conn).principals.get(token_digest(token)) if token else None
 
 
-def resolve_principal(conn: HTTPConnection) -> Principal | None:
-    """The principal behind a request or WebSocket, from a bearer token or the session cookie."""
+def load_principal(conn: HTTPConnection) -> Principal | None:
+    """The principal behind a request or WebSocket, read from the database (a bearer token, or
+    the session cookie, then remembered briefly: see auth.principals)."""
     hub = get_hub(conn)
     auth = conn.headers.get("authorization", "")
-    if auth.lower().startswith("bearer "):
-        with hub.db.session() as db:
+    with hub.db.session() as db:
+        if auth.lower().startswith("bearer "):
             return principal_from_api_token(db, auth[7:].strip())
-    token = conn.cookies.get(SESSION_COOKIE)
-    if not token:
-        return None
-    principal = hub.principals.get(token_digest(token))
-    if principal is None:
-        with hub.db.session() as db:
-            principal = principal_from_session(db, token)
-        if principal is not None:
-            hub.principals.put(token_digest(token), principal)
+        token = conn.cookies.get(SESSION_COOKIE)
+        principal = principal_from_session(db, token) if token else None
+    if principal is not None:
+        hub.principals.put(token_digest(token), principal)
     return principal
+
+
+def resolve_principal(conn: HTTPConnection) -> Principal | None:
+    """The principal behind a request or WebSocket (blocking on a cache miss: call in a thread)."""
+    return cached_principal(conn) or load_principal(conn)
 
 
 async def current_principal(request: Request) -> Principal:
     # Async, so that a recently seen session costs no database read and no worker thread.
-    principal = cached_principal(request) or await run_in_threadpool(resolve_principal, request)
+    principal = cached_principal(request) or await run_in_threadpool(load_principal, request)
     if principal is None:
         raise SIGNED_OUT
     if principal.session is not None and request.method not in SAFE_METHODS:

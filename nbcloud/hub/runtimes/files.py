@@ -35,12 +35,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+# The same no-follow walk as a person's Drive (a FIFO planted in /content must not hang the hub
+# either: FILE_FLAGS has O_NONBLOCK).
+from nbcloud.hub.drive.fs import DIR_FLAGS, FILE_FLAGS, lstat_at
 from nbcloud.hub.drive.paths import MAX_PATH_BYTES, check_name, natural_key
 from nbcloud.hub.errors import ApiError
 
-DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
-# O_NONBLOCK: opening a FIFO planted in /content must not hang the hub.
-FILE_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
 NEW_FILE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
 TEMP_PREFIX = ".nbcloud-upload-"
 MAX_LISTED = 5000
@@ -142,13 +142,6 @@ def _kind(mode: int) -> str:
     return "other"
 
 
-def _lstat(dir_fd: int, name: str) -> os.stat_result | None:
-    try:
-        return os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
-    except FileNotFoundError:
-        return None
-
-
 class RuntimeFiles:
     """The ``content`` folder of one runtime. ``uid``/``gid``: the runtime's user when it is not
     the hub's (the hub is root and drops to them); None when kernel and hub share a uid."""
@@ -210,7 +203,7 @@ class RuntimeFiles:
                     raise not_found(parts[: i + 1]) from None
                 except OSError as exc:
                     if exc.errno in (errno.ELOOP, errno.ENOTDIR, errno.EMLINK):
-                        st = _lstat(fd, name)
+                        st = lstat_at(fd, name)
                         if st is None:
                             raise not_found(parts[: i + 1]) from None
                         if stat.S_ISLNK(st.st_mode):
@@ -240,7 +233,7 @@ class RuntimeFiles:
                 st = os.fstat(fd)
             return Entry("content", "folder", 0, st.st_mtime)
         with self.dir(parts[:-1]) as dfd:
-            st = _lstat(dfd, parts[-1])
+            st = lstat_at(dfd, parts[-1])
             if st is None:
                 raise not_found(parts)
             return self._entry(dfd, parts[-1], st, drive_slot=parts == DRIVE_SLOT)
@@ -288,7 +281,7 @@ class RuntimeFiles:
             except FileNotFoundError:
                 raise not_found(parts) from None
             except OSError as exc:
-                st = _lstat(dfd, parts[-1])
+                st = lstat_at(dfd, parts[-1])
                 if st is not None and stat.S_ISLNK(st.st_mode):
                     raise link_refused(parts) from None
                 if st is not None and stat.S_ISDIR(st.st_mode):
@@ -366,7 +359,7 @@ class RuntimeFiles:
     def _check_target(self, dfd: int, parts: Parts, overwrite: bool) -> None:
         if parts == DRIVE_SLOT:
             raise link_refused(DRIVE_SLOT)
-        st = _lstat(dfd, parts[-1])
+        st = lstat_at(dfd, parts[-1])
         if st is None:
             return
         if stat.S_ISLNK(st.st_mode):
@@ -393,7 +386,7 @@ class RuntimeFiles:
         if len(to) > len(parts) and to[: len(parts)] == parts:
             raise _bad_path(f"'{shown(parts)}' cannot be moved into itself.")
         with self.dir(parts[:-1]) as sfd, self.dir(to[:-1]) as dfd:
-            st = _lstat(sfd, parts[-1])
+            st = lstat_at(sfd, parts[-1])
             if st is None:
                 raise not_found(parts)
             if stat.S_ISLNK(st.st_mode):
@@ -402,7 +395,7 @@ class RuntimeFiles:
             self._writable_dir(dfd, to[:-1])
             if parts == to:
                 return self._entry(sfd, parts[-1], st)
-            if _lstat(dfd, to[-1]) is not None:
+            if lstat_at(dfd, to[-1]) is not None:
                 raise exists(to)
             try:
                 os.rename(parts[-1], to[-1], src_dir_fd=sfd, dst_dir_fd=dfd)
@@ -412,7 +405,7 @@ class RuntimeFiles:
                 if exc.errno == errno.EINVAL:
                     raise _bad_path(f"'{shown(parts)}' cannot be moved into itself.") from None
                 raise disk_error(exc) from None
-            moved = _lstat(dfd, to[-1])
+            moved = lstat_at(dfd, to[-1])
             if moved is None:
                 raise not_found(to)
             return self._entry(dfd, to[-1], moved)
@@ -425,7 +418,7 @@ class RuntimeFiles:
         if parts == DRIVE_SLOT:
             raise link_refused(DRIVE_SLOT)
         with self.dir(parts[:-1]) as dfd:
-            st = _lstat(dfd, parts[-1])
+            st = lstat_at(dfd, parts[-1])
             if st is None:
                 raise not_found(parts)
             if stat.S_ISLNK(st.st_mode):
