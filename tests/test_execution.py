@@ -190,6 +190,23 @@ def test_interrupt_stops_a_long_cell(alice: BrowserLike):
     assert text_of(wait_for_cell(alice, item_id, cells[1], lambda c: c["outputs"])) == "after\n"
 
 
+def test_a_cell_run_after_the_error_was_shown_still_runs(alice: BrowserLike):
+    # A slow post-run hook holds the kernel's reply back after the traceback is on the page,
+    # the window in which the user presses Shift+Enter on the next cell.
+    hook = (
+        "import time\n"
+        "def slow_reply(result):\n    time.sleep(2)\n"
+        "get_ipython().events.register('post_run_cell', slow_reply)"
+    )
+    item_id, cells = notebook_with(alice, hook, "raise ValueError('boom')", "print('after')", name="late.ipynb")
+    run(alice, item_id, cells[:1])
+    wait_for_cell(alice, item_id, cells[0], lambda c: c["execution_count"])
+    run(alice, item_id, cells[1:2])
+    wait_for_cell(alice, item_id, cells[1], lambda c: c["outputs"])
+    run(alice, item_id, cells[2:])
+    assert text_of(wait_for_cell(alice, item_id, cells[2], lambda c: c["outputs"])) == "after\n"
+
+
 def test_restart_gives_an_empty_namespace(alice: BrowserLike):
     item_id, cells = notebook_with(alice, "secret = 42", "print('secret' in globals())", name="restart.ipynb")
     run(alice, item_id, cells[:1])

@@ -337,6 +337,8 @@ class NotebookSession:
         self._callback_writers.pop(cell_id, None)
         timing: dict[str, str] = {"iopub.status.busy": _now()}
         outputs = _OutputWriter(doc, cell_id)
+        # The cells queued when the error was shown; one queued after the user saw it still runs.
+        queued_at_error: list[RunRequest] | None = None
 
         async def iopub() -> None:
             while True:
@@ -356,6 +358,9 @@ class NotebookSession:
                 elif kind == "colab_request":
                     self.colab.received(request, msg, client)
                 else:
+                    if kind == "error":
+                        nonlocal queued_at_error
+                        queued_at_error = list(self._queue)
                     outputs.add(kind, content)
 
         async def shell() -> dict[str, Any]:
@@ -402,10 +407,11 @@ class NotebookSession:
             doc.set_execution_state(cell_id, "idle")
         if reply["content"].get("status") == "error":
             # Like Jupyter's "Run all": an error stops the cells queued after it.
-            for waiting in self._queue:
-                with contextlib.suppress(CellNotFound, DocumentClosed):
+            stopped = list(self._queue) if queued_at_error is None else queued_at_error
+            for waiting in stopped:
+                with contextlib.suppress(CellNotFound, DocumentClosed, ValueError):
+                    self._queue.remove(waiting)
                     doc.set_execution_state(waiting.cell_id, "idle")
-            self._queue.clear()
 
     # ----- input() --------------------------------------------------------------------------------
 
