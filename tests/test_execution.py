@@ -207,6 +207,44 @@ def test_a_cell_run_after_the_error_was_shown_still_runs(alice: BrowserLike):
     assert text_of(wait_for_cell(alice, item_id, cells[2], lambda c: c["outputs"])) == "after\n"
 
 
+def test_a_huge_print_reaches_pages_as_head_and_tail_and_whole_when_asked(live, alice: BrowserLike, bob: BrowserLike):
+    from tests.yclient import YClient
+
+    code = "print(''.join(f'line {i}\\n' for i in range(300_000)), end='')"
+    whole = "".join(f"line {i}\n" for i in range(300_000))
+    item_id, (cell,) = notebook_with(alice, code, name="huge.ipynb")
+
+    async def page_view() -> dict:
+        page = await YClient.connect(
+            live.ws_url(item_id), origin=live.origin, cookie=f"nbcloud_session={alice.cookies['nbcloud_session']}",
+        )
+        await page.wait_synced()
+        run(alice, item_id, [cell])
+        outputs = page.nb.ycells[0]["outputs"]
+        await page.wait_until(lambda: len(outputs) and "nbcloud_kept" in outputs[0])
+        seen = {"text": str(outputs[0]["text"]), **outputs[0]["nbcloud_kept"]}
+        await page.close()
+        return seen
+
+    seen = asyncio.run(page_view())
+    # The page got the head and tail (what it shows), not 3 MB.
+    assert seen["text"] == "".join(f"line {i}\n" for i in range(1000))
+    assert seen["tail"].endswith("line 299999\n") and seen["hidden"] == 298_000
+    kept = alice.get(f"/api/documents/{item_id}/outputs/{seen['id']}")
+    assert kept.status_code == 200 and kept.text == whole
+    assert bob.get(f"/api/documents/{item_id}/outputs/{seen['id']}").status_code == 404
+    # The notebook as nbformat, through the API and in the saved file, has all of it.
+    assert text_of(wait_for_cell(alice, item_id, cell, lambda c: c["execution_count"])) == whole
+    deadline = time.monotonic() + 30
+    while True:
+        saved = nbformat.reads(alice.get(f"/api/drive/items/{item_id}/content").text, as_version=4)
+        if saved.cells[0].outputs:
+            break
+        assert time.monotonic() < deadline, "never autosaved"
+        time.sleep(0.2)
+    assert saved.cells[0].outputs[0].text == whole
+
+
 def test_restart_gives_an_empty_namespace(alice: BrowserLike):
     item_id, cells = notebook_with(alice, "secret = 42", "print('secret' in globals())", name="restart.ipynb")
     run(alice, item_id, cells[:1])

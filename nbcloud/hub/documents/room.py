@@ -31,6 +31,8 @@ from typing import Any
 
 from jupyter_ydoc import YNotebook
 from jupyter_ydoc.utils import cast_all
+from nbcloud.hub.documents.kept_text import KEY as KEPT_KEY
+from nbcloud.hub.documents.kept_text import KeptText
 from pycrdt import (
     Array,
     Awareness,
@@ -135,7 +137,9 @@ class LiveDocument:
         self.awareness = Awareness(self.doc)
         self.awareness.set_local_state(None)  # the hub itself is not a collaborator
         self.notebook = YNotebook(self.doc, self.awareness)
-        self.notebook.set(content)
+        # Long stream texts stay beside the document (see kept_text.py).
+        self.kept = KeptText()
+        self.notebook.set(self.kept.keep_all(content))
         self.connections: set[Connection] = set()
         self.holds = 0
         self.closed = False
@@ -225,7 +229,7 @@ class LiveDocument:
         async with self._save_lock:
             if self._dirty_since is None:
                 return False
-            content = self.notebook.get()
+            content = self.kept.restore(self.notebook.get(), forget_unused=True)
             if self._before_save is not None:
                 try:
                     content = self._before_save(self, content)
@@ -372,8 +376,8 @@ class LiveDocument:
             yield
 
     def content(self) -> dict[str, Any]:
-        """The notebook as an nbformat dict, as it is now."""
-        return self.notebook.get()
+        """The notebook as an nbformat dict, as it is now (every output whole)."""
+        return self.kept.restore(self.notebook.get())
 
     def cell_ids(self) -> list[str]:
         return [str(c.get("id")) for c in self.notebook.ycells]
@@ -397,10 +401,12 @@ class LiveDocument:
     def cell_source(self, cell_id: str) -> str:
         return str(self._ycell(cell_id)["source"])
 
-    def append_output(self, cell_id: str, output: dict[str, Any]) -> None:
+    def append_output(self, cell_id: str, output: dict[str, Any]) -> bool:
         """Add one nbformat output to a code cell. Consecutive stream text of the same name is
-        merged into one output, as Jupyter does."""
+        merged into one output, as Jupyter does, except into or out of a kept text (too long to
+        show, see kept_text.py). True when it became an output of its own."""
         ycell = self._ycell(cell_id)
+        output = self.kept.keep(output)
         with self.transaction():
             youtputs = ycell.get("outputs")
             if not isinstance(youtputs, Array):
@@ -413,18 +419,21 @@ class LiveDocument:
                     and last.get("output_type") == "stream"
                     and last.get("name") == output.get("name")
                     and isinstance(last.get("text"), Text)
+                    and KEPT_KEY not in last
+                    and KEPT_KEY not in output
                 ):
                     text = output.get("text", "")
                     ytext: Text = last["text"]
                     ytext.insert(len(ytext), text if isinstance(text, str) else "".join(text))
-                    return
+                    return False
             youtputs.append(self.notebook._create_youtputs([output])[0])
+            return True
 
     def set_outputs(self, cell_id: str, outputs: list[dict[str, Any]]) -> None:
         """Replace a cell's outputs (``[]`` clears them)."""
         ycell = self._ycell(cell_id)
         with self.transaction():
-            self.notebook._set_ycell_outputs(ycell, outputs)
+            self.notebook._set_ycell_outputs(ycell, [self.kept.keep(output) for output in outputs])
 
     def clear_outputs(self, cell_id: str) -> None:
         self.set_outputs(cell_id, [])

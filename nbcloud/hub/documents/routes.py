@@ -1,6 +1,8 @@
 """HTTP and WebSocket endpoints of live notebook documents.
 
 GET /api/documents/{item_id}       the notebook JSON as now in the live document (or from disk)
+GET /api/documents/{item_id}/outputs/{kept_id}
+                                   a stream text too long for the live document, whole (kept_text.py)
 WS  /api/documents/{item_id}/ws    y-websocket sync of the live document (see room.py)
 
 The socket checks, in this order:
@@ -15,7 +17,7 @@ import asyncio
 import contextlib
 import logging
 from fastapi import APIRouter, Request, WebSocket
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 
 from nbcloud.hub.auth.dependencies import CurrentUser
@@ -32,6 +34,7 @@ from nbcloud.hub.documents.room import (
     ProtocolError,
 )
 from nbcloud.hub.documents.service import DocumentNotFound, DocumentService, NotANotebook
+from nbcloud.hub.errors import ApiError
 
 log = logging.getLogger("nbcloud.documents")
 
@@ -57,6 +60,24 @@ async def get_document(item_id: str, user: CurrentUser, request: Request) -> JSO
     except BadNotebook as e:
         raise e.api_error() from None
     return JSONResponse(clean_for_disk(content), headers={"cache-control": "no-store"})
+
+
+@router.get("/{item_id}/outputs/{kept_id}")
+async def get_kept_output(item_id: str, kept_id: str, user: CurrentUser, request: Request) -> Response:
+    """The whole text of a stream output the live document holds only the head and tail of."""
+    service = documents_of(request)
+    try:
+        await service.check_access(item_id, user.id)
+    except (DocumentNotFound, NotANotebook) as e:
+        raise e.api_error() from None
+    room = service.get_open(item_id)
+    text = room.kept.get(kept_id) if room is not None and not room.closed else None
+    if text is None:
+        raise ApiError(404, "output_gone", "This output is no longer available: it was cleared or the "
+                       "notebook was closed. Reload the notebook to see its outputs as saved.")
+    # Kept texts never change (a new run keeps a new one), so the browser may cache it.
+    return Response(text.encode("utf-8"), media_type="text/plain; charset=utf-8",
+                    headers={"cache-control": "private, max-age=86400, immutable"})
 
 
 @router.websocket("/{item_id}/ws")

@@ -572,11 +572,11 @@ class _OutputWriter:
             if stream is not None and stream == self.last_stream and self.tags and self.tags[-1] != tags:
                 # Text under other tags must stay a separate output, so it can be cleared alone.
                 self.doc.set_outputs(self.cell_id, [*self.doc.get_cell(self.cell_id).get("outputs", []), output])
-                self.last_stream = None
+                new_output = True
             else:
-                self.doc.append_output(self.cell_id, output)
-        # The document merges consecutive text of one stream into one output, as Jupyter does.
-        if stream is None or stream != self.last_stream:
+                # The document merges consecutive text of one stream into one output, as Jupyter does.
+                new_output = self.doc.append_output(self.cell_id, output)
+        if new_output:
             self.count += 1
             self.tags.append(tags)
         self.last_stream = stream
