@@ -411,6 +411,37 @@ def test_download_ipynb_and_py(hub: Hub, page: Page, make_user, tmp_path: Path):
     assert "# A note\n# over two lines\n" in script
 
 
+def test_a_huge_print_shows_head_and_tail_at_once_and_all_of_it_when_asked(hub: Hub, page: Page, make_user, tmp_path: Path):
+    sign_in(page, hub, make_user("huge"))
+    new_notebook(page)
+    # One 3 MB message: the page gets its head and tail; the rest stays on the hub until asked.
+    type_code(page, 1, "print(''.join(f'row {i}\\n' for i in range(300_000)), end='')")
+    page.keyboard.press("Control+Enter")
+    area = output(page, 1)
+    expect(area).to_contain_text("298,000 more lines (300,000 in all) are hidden", timeout=RUN_TIMEOUT)
+    expect(area).to_contain_text("row 999")
+    expect(area).to_contain_text("row 299999")
+    assert "row 150000" not in area.text_content()
+
+    area.get_by_role("button", name="Show all output").click()
+    expect(area.get_by_role("button", name="Show all output")).to_have_count(0)
+    page.wait_for_function(
+        "el => el.textContent.includes('row 150000\\nrow 150001') && el.textContent.includes('row 299999')",
+        arg=area.element_handle(), timeout=60_000,
+    )
+
+    # Downloaded, the notebook holds every line.
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download .ipynb").click()
+    text = "".join(json.loads(Path(info.value.path()).read_text())["cells"][0]["outputs"][0]["text"])
+    assert text == "".join(f"row {i}\n" for i in range(300_000))
+
+    # Run again: the new output starts cut again.
+    code(page, 1).click()
+    page.keyboard.press("Control+Enter")
+    expect(area).to_contain_text("298,000 more lines (300,000 in all) are hidden", timeout=RUN_TIMEOUT)
+
+
 def test_an_uploaded_notebook_opens_with_its_cells(hub: Hub, page: Page, make_user):
     username = make_user("upl")
     item_id = upload_notebook(

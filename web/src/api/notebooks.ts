@@ -1,6 +1,6 @@
 // Notebooks API: new notebooks, running cells, interrupt/restart, the runtime's status.
 
-import { get, post } from './http';
+import { ApiError, errorFromResponse, get, NETWORK_ERROR_DETAIL, post } from './http';
 import type { DriveItem } from './types';
 
 const notebookUrl = (id: string) => `/api/notebooks/${encodeURIComponent(id)}`;
@@ -33,6 +33,20 @@ export const restartRuntime = (id: string) => post<void>(`${notebookUrl(id)}/res
 /** The notebook (nbformat 4 JSON) as it is now in the live document. */
 export const getNotebookJson = (id: string) =>
   get<Record<string, unknown>>(`/api/documents/${encodeURIComponent(id)}`);
+/** The whole text of a stream output too long for the live document (it holds the head and tail). */
+export async function keptOutputText(id: string, keptId: string): Promise<string> {
+  let response: Response;
+  try {
+    response = await fetch(`/api/documents/${encodeURIComponent(id)}/outputs/${encodeURIComponent(keptId)}`, {
+      credentials: 'same-origin',
+    });
+  } catch {
+    throw new ApiError(0, 'network', NETWORK_ERROR_DETAIL);
+  }
+  const text = await response.text();
+  if (!response.ok) throw errorFromResponse(response.status, response.statusText, text);
+  return text;
+}
 export const runtimeStatus = (id: string) => get<RuntimeStatus>(`${notebookUrl(id)}/runtime`);
 
 /** A short-lived link (an absolute path ending in "/") to a web server on `port` in the notebook's runtime. */

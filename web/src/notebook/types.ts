@@ -6,7 +6,18 @@ export type MultilineString = string | string[];
 export interface StreamOutput {
   output_type: 'stream';
   name: 'stdout' | 'stderr';
+  /** With `nbcloud_kept`: only the head of the text. */
   text: MultilineString;
+  nbcloud_kept?: KeptNote;
+}
+
+/** A stream text too long for the live document: the hub keeps it whole (hub/documents/kept_text.py). */
+export interface KeptNote {
+  id: string;
+  /** Lines in the whole text, and how many of them neither the head nor `tail` shows. */
+  lines: number;
+  hidden: number;
+  tail: string;
 }
 
 export interface DisplayDataOutput {

@@ -7,6 +7,7 @@ import { joinText } from '../types';
 import { ColabCell } from '../colab/frames';
 import { FrameOutput } from './FrameOutput';
 import { ImageOutput } from './ImageOutput';
+import { KeptTextOutput } from './KeptTextOutput';
 import { bundleText, chooseMime, FRAMED_MIMES, IMAGE_MIMES } from './mime';
 import { sameOutput } from './sameOutput';
 import { TextOutput } from './TextOutput';
@@ -39,7 +40,13 @@ export function OutputArea({ notebookId, cellId, outputs }: OutputAreaProps) {
 const OutputView = memo(
   function OutputView({ output, notebookId }: { output: Output; notebookId: string }) {
     if (output.output_type === 'stream') {
-      return <TextOutput text={joinText(output.text)} kind={output.name === 'stderr' ? 'stderr' : 'stdout'} />;
+      const kind = output.name === 'stderr' ? 'stderr' : 'stdout';
+      if (output.nbcloud_kept) {
+        const note = output.nbcloud_kept;
+        // Keyed by the kept text: a re-run's new output starts cut again.
+        return <KeptTextOutput key={note.id} notebookId={notebookId} head={joinText(output.text)} note={note} kind={kind} />;
+      }
+      return <TextOutput text={joinText(output.text)} kind={kind} />;
     }
     if (output.output_type === 'error') {
       const traceback = output.traceback?.length ? output.traceback.join('\n') : `${output.ename}: ${output.evalue}`;

@@ -14,11 +14,12 @@ const LINE_PX = 18;
 
 export type TextKind = 'stdout' | 'stderr' | 'error' | 'result';
 
-export function TextOutput({ text, kind }: { text: string; kind: TextKind }) {
+/** `showAll`: draw all of it at once, as after "Show all output". */
+export function TextOutput({ text, kind, showAll = false }: { text: string; kind: TextKind; showAll?: boolean }) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<TextView | null>(null);
   useLayoutEffect(() => {
-    view.current ??= new TextView(host.current!);
+    view.current ??= new TextView(host.current!, showAll);
     view.current.update(text);
   }, [text]);
   useEffect(() => () => view.current?.dispose(), []);
@@ -55,7 +56,12 @@ class TextView {
   private frame = 0;
   private timer = 0;
 
-  constructor(private readonly host: HTMLElement) {}
+  constructor(
+    private readonly host: HTMLElement,
+    expanded: boolean,
+  ) {
+    this.expanded = expanded;
+  }
 
   update(text: string): void {
     this.text.update(text);

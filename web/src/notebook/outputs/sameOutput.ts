@@ -18,7 +18,9 @@ export function sameOutput(a: Output, b: Output): boolean {
   if (a === b) return true;
   if (a.output_type !== b.output_type) return false;
   if (a.output_type === 'stream' && b.output_type === 'stream') {
-    return a.name === b.name && joinText(a.text) === joinText(b.text);
+    return (
+      a.name === b.name && a.nbcloud_kept?.id === b.nbcloud_kept?.id && joinText(a.text) === joinText(b.text)
+    );
   }
   if (a.output_type === 'error' && b.output_type === 'error') {
     return a.ename === b.ename && a.evalue === b.evalue && (a.traceback ?? []).join('\n') === (b.traceback ?? []).join('\n');
