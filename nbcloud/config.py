@@ -58,6 +58,18 @@ class Settings:
     # How long a link to a web server in a runtime (serve_kernel_port_as_iframe/_window,
     # google.colab.kernel.proxyPort) works; the page asks for a new one every time it shows one.
     runtime_port_link_seconds: int = 3600
+    # Outbound network of a runtime: "internet" (user-mode networking, so `!pip install` and
+    # downloads work; never the host's loopback) or "none" (only the runtime's own loopback).
+    runtime_network: str = "internet"
+    # Size of a runtime's scratch disk (/content, /tmp, its home and pip layer).
+    runtime_disk_bytes: int = 20 * GiB
+    # Runtimes one account may hold at once; the next asks to close one.
+    runtime_max_per_user: int = 4
+    # Kernel starts run at once at most this many; 0: one per CPU core.
+    runtime_start_concurrency: int = 0
+    # Addresses of reverse proxies whose X-Forwarded-For is believed (client address for login
+    # throttling and logs); empty: the socket's peer address is the client.
+    trusted_proxies: tuple[str, ...] = ()
 
     @property
     def sqlalchemy_url(self) -> str:
@@ -121,4 +133,6 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: Any) -> Se
     settings = Settings(**{name: _coerce(known[name], raw) for name, raw in values.items()})
     if settings.signup not in ("closed", "open"):
         raise ValueError("NBCLOUD_SIGNUP must be 'closed' or 'open'")
+    if settings.runtime_network not in ("internet", "none"):
+        raise ValueError("NBCLOUD_RUNTIME_NETWORK must be 'internet' or 'none'")
     return settings
