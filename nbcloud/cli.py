@@ -26,6 +26,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from nbcloud.hub.app import create_app
     from nbcloud.hub.auth.accounts import count_users
+    from nbcloud.hub.logging_redaction import uvicorn_log_config
 
     settings = _settings(args)
     app = create_app(settings)
@@ -38,8 +39,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"First visit: open {url} and create the first account; it becomes the administrator.", flush=True)
     else:
         print(f"Sign in at {url}. Add people with `nbcloud user add NAME` or on the Admin page.", flush=True)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level=args.log_level, ws="websockets-sansio",
-                ws_per_message_deflate=False)
+    uvicorn.run(
+        app, host=settings.host, port=settings.port, log_level=args.log_level, ws="websockets-sansio",
+        ws_per_message_deflate=False,
+        # Every handler, the access log's included, redacts secrets (port-link tokens, cookies...).
+        log_config=uvicorn_log_config(),
+        # X-Forwarded-For is believed only from the configured proxies; uvicorn's default would
+        # believe any process on 127.0.0.1 (auth.client_address does the same for login throttling).
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=list(settings.trusted_proxies) or None,
+    )
     return 0
 
 

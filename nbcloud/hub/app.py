@@ -21,6 +21,7 @@ from nbcloud.hub.documents import routes as document_routes
 from nbcloud.hub.documents.service import DocumentService
 from nbcloud.hub.drive import routes as drive_routes
 from nbcloud.hub.drive.store import DriveStore
+from nbcloud.hub import logging_redaction
 from nbcloud.hub.errors import ApiError, api_error_handler
 from nbcloud.hub.execution import files_routes
 from nbcloud.hub.execution import routes as execution_routes
@@ -33,6 +34,7 @@ from nbcloud.hub.runtimes.pool import RuntimePool
 from nbcloud.hub.secrets import routes as secret_routes
 from nbcloud.hub.secrets.sealing import SecretSealer
 from nbcloud.hub.secrets.store import SecretStore
+from nbcloud.hub.trust import routes as trust_routes
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
@@ -103,6 +105,7 @@ def build_hub(settings: Settings) -> Hub:
 
 
 def create_app(settings: Settings, hub: Hub | None = None) -> FastAPI:
+    logging_redaction.install()  # before anything logs: no secret in any log line
     hub = hub or build_hub(settings)
     if hub.ports is None:
         hub.ports = PortLinks(settings, hub.execution.pool)
@@ -138,6 +141,7 @@ def create_app(settings: Settings, hub: Hub | None = None) -> FastAPI:
     app.include_router(files_routes.router)
     app.include_router(secret_routes.router)
     app.include_router(port_routes.router)
+    trust_routes.install(app, hub)  # /api/trust, and trusted notebooks stay trusted through saves
     _mount_web_app(app)
     return app
 

@@ -10,6 +10,7 @@ from starlette.requests import HTTPConnection
 from nbcloud.config import Settings
 from nbcloud.hub.auth.principals import PrincipalCache
 from nbcloud.hub.auth.ratelimit import LoginRateLimiter
+from nbcloud.hub.auth.socket_registry import SignedInSockets
 from nbcloud.hub.db import Database
 
 if TYPE_CHECKING:
@@ -32,6 +33,8 @@ class Hub:
     # Links to web servers in runtimes (see hub.ports); build_hub makes them.
     ports: "PortLinks" = None  # type: ignore[assignment]
     principals: PrincipalCache = field(default_factory=PrincipalCache)
+    # Open sockets of signed-in principals, closed when their session ends (auth.signout).
+    sockets: SignedInSockets = field(default_factory=SignedInSockets)
 
 
 def get_hub(conn: HTTPConnection) -> Hub:

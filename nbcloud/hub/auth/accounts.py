@@ -111,8 +111,12 @@ def end_session(db: OrmSession, token: str) -> None:
     db.execute(delete(Session).where(Session.token_hash == token_digest(token)))
 
 
-def end_all_sessions(db: OrmSession, user_id: int) -> None:
-    db.execute(delete(Session).where(Session.user_id == user_id))
+def end_all_sessions(db: OrmSession, user_id: int, *, keep_token_hash: str | None = None) -> None:
+    """End every browser session of an account, but ``keep_token_hash`` (the session asking)."""
+    query = delete(Session).where(Session.user_id == user_id)
+    if keep_token_hash is not None:
+        query = query.where(Session.token_hash != keep_token_hash)
+    db.execute(query)
 
 
 def principal_from_session(db: OrmSession, token: str) -> Principal | None:

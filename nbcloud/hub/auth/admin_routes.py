@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from nbcloud.hub.auth import accounts
+from nbcloud.hub.auth import accounts, signout
 from nbcloud.hub.auth.dependencies import AdminUser
 from nbcloud.hub.auth.schemas import UserOut, user_out
 from nbcloud.hub.context import get_hub
@@ -92,7 +92,13 @@ def change_user(user_id: int, body: UserChange, request: Request, admin: AdminUs
                 accounts.end_all_sessions(db, user.id)
         db.flush()
         changed = user_out(user)
-    hub.principals.forget_all()  # after the commit: no request may cache the account as it was
+    # After the commit: no request may cache the account as it was, and its open notebooks
+    # (scripts' bearer sockets too, for a disabled account) close now.
+    hub.principals.forget_all()
+    if body.is_disabled:
+        signout.account_disabled(hub, user_id)
+    elif body.password is not None:
+        signout.password_changed(hub, user_id, signout.ACCOUNT_CHANGED)
     return changed
 
 

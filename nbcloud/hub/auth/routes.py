@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from nbcloud.hub.auth import accounts
+from nbcloud.hub.auth import accounts, signout
+from nbcloud.hub.auth.client_address import client_address
 from nbcloud.hub.auth.csrf import CSRF_COOKIE, new_csrf_token
 from nbcloud.hub.auth.dependencies import SESSION_COOKIE, CurrentPrincipal, CurrentUser, resolve_principal
+from nbcloud.hub.auth.first_run import create_first_admin
 from nbcloud.hub.auth.schemas import UserOut, user_out
 from nbcloud.hub.context import Hub, get_hub
 from nbcloud.hub.db.models import ApiToken, User
@@ -103,10 +107,12 @@ def auth_state(request: Request, response: Response) -> AuthState:
 def setup(body: NewAccount, request: Request, response: Response) -> SignedIn:
     """Create the first account, which is the administrator."""
     hub = get_hub(request)
-    with hub.db.session() as db:
-        if accounts.count_users(db) > 0:
-            raise ApiError(409, "already_set_up", "nbcloud already has an administrator. Sign in instead.")
-    user = _new_account(hub, body, is_admin=True)
+    # Atomic in the database: of any number of simultaneous setups exactly one succeeds.
+    user = create_first_admin(
+        hub.db, body.username, body.password, quota_bytes=hub.settings.default_quota_bytes,
+        display_name=body.display_name,
+    )
+    hub.drive.ensure_user_root(user.id)
     return _sign_in(hub, request, response, user)
 
 
@@ -122,23 +128,31 @@ def signup(body: NewAccount, request: Request, response: Response) -> SignedIn:
 @router.post("/login", response_model=SignedIn)
 def login(body: Credentials, request: Request, response: Response) -> SignedIn:
     hub = get_hub(request)
-    client = request.client.host if request.client else "unknown"
-    keys = (f"ip:{client}", f"user:{body.username.strip().lower()}")
-    wait = hub.login_limiter.retry_after(*keys)
+    # Throttled per (account, address): failures from one address never lock anyone else out.
+    pair = (body.username, client_address(request, hub.settings.trusted_proxies))
+    wait = hub.login_limiter.retry_after(*pair)
     if wait:
-        raise ApiError(
-            429, "rate_limited", f"Too many failed sign-in attempts. Try again in {wait} seconds.",
-            retry_after=wait,
-        )
+        raise _too_many_attempts(wait)
     with hub.db.session() as db:
         user = accounts.authenticate(db, body.username, body.password)
     if user is None:
-        hub.login_limiter.record_failure(*keys)
+        hub.login_limiter.record_failure(*pair)
         raise ApiError(401, "bad_credentials", "Wrong username or password.")
     if user.is_disabled:
         raise ApiError(403, "disabled", "This account is disabled. Ask an administrator to enable it.")
-    hub.login_limiter.reset(keys[1])
+    hub.login_limiter.reset(*pair)
     return _sign_in(hub, request, response, user)
+
+
+def _too_many_attempts(wait: int) -> ApiError:
+    at = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=wait)).strftime("%H:%M:%S UTC")
+    unit = "second" if wait == 1 else "seconds"
+    return ApiError(
+        429, "rate_limited",
+        f"Too many failed sign-in attempts for this account from your address. Try again in {wait} {unit} "
+        f"(at {at}); each further wrong password doubles the wait.",
+        retry_after=wait, headers={"Retry-After": str(wait)},
+    )
 
 
 @router.post("/logout", status_code=204)
@@ -148,21 +162,27 @@ def logout(request: Request, response: Response, _principal: CurrentPrincipal) -
     if token:
         with hub.db.session() as db:
             accounts.end_session(db, token)
-        hub.principals.forget_all()
+        # This session's open notebooks (in any tab) go to the sign-in page now.
+        signout.session_ended(hub, accounts.token_digest(token))
     response.delete_cookie(SESSION_COOKIE, path="/")
     _set_csrf_cookie(hub, request, response, new_csrf_token())
 
 
 @router.post("/password", status_code=204)
-def change_password(body: PasswordChange, request: Request, user: CurrentUser) -> None:
+def change_password(body: PasswordChange, request: Request, principal: CurrentPrincipal) -> None:
+    """A new password ends every other session of the account (whoever knew the old one);
+    the session asking stays signed in."""
     hub = get_hub(request)
+    user = principal.user
+    keep = principal.session.token_hash if principal.session else None
     with hub.db.session() as db:
         if accounts.authenticate(db, user.username, body.current_password) is None:
             raise ApiError(403, "bad_credentials", "Your current password is wrong.")
         row = db.get(User, user.id)
         assert row is not None
         accounts.set_password(row, body.new_password)
-    hub.principals.forget_all()
+        accounts.end_all_sessions(db, user.id, keep_token_hash=keep)
+    signout.password_changed(hub, user.id, keep_session=keep)
 
 
 class TokenOut(BaseModel):

@@ -6,6 +6,8 @@
    need none.
 2. Who: session cookie or ``Authorization: Bearer``; otherwise accepted, then closed 4401 so the
    page can tell "signed out" from a network failure.
+3. Afterwards: the socket is registered (auth.socket_registry), so that sign-out, a password
+   change or an administrator disabling the account closes it with 4401 too.
 """
 
 from __future__ import annotations
@@ -71,4 +73,6 @@ async def websocket_principal(websocket: WebSocket) -> Principal | None:
     if origin_ok is None and principal.session is not None:
         await websocket.close(code=CLOSE_FORBIDDEN_ORIGIN)
         return None
+    # Until it closes, sign-out and account changes close this socket too (auth.signout).
+    hub.sockets.add(websocket, principal.user.id, principal.session.token_hash if principal.session else None)
     return principal
