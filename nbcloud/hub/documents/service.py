@@ -79,6 +79,9 @@ class DocumentService:
         # Per notebook, where its live widget models are (the execution session registers it):
         # model id -> the model as saved widget state, or None when it is not live.
         self.live_widgets: dict[str, Callable[[str], dict[str, Any] | None]] = {}
+        # Called (in a worker thread) before a save replaces the file: (item id, owner id, the
+        # file's bytes before or None, the content saved). Trust re-signs its owner's own changes.
+        self.save_hooks: list[Callable[[str, int, bytes | None, dict[str, Any]], None]] = []
 
     @property
     def revisions_dir(self) -> Path:
@@ -286,6 +289,8 @@ class DocumentService:
             if e.status != 404:
                 raise
             current = None
+        for hook in self.save_hooks:
+            hook(item_id, owner_id, current, content)
         if current == data:
             return False
         if current is not None:

@@ -23,7 +23,9 @@ from nbcloud.hub.drive.paths import NOTEBOOKS_FOLDER
 from nbcloud.hub.errors import ApiError
 from nbcloud.hub.execution.notebooks import create_notebook
 from nbcloud.hub.execution.invoke import InvokeFailed
-from nbcloud.hub.execution.session import NotebookSession, StaleEdits
+from nbcloud.hub.execution.session import NotebookSession, RuntimeUnavailable, StaleEdits
+from nbcloud.hub.trust.routes import trust_of
+from nbcloud.hub.trust.service import NOT_TRUSTED, TrustService, not_trusted_error
 
 router = APIRouter(prefix="/api/notebooks", tags=["notebooks"])
 
@@ -53,17 +55,29 @@ async def _session(request: Request, item_id: str, user_id: int) -> NotebookSess
 @router.post("", status_code=201, response_model=Item)
 async def new_notebook(body: NewNotebook, request: Request, user: CurrentUser) -> Item:
     """A new notebook (``Untitled0.ipynb``, ``Untitled1.ipynb``, ...) in ``Colab Notebooks``."""
-    return await run_in_threadpool(create_notebook, get_hub(request).drive, user.id, body.parent, body.name)
+    item = await run_in_threadpool(create_notebook, get_hub(request).drive, user.id, body.parent, body.name)
+    await run_in_threadpool(trust_of(request).created, item.id, user.id)  # you wrote it: trusted for you
+    return item
 
 
 @router.post("/{item_id}/execute", status_code=202, response_model=Queued)
 async def execute(item_id: str, body: RunCells, request: Request, user: CurrentUser) -> Queued:
     session = await _session(request, item_id, user.id)
+    await trust_of(request).require(item_id, user.id)  # a notebook from someone else runs once trusted
     try:
         queued = await session.enqueue(body.cell_ids, user.id)
     except CellNotFound as e:
         raise ApiError(404, "cell_not_found", f"No cell with id {e.args[0]} in this notebook. Reload the page.") from None
     return Queued(queued=queued)
+
+
+@router.post("/{item_id}/connect", status_code=204)
+async def connect_runtime(item_id: str, request: Request, user: CurrentUser) -> None:
+    """Start the notebook's runtime now (opening a notebook does not; its first run does)."""
+    try:
+        await (await _session(request, item_id, user.id)).ensure_runtime()
+    except RuntimeUnavailable as e:
+        raise ApiError(503, "runtime_unavailable", str(e)) from None
 
 
 @router.post("/{item_id}/interrupt", status_code=204)
@@ -111,7 +125,10 @@ async def events(websocket: WebSocket, item_id: str) -> None:
     (see execution.invoke).
     Widgets: ``comm_*`` and ``widgets`` events, and the page's ``{"type": "comm_msg", "comm_id",
     "data", "buffers", "msg_id"}`` (see execution.comms).
-    Opening this socket assigns the notebook its runtime, so it is ready by the first run.
+    Opening this socket starts no runtime: a notebook from someone else must not run anything
+    on open, and the pool of warm runtimes makes the first run quick anyway. A run (or POST
+    .../connect) starts it. A run of a notebook the user does not trust is answered with
+    ``"code": "notebook_not_trusted"`` (see hub.trust).
     """
     principal = await websocket_principal(websocket)
     if principal is None:
@@ -124,9 +141,8 @@ async def events(websocket: WebSocket, item_id: str) -> None:
     await websocket.accept()
     sub = session.events.subscribe(principal.user.id)
     sub.queue.put_nowait(session.widgets.snapshot())  # every live widget, for this page's outputs
-    warm = asyncio.create_task(session.ensure_runtime())
-    # A runtime that cannot start says so in the status it publishes; nothing more to do here.
-    warm.add_done_callback(lambda task: task.cancelled() or task.exception())
+    sub.queue.put_nowait(session.describe())  # "none" until a run starts the runtime
+    trust = trust_of(websocket)
 
     async def sender() -> None:
         while True:
@@ -148,10 +164,10 @@ async def events(websocket: WebSocket, item_id: str) -> None:
             elif isinstance(message, dict) and message.get("type") == "shell_stdin_reply":
                 session.answer_shell(principal.user.id, message)  # typed into a `!cmd` (execution.shell)
             elif isinstance(message, dict) and message.get("type") == "execute":
-                calls.add(asyncio.create_task(execute_from_page(session, message, principal.user.id, sub)))
+                calls.add(asyncio.create_task(execute_from_page(session, message, principal.user.id, sub, trust)))
                 calls = {c for c in calls if not c.done()}
             elif isinstance(message, dict) and message.get("type") == "invoke_function":
-                calls.add(asyncio.create_task(invoke_function(session, message, sub)))
+                calls.add(asyncio.create_task(invoke_function(session, message, sub, principal.user.id, trust)))
                 calls = {c for c in calls if not c.done()}
             elif isinstance(message, dict) and message.get("type") == "comm_msg":
                 session.send_comm(message)  # a widget's change or event (see execution.comms)
@@ -164,11 +180,9 @@ async def events(websocket: WebSocket, item_id: str) -> None:
         send_task.cancel()
         with contextlib.suppress(BaseException):
             await send_task
-        if not warm.done():
-            warm.cancel()
 
 
-async def execute_from_page(session: NotebookSession, message: dict, user_id: int, sub) -> None:
+async def execute_from_page(session: NotebookSession, message: dict, user_id: int, sub, trust: TrustService) -> None:
     """A page's ``execute``: like POST .../execute, with the page's Y state vector, so the cells
     run the code the page has (no round trip to flush its edits first)."""
     answer: dict = {"type": "execute_reply", "request_id": str(message.get("request_id", ""))}
@@ -178,6 +192,10 @@ async def execute_from_page(session: NotebookSession, message: dict, user_id: in
             raise ValueError("cell_ids must be a list of 1 to 10000 cell ids")
         state = base64.b64decode(str(message.get("state_vector", "")), validate=True)
         decode_state_vector(state)  # ValueError when it is not one
+        if not await trust.is_trusted(session.item_id, user_id):
+            answer["error"], answer["code"] = not_trusted_error().message, NOT_TRUSTED
+            sub.queue.put_nowait(answer)
+            return
         answer["queued"] = await session.enqueue([str(c) for c in cell_ids], user_id, after_state=state)
     except CellNotFound as e:
         answer["error"] = f"No cell with id {e.args[0]} in this notebook. Reload the page."
@@ -188,10 +206,13 @@ async def execute_from_page(session: NotebookSession, message: dict, user_id: in
     sub.queue.put_nowait(answer)
 
 
-async def invoke_function(session: NotebookSession, message: dict, sub) -> None:
-    """A page's ``invoke_function``: the answer goes to that page's socket alone."""
+async def invoke_function(session: NotebookSession, message: dict, sub, user_id: int, trust: TrustService) -> None:
+    """A page's ``invoke_function``: the answer goes to that page's socket alone. A saved
+    output's script calls this too, so an untrusted notebook's calls are refused."""
     answer: dict = {"type": "invoke_function_reply", "request_id": str(message.get("request_id", ""))}
     try:
+        if not await trust.is_trusted(session.item_id, user_id):
+            raise InvokeFailed(not_trusted_error().message)
         answer["result"] = await session.functions.invoke(
             str(message.get("cell_id", "")), message.get("name"), message.get("args", []), message.get("kwargs", {})
         )
