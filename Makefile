@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 # runtimes see as their base environment. `make run EXTRAS=test` skips it (a much smaller install).
 EXTRAS ?= colab,test
 WEB_SOURCES := $(shell find web/src web/index.html web/vite.config.ts web/tsconfig.json web/package.json -type f 2>/dev/null)
-APT_TEST_PACKAGES := bubblewrap chromium postgresql fonts-dejavu-core
+APT_TEST_PACKAGES := bubblewrap slirp4netns chromium postgresql fonts-dejavu-core
 
 .PHONY: run test install web run-deps test-deps bench clean
 
@@ -27,16 +27,22 @@ nbcloud/static/index.html: web/package-lock.json $(WEB_SOURCES)
 	cd web && npm ci --no-audit --no-fund && npm run build
 	touch $@
 
-# Runtimes are sandboxed with bubblewrap; without it nbcloud runs them unsandboxed and says so.
+# Runtimes are sandboxed with bubblewrap, each on a network of its own that reaches out through
+# slirp4netns; without them nbcloud runs runtimes unsandboxed / on the hub's network and says so.
 run-deps:
-	@command -v bwrap >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends bubblewrap; \
-	  else echo "warning: bubblewrap (bwrap) is missing; install it so runtimes are sandboxed: sudo apt-get install bubblewrap"; fi; }
+	@missing=""; \
+	command -v bwrap >/dev/null || missing="$$missing bubblewrap"; \
+	command -v slirp4netns >/dev/null || missing="$$missing slirp4netns"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	  else echo "warning: missing:$$missing; install them so runtimes are sandboxed, each on its own network: sudo apt-get install$$missing"; fi; \
+	fi
 
-# System packages the tests need: a sandbox (bubblewrap), a browser, a database server.
+# System packages the tests need: a sandbox (bubblewrap, slirp4netns), a browser, a database server.
 test-deps:
 	@missing=""; \
 	command -v bwrap >/dev/null || missing="$$missing bubblewrap"; \
+	command -v slirp4netns >/dev/null || missing="$$missing slirp4netns"; \
 	test -x /usr/bin/chromium || missing="$$missing chromium"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	test -d /usr/share/fonts/truetype/dejavu || missing="$$missing fonts-dejavu-core"; \

@@ -27,6 +27,8 @@ from nbcloud.config import Settings
 from nbcloud.hub.runtimes.backend import Runtime
 from nbcloud.hub.runtimes.listeners import PortCheck
 
+from . import dial
+
 if TYPE_CHECKING:
     from nbcloud.hub.runtimes.pool import RuntimePool
 
@@ -57,24 +59,45 @@ class PortLinks:
         self.clock = time.monotonic
         self._links: dict[str, PortLink] = {}
         self._client: httpx.AsyncClient | None = None
+        # Runtimes with a network namespace of their own: one client each (see ports.dial).
+        self._runtime_clients: dict[str, httpx.AsyncClient] = {}
 
-    def client(self) -> httpx.AsyncClient:
-        """The proxy's HTTP client (one connection pool for every link)."""
+    TIMEOUT = httpx.Timeout(connect=10.0, read=None, write=60.0, pool=30.0)
+    LIMITS = httpx.Limits(max_connections=500, max_keepalive_connections=20)
+
+    def dialer(self, runtime: Runtime) -> dial.Dialer | None:
+        """How to reach into ``runtime``'s own network, or None when it shares the hub's."""
+        get = getattr(self.pool.backend, "port_dialer", None)
+        return get(runtime) if get is not None else None
+
+    def client(self, runtime: Runtime | None = None) -> httpx.AsyncClient:
+        """The proxy's HTTP client for ``runtime``: its own when the runtime has a network of
+        its own (its 127.0.0.1 is not the hub's), else one shared pool on the hub's loopback."""
+        dialer = self.dialer(runtime) if runtime is not None else None
+        if dialer is not None:
+            assert runtime is not None
+            known = self._runtime_clients.get(runtime.runtime_id)
+            if known is None or known.is_closed:
+                known = self._runtime_clients[runtime.runtime_id] = dial.client(
+                    dialer, timeout=self.TIMEOUT, limits=self.LIMITS)
+            return known
         if self._client is None or self._client.is_closed:
             self._client = httpx.AsyncClient(
                 trust_env=False,  # straight to loopback, never through an HTTP(S)_PROXY
                 follow_redirects=False,
-                timeout=httpx.Timeout(connect=10.0, read=None, write=60.0, pool=30.0),
-                limits=httpx.Limits(max_connections=500, max_keepalive_connections=20),
+                timeout=self.TIMEOUT,
+                limits=self.LIMITS,
             )
         return self._client
 
     async def close(self) -> None:
         self._links.clear()
-        if self._client is not None:
+        clients = [*self._runtime_clients.values(), *([self._client] if self._client is not None else [])]
+        self._runtime_clients.clear()
+        self._client = None
+        for client in clients:
             with contextlib.suppress(Exception):
-                await self._client.aclose()
-            self._client = None
+                await client.aclose()
 
     # ----- minting ------------------------------------------------------------------------------
 
@@ -121,6 +144,10 @@ class PortLinks:
         gone = [t for t, link in self._links.items() if link.runtime_id == runtime_id]
         for token in gone:
             del self._links[token]
+        client = self._runtime_clients.pop(runtime_id, None)
+        if client is not None:
+            with contextlib.suppress(RuntimeError):  # no running loop: nothing is open then
+                asyncio.get_running_loop().create_task(client.aclose())
         return len(gone)
 
     def expire(self, token: str) -> None:

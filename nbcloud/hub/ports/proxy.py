@@ -46,6 +46,7 @@ from nbcloud.hub.ports.links import PortLink, PortLinks
 
 if TYPE_CHECKING:
     from nbcloud.hub.context import Hub
+    from nbcloud.hub.runtimes.backend import Runtime
 
 log = logging.getLogger("nbcloud.ports")
 
@@ -194,8 +195,8 @@ class PortProxyMiddleware:
     def links(self) -> PortLinks:
         return self.hub.ports
 
-    def client(self) -> httpx.AsyncClient:
-        return self.links.client()
+    def client(self, runtime: Runtime | None = None) -> httpx.AsyncClient:
+        return self.links.client(runtime)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         root = scope.get("root_path", "") or ""
@@ -250,9 +251,9 @@ class PortProxyMiddleware:
             return
         upstream_path = b"/" + rest
         if scope["type"] == "websocket":
-            await self._websocket(scope, receive, send, link, check.host, upstream_path, prefix)
+            await self._websocket(scope, receive, send, link, check.host, upstream_path, prefix, runtime)
         else:
-            await self._http(scope, receive, send, link, check.host, upstream_path, prefix)
+            await self._http(scope, receive, send, link, check.host, upstream_path, prefix, runtime)
 
     # ----- plumbing ---------------------------------------------------------------------------------
 
@@ -331,7 +332,7 @@ class PortProxyMiddleware:
     # ----- HTTP -------------------------------------------------------------------------------------
 
     async def _http(self, scope: Scope, receive: Receive, send: Send, link: PortLink, host: str,
-                    path: bytes, prefix: str) -> None:
+                    path: bytes, prefix: str, runtime: Runtime | None = None) -> None:
         incoming = list(scope.get("headers") or [])
         origin = next((v for k, v in incoming if k.lower() == b"origin"), None)
         if scope["method"] == "OPTIONS" and (allowed := preflight(incoming)) is not None:
@@ -364,14 +365,15 @@ class PortProxyMiddleware:
 
         if not has_body:
             body_done.set()
-        request = self.client().build_request(scope["method"], url, headers=headers,
+        client = self.client(runtime)
+        request = client.build_request(scope["method"], url, headers=headers,
                                               content=request_body() if has_body else None)
         started = False
 
         async def exchange() -> None:
             nonlocal started
             try:
-                response = await self.client().send(request, stream=True)
+                response = await client.send(request, stream=True)
             except httpx.TimeoutException:
                 status, page_headers, page = problem_page(
                     504, "The server did not answer",
@@ -432,7 +434,7 @@ class PortProxyMiddleware:
     # ----- WebSocket --------------------------------------------------------------------------------
 
     async def _websocket(self, scope: Scope, receive: Receive, send: Send, link: PortLink, host: str,
-                         path: bytes, prefix: str) -> None:
+                         path: bytes, prefix: str, runtime: Runtime | None = None) -> None:
         from websockets.asyncio.client import connect
         from websockets.exceptions import ConnectionClosed
 
@@ -447,7 +449,11 @@ class PortProxyMiddleware:
             if k != b"origin"
         ]
         origin = next((v for k, v in scope.get("headers") or [] if k.lower() == b"origin"), None)
+        dialer = self.links.dialer(runtime) if runtime is not None else None
+        sock = None
         try:
+            # A runtime with a network of its own: the socket is made inside it (ports.dial).
+            sock = await dialer(host, link.port, 10.0) if dialer is not None else None
             upstream = await connect(
                 uri,
                 subprotocols=list(scope.get("subprotocols") or []) or None,
@@ -457,8 +463,11 @@ class PortProxyMiddleware:
                 proxy=None,
                 open_timeout=10,
                 max_size=64 * 1024 * 1024,
+                sock=sock,
             )
         except Exception as exc:  # noqa: BLE001 - refused, timed out, not a WebSocket server
+            if sock is not None:
+                sock.close()
             log.info("WebSocket to port %s refused: %r", link.port, exc)
             await send({"type": "websocket.close", "code": 1011, "reason": "The runtime's server refused the WebSocket"})
             return

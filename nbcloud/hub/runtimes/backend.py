@@ -17,6 +17,9 @@ GB = 1024**3
 
 LimitMechanism = Literal["cgroup2", "cgroup1", "rlimit", "none"]
 SandboxMode = Literal["bwrap-userns", "bwrap-setpriv", "none"]
+# "internet": a network namespace per runtime, out through slirp4netns; "none": a namespace with
+# only its own loopback; "host": the hub's network and loopback, shared with every runtime.
+NetworkIsolation = Literal["internet", "none", "host"]
 
 
 class RuntimeBackendError(Exception):
@@ -50,6 +53,9 @@ class Isolation:
     limits: LimitMechanism
     uid: int  # uid the kernel runs as, seen from the hub
     reasons: tuple[str, ...] = ()  # why a weaker fallback is in force, if one is
+    network: NetworkIsolation = "host"
+    # Whether code in a runtime is kept from making namespaces of its own (unshare -r, setns).
+    namespaces_blocked: bool = False
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,11 @@
 """Who listens on a loopback TCP port: this runtime's processes, someone else, or nobody.
 
-Runtimes share the host's network namespace, so a server in one runtime listens on the same
+A sandboxed runtime has a network namespace of its own (see runtimes.network): whatever listens
+on its loopback is its own, and :func:`private_port_owner` reads its listening sockets from
+``/proc/<pid>/net/tcp`` of one of its processes (that file shows the namespace of the process).
+
+Without one (an unsandboxed runtime, or no network namespaces on this machine), runtimes share
+the host's network namespace, so a server in one runtime listens on the same
 loopback as the hub and as every other runtime. Before the hub proxies anything to
 ``127.0.0.1:port`` it checks, from ``/proc``, that every listening socket a connection to that
 address could reach belongs to a process of the runtime the link was made for:
@@ -141,3 +146,14 @@ def port_owner(port: int, runtime_pids: set[int], proc: Path = Path("/proc")) ->
     if any(s.address in covering for covering in _COVERS.values() for s in found):
         return PortCheck("other")
     return PortCheck("none")  # only on other addresses (say 10.0.0.5): not reachable on loopback
+
+
+def private_port_owner(port: int, namespace_proc: Path) -> PortCheck:
+    """Who listens on loopback:``port`` in a runtime's own network namespace, ``namespace_proc``
+    being ``/proc/<pid>`` of a process in it. Only the runtime's processes live there, so any
+    listener that a connection to loopback would reach is the runtime's."""
+    found = listeners(port, namespace_proc)
+    for host, covering in _COVERS.items():
+        if any(s.address in covering for s in found):
+            return PortCheck("runtime", host)
+    return PortCheck("none")

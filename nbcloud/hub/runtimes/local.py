@@ -28,7 +28,8 @@ from nbcloud.config import Settings
 
 from . import drive_mount, sandbox as sb
 from .files import RuntimeFiles
-from .listeners import PortCheck, cgroup_pids, port_owner, process_tree
+from .listeners import PortCheck, cgroup_pids, port_owner, private_port_owner, process_tree
+from .network import RuntimeNet
 from .backend import (
     CrashInfo,
     GpuUsage,
@@ -71,6 +72,7 @@ class SandboxKernelManager(AsyncKernelManager):
             metadata={},
         )
         self._pending: sb.SandboxCommand | None = None
+        self.network: RuntimeNet | None = None  # the running sandbox's own network, if it has one
 
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
         # The connection file is written by now: give the kernel its own copy with
@@ -89,14 +91,29 @@ class SandboxKernelManager(AsyncKernelManager):
 
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
         self._limits.mark_start()
-        if self._pending is not None and self._pending.fds:
-            kw["pass_fds"] = tuple(self._pending.fds)
+        pending = self._pending
+        if pending is not None and pending.fds:
+            kw["pass_fds"] = tuple(pending.fds)
         try:
             await super()._async_launch_kernel(kernel_cmd, **kw)
+        except BaseException:
+            if pending is not None:
+                pending.close_all()
+            raise
         finally:
-            if self._pending is not None:
-                self._pending.close()
-                self._pending = None
+            if pending is not None:
+                pending.close()
+            self._pending = None
+        if pending is not None and pending.launch is not None:
+            # The sandbox waits (bwrap --block-fd) until its network is up; see runtimes.network.
+            self.network = await RuntimeNet.start(pending.launch, self._mode.network,
+                                                  log_path=self._paths.root / "network.log")
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        if self.network is not None:  # the sandbox is gone: so is its network (slirp4netns ends)
+            await asyncio.to_thread(self.network.stop)
+            self.network = None
+        await super()._async_cleanup_resources(restart=restart)
 
     @property
     def process(self) -> psutil.Popen | Any | None:
@@ -131,6 +148,7 @@ class LocalBackend:
             settings.runtime_uid,
             settings.runtime_gid,
             self.root / f".probe-{uuid.uuid4().hex[:8]}",
+            network=settings.runtime_network,
         )
         self.limiter: Limiter = detect_limiter(limits or settings.runtime_limits)
         self._check_layout()
@@ -152,6 +170,8 @@ class LocalBackend:
             sandbox=self.mode.mode,  # type: ignore[arg-type]
             limits=self.limiter.mechanism,  # type: ignore[arg-type]
             uid=self.mode.uid,
+            network=self.mode.network.mode,  # type: ignore[arg-type]
+            namespaces_blocked=self.mode.seccomp is not None,
             reasons=tuple(self.mode.reasons) + tuple(self.limiter.reasons),
         )
 
@@ -338,7 +358,25 @@ class LocalBackend:
     def port_owner(self, runtime: Runtime, port: int) -> PortCheck:
         """Whether loopback:``port`` is served by this runtime alone (see ``listeners``). It reads
         /proc: call it in a thread."""
+        if self.mode.network.private:
+            net = _local(runtime).manager.network
+            return PortCheck("none") if net is None or net.closed else private_port_owner(port, net.proc_net())
         return port_owner(port, self.runtime_pids(runtime))
+
+    def port_dialer(self, runtime: Runtime):
+        """How the hub connects to a server in ``runtime`` (its loopback is its own), or None
+        when runtimes share the hub's loopback (connect to 127.0.0.1 as usual)."""
+        if not self.mode.network.private:
+            return None
+        manager = _local(runtime).manager
+
+        async def dial(host: str, port: int, timeout: float | None):
+            net = manager.network  # the current sandbox's (a restart makes a new one)
+            if net is None or net.closed:
+                raise ConnectionRefusedError("the runtime is not running")
+            return await net.open_connection_socket(host, port, timeout)
+
+        return dial
 
     async def release_drive(self, runtime: Runtime, target: str) -> bool:
         """Unmount a Drive the hub attached at ``target`` in the runtime (flush_and_unmount).

@@ -16,16 +16,19 @@ and nothing else: not the hub's data folder, database, config, other runtimes or
 
 Modes (see :func:`probe`):
 
-* ``bwrap-setpriv`` (the hub is root): bwrap runs privileged (new mount, pid, ipc, uts
-  and cgroup namespaces; the network is shared so ``pip install`` works) and ``setpriv``
-  inside drops to ``runtime_uid``/``runtime_gid`` with no supplementary groups, an empty
+* ``bwrap-setpriv`` (the hub is root): bwrap runs privileged (new mount, pid, ipc, uts,
+  cgroup and network namespaces) and ``setpriv`` inside drops to ``runtime_uid``/``runtime_gid`` with no supplementary groups, an empty
   capability bounding set and ``no_new_privs``. (A user namespace made by root would map
   the sandbox's uid to host root, so root does not use one.)
 * ``bwrap-userns`` (the hub is not root): bwrap in a new user namespace (everything
-  unshared but the network), ``--cap-drop ALL``, ``--disable-userns``; the kernel keeps
+  unshared), ``--cap-drop ALL``, ``--disable-userns``; the kernel keeps
   the hub's uid on the host but sees only its own folders.
 * ``none``: bwrap cannot run; the kernel runs unsandboxed (only with runtime_sandbox=auto
   or none), which the backend logs and reports in ``Isolation.reasons``.
+
+In both bwrap modes the runtime has a network namespace of its own (see ``network``: the
+internet through slirp4netns, or nothing) and a seccomp filter (see ``seccomp``) that keeps it
+from making namespaces of its own (``unshare -r`` fails).
 """
 
 from __future__ import annotations
@@ -40,6 +43,9 @@ import sys
 import sysconfig
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from . import network as net
+from . import seccomp
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +121,8 @@ class SandboxMode:
     gid: int
     drop_privileges: bool  # hub is root: setpriv to uid/gid
     reasons: tuple[str, ...] = ()
+    network: net.NetworkPlan = net.NetworkPlan("host")
+    seccomp: bytes | None = None  # the filter against new namespaces (seccomp.build_filter)
 
     @property
     def sandboxed(self) -> bool:
@@ -319,6 +327,9 @@ def has_gpu() -> bool:
 class SandboxCommand:
     argv: list[str]
     fds: list[int] = field(default_factory=list)  # to close in the hub once the sandbox started
+    # The hub's ends of the network's start-up pipes (see network.RuntimeNet.start); None when
+    # the runtime shares the host's network.
+    launch: net.LaunchFds | None = None
 
     def close(self) -> None:
         for fd in self.fds:
@@ -327,6 +338,13 @@ class SandboxCommand:
             except OSError:
                 pass
         self.fds.clear()
+
+    def close_all(self) -> None:
+        """Also the hub's ends: the launch did not happen, or nobody will set up its network."""
+        self.close()
+        if self.launch is not None:
+            self.launch.close()
+            self.launch = None
 
 
 def build_command(paths: RuntimePaths, mode: SandboxMode, env: dict[str, str], argv: list[str]) -> SandboxCommand:
@@ -354,10 +372,16 @@ def build_command(paths: RuntimePaths, mode: SandboxMode, env: dict[str, str], a
 
     a: list[str] = [mode.bwrap]
     if mode.mode == "bwrap-userns":
-        a += ["--unshare-all", "--unshare-user", "--share-net", "--uid", str(mode.uid), "--gid", str(mode.gid), "--cap-drop", "ALL",
+        a += ["--unshare-all", "--unshare-user", "--uid", str(mode.uid), "--gid", str(mode.gid), "--cap-drop", "ALL",
               "--disable-userns"]
     else:
         a += ["--unshare-ipc", "--unshare-pid", "--unshare-uts", "--unshare-cgroup-try"]
+    network_args, cmd.launch = net.bwrap_args(mode.network, cmd.fds)
+    a += network_args
+    if mode.seccomp is not None:
+        fd = seccomp.filter_fd(mode.seccomp)
+        cmd.fds.append(fd)
+        a += ["--seccomp", str(fd)]
     a += ["--die-with-parent", "--new-session", "--hostname", "nbcloud", "--clearenv"]
     a += bind("/usr", "/usr")
     for name in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
@@ -368,9 +392,12 @@ def build_command(paths: RuntimePaths, mode: SandboxMode, env: dict[str, str], a
             a += bind(p, f"/{name}")
     for entry in ETC_ENTRIES:
         p = Path("/etc") / entry
+        if entry == "resolv.conf" and mode.network.mode == "internet":
+            p = net.write_resolv_conf(paths.root)  # slirp4netns's DNS, not the host's loopback resolver
         if p.exists():
             a += bind(p, f"/etc/{entry}")
-    a += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/dev/shm"]
+    # /dev/shm as on any Linux (1777): multiprocessing's locks and queues live there.
+    a += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/dev/shm"]
     for dev in sorted(glob.glob("/dev/nvidia*")):
         a += ["--dev-bind", dev, dev]
     # Writable runtime folders, then the read-only Python base (it may live below /root).
@@ -409,14 +436,16 @@ def setpriv_argv(uid: int, gid: int) -> list[str]:
             "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]
 
 
-def probe(sandbox: str, uid: int, gid: int, probe_dir: Path) -> SandboxMode:
-    """Find out what runs here. ``sandbox``: "bwrap" (required), "auto" or "none"."""
+def probe(sandbox: str, uid: int, gid: int, probe_dir: Path, network: str = "internet") -> SandboxMode:
+    """Find out what runs here. ``sandbox``: "bwrap" (required), "auto" or "none";
+    ``network``: settings.runtime_network ("internet" or "none")."""
     is_root = os.geteuid() == 0
     if not is_root:
         uid, gid = os.getuid(), os.getgid()
     unsandboxed_drop = is_root and shutil.which("setpriv") is not None
     if sandbox == "none":
-        return SandboxMode("none", None, uid, gid, unsandboxed_drop, ("runtime_sandbox = none",))
+        return SandboxMode("none", None, uid, gid, unsandboxed_drop, ("runtime_sandbox = none",),
+                           net.plan(network, False))
     reasons: list[str] = []
     bwrap = shutil.which("bwrap")
     if bwrap is None:
@@ -434,14 +463,44 @@ def probe(sandbox: str, uid: int, gid: int, probe_dir: Path) -> SandboxMode:
             for cand in candidates:
                 err = _try(cand, probe_dir)
                 if err is None:
-                    return SandboxMode(cand.mode, bwrap, uid, gid, cand.drop_privileges, tuple(reasons))
+                    return _with_network_and_filter(cand, network, reasons, probe_dir)
                 reasons.append(f"{cand.mode}: {err}")
     if sandbox == "bwrap":
         from .backend import SandboxUnavailable
 
         raise SandboxUnavailable("the runtime sandbox cannot run here: " + "; ".join(reasons))
     log.warning("runtimes run WITHOUT a sandbox: %s", "; ".join(reasons))
-    return SandboxMode("none", None, uid, gid, unsandboxed_drop, tuple(reasons))
+    plan = net.plan(network, False)
+    return SandboxMode("none", None, uid, gid, unsandboxed_drop, tuple(reasons) + plan.reasons, plan)
+
+
+def _with_network_and_filter(mode: SandboxMode, network: str, reasons: list[str], probe_dir: Path) -> SandboxMode:
+    """``mode`` (which runs) with a network of its own and the seccomp filter, each one kept
+    only if a sandbox with it runs here too; what is missing is logged and kept in reasons."""
+    from dataclasses import replace
+
+    plan = net.plan(network, True)
+    weaker = list(plan.reasons)
+    if plan.private:
+        err = _try(replace(mode, network=net.NetworkPlan("none")), probe_dir)
+        if err is not None:
+            weaker.append(f"no network namespace for runtimes (bwrap --unshare-net: {err}): they share the "
+                          "hub's network and loopback")
+            plan = net.NetworkPlan("host")
+    program: bytes | None = None
+    try:
+        program = seccomp.build_filter()
+    except seccomp.SeccompUnsupported as exc:
+        weaker.append(f"{exc}: code in a runtime can make namespaces of its own (unshare -r)")
+    if program is not None:
+        err = _try(replace(mode, seccomp=program), probe_dir)
+        if err is not None:
+            weaker.append(f"the seccomp filter does not load (bwrap --seccomp: {err}): code in a runtime can "
+                          "make namespaces of its own (unshare -r)")
+            program = None
+    for reason in weaker:
+        log.warning("runtime isolation is weaker than it should be: %s", reason)
+    return replace(mode, reasons=tuple(reasons) + tuple(weaker), network=plan, seccomp=program)
 
 
 def _try(mode: SandboxMode, probe_dir: Path) -> str | None:
@@ -453,7 +512,7 @@ def _try(mode: SandboxMode, probe_dir: Path) -> str | None:
     except (OSError, subprocess.TimeoutExpired) as exc:
         return str(exc)
     finally:
-        cmd.close()
+        cmd.close_all()
         shutil.rmtree(probe_dir, ignore_errors=True)
     if proc.returncode != 0:
         return (proc.stderr.strip() or f"exit status {proc.returncode}").splitlines()[-1]
