@@ -35,7 +35,6 @@ from nbcloud.hub.secrets import routes as secret_routes
 from nbcloud.hub.secrets.sealing import SecretSealer
 from nbcloud.hub.secrets.store import SecretStore
 from nbcloud.hub.trust import routes as trust_routes
-from nbcloud.hub.trust import routes as trust_routes
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
@@ -142,7 +141,6 @@ def create_app(settings: Settings, hub: Hub | None = None) -> FastAPI:
     app.include_router(files_routes.router)
     app.include_router(secret_routes.router)
     app.include_router(port_routes.router)
-    trust_routes.install(app, hub)  # /api/trust, and trusted notebooks stay trusted through saves
     trust_routes.install(app, hub)  # /api/trust, and trusted notebooks stay trusted through saves
     _mount_web_app(app)
     return app
