@@ -265,6 +265,7 @@ def test_a_notebook_saved_by_jupyter_keeps_its_widget_state_through_open_and_sav
         f"/api/drive/uploads/{up['id']}", content=data,
         headers={"Upload-Offset": "0", "Content-Type": "application/offset+octet-stream"},
     ).json()["item"]["id"]
+    assert alice.post(f"/api/trust/{item_id}").status_code == 200  # as "Run anyway" does
     doc = alice.get(f"/api/documents/{item_id}").json()
     assert doc["metadata"]["widgets"] == written, "the live document has the saved state"
     # A run changes the notebook, so it is saved; no kernel has the slider, so its state stays.

@@ -74,7 +74,10 @@ def upload_notebook(hub: Hub, username: str, name: str, data: bytes, parent: str
             headers={"Upload-Offset": "0", "Content-Type": "application/offset+octet-stream"},
         )
         done.raise_for_status()
-        return done.json()["item"]["id"]
+        item_id = done.json()["item"]["id"]
+        if name.endswith(".ipynb"):  # its person wrote it elsewhere and trusts it (see test_trust_stories)
+            client.post(f"/api/trust/{item_id}").raise_for_status()
+        return item_id
 
 
 def eventually(check, timeout: float = 30) -> None:
