@@ -54,6 +54,9 @@ class DriveStore:
         self._locks_guard = threading.Lock()
         self.trash = TrashBin(self)
         self.uploads = UploadManager(self)
+        from nbcloud.hub.drive.leftovers import remove_stale_temp_files
+
+        remove_stale_temp_files(settings.drive_dir)  # of a hub killed mid-write
 
     # -- roots --------------------------------------------------------------------------
     def user_root(self, user_id: int) -> Path:

@@ -216,7 +216,11 @@ class ColabRequests:
         from nbcloud.hub.runtimes.drive_mount import DriveMountError
 
         try:
-            socket_path = await offer(session.runtime, mydrive, readonly=readonly)
+            # The owner's quota holds for what the kernel writes there (runtimes.drive_quota).
+            from nbcloud.hub.drive.quota import usage
+
+            socket_path = await offer(session.runtime, mydrive, readonly=readonly,
+                                      usage=lambda: usage(drive, request.user_id))
         except DriveMountError as exc:
             raise RequestFailed(str(exc)) from None
         return {"socket": socket_path}

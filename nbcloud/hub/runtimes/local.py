@@ -14,11 +14,10 @@ import contextlib
 import json
 import logging
 import os
-import shutil
 import signal
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import psutil
 from jupyter_client.kernelspec import KernelSpec
@@ -27,6 +26,7 @@ from jupyter_client.manager import AsyncKernelManager
 from nbcloud.config import Settings
 
 from . import drive_mount, sandbox as sb
+from . import disk, drive_quota, leftovers
 from .files import RuntimeFiles
 from .listeners import PortCheck, cgroup_pids, port_owner, private_port_owner, process_tree
 from .network import RuntimeNet
@@ -151,6 +151,9 @@ class LocalBackend:
             network=settings.runtime_network,
         )
         self.limiter: Limiter = detect_limiter(limits or settings.runtime_limits)
+        # Each runtime's folder on a disk of its own (runtime_disk_bytes); see runtimes.disk.
+        self.disks = disk.detect_disks(settings.runtime_disk_bytes, self.root / f".probe-disk-{uuid.uuid4().hex[:8]}")
+        leftovers.clean(self.root, self.limiter)  # no runtime of this hub is live yet
         self._check_layout()
         iso = self.isolation
         log.info("local runtimes: sandbox=%s limits=%s uid=%s%s", iso.sandbox, iso.limits, iso.uid,
@@ -172,7 +175,7 @@ class LocalBackend:
             uid=self.mode.uid,
             network=self.mode.network.mode,  # type: ignore[arg-type]
             namespaces_blocked=self.mode.seccomp is not None,
-            reasons=tuple(self.mode.reasons) + tuple(self.limiter.reasons),
+            reasons=tuple(self.mode.reasons) + tuple(self.limiter.reasons) + tuple(self.disks.reasons),
         )
 
     # -- lifecycle -----------------------------------------------------------------------
@@ -186,6 +189,7 @@ class LocalBackend:
         limits: RuntimeLimits | None = None
         log_handle = None
         try:
+            await _thread_to_the_end(self.disks.provision, paths.root)
             await _thread_to_the_end(self._prepare, paths)
             limits = self.limiter.prepare(runtime_id, memory, nproc)
             env = sb.kernel_env(paths, self.mode, spec.env)
@@ -216,7 +220,7 @@ class LocalBackend:
             if log_handle is not None:
                 log_handle.close()
             tail = _tail(paths.log_file)
-            shutil.rmtree(paths.root, ignore_errors=True)
+            disk.discard(paths.root)
             _drop_short_link(paths)
             if isinstance(exc, (asyncio.CancelledError, KeyboardInterrupt)):
                 raise
@@ -261,7 +265,7 @@ class LocalBackend:
             rt.log_handle.close()
         except Exception:
             pass
-        await asyncio.to_thread(shutil.rmtree, rt.paths.root, True)
+        await asyncio.to_thread(disk.discard, rt.paths.root)
         _drop_short_link(rt.paths)
 
     async def interrupt(self, runtime: Runtime) -> None:
@@ -309,10 +313,13 @@ class LocalBackend:
             rt.crash = CrashInfo("exited", f"the runtime's kernel exited (status {code})", code)
         return rt.crash
 
-    async def offer_drive(self, runtime: Runtime, mydrive: Path, *, readonly: bool = False) -> str:
+    async def offer_drive(self, runtime: Runtime, mydrive: Path, *, readonly: bool = False,
+                          usage: Callable[[], tuple[int, int]] | None = None) -> str:
         """Start handing ``mydrive`` to the runtime (after the person's consent): returns the
-        socket path, as the kernel sees it, where the kernel picks the Drive up (see drive_mount)."""
+        socket path, as the kernel sees it, where the kernel picks the Drive up (see drive_mount).
+        ``usage`` (used, quota) keeps the owner's quota while it is mounted (see drive_quota)."""
         rt = _local(runtime)
+        loop = asyncio.get_running_loop()
         fd = await asyncio.to_thread(drive_mount.prepare, mydrive, kernel_uid=self.mode.uid,
                                      kernel_gid=self.mode.gid, readonly=readonly)
 
@@ -327,6 +334,8 @@ class LocalBackend:
             finally:
                 os.close(ns_fd)
             rt.drive_mounts[target] = pid
+            if usage is not None and not readonly:
+                loop.call_soon_threadsafe(self._guard_quota, rt, target, pid, usage)
             return True
 
         try:
@@ -339,6 +348,13 @@ class LocalBackend:
         task.add_done_callback(lambda t: t.cancelled() or t.exception() is None
                                or log.warning("the runtime did not pick up its Drive: %s", t.exception()))
         return hand.inside_path
+
+    def _guard_quota(self, rt: LocalRuntime, target: str, pid: int, usage: Callable[[], tuple[int, int]]) -> None:
+        drive_quota.QuotaGuard(
+            target, rt.paths.ipc, usage,
+            namespace=lambda: drive_mount.sandbox_mount_ns(pid, rt.pid),
+            active=lambda: rt.drive_mounts.get(target) == pid and not rt.stopping,
+        ).start()
 
     def files(self, runtime: Runtime) -> RuntimeFiles:
         """The runtime's /content, for the hub's Files panel (see runtimes.files). What the hub

@@ -51,3 +51,6 @@ def load_ipython_extension(ip) -> None:
     ip.register_magic_function(_system_commands.shell_cell_magic, magic_kind="cell", magic_name="shell")
     # `!cmd` on a terminal the person can type into (x = !cmd stays IPython's getoutput).
     ip.system = _system_commands.make_system(ip)
+    from google.colab import _drive_full
+
+    _drive_full.install(ip)  # a write into a full Drive says so
