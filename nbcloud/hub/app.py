@@ -52,8 +52,13 @@ SECURITY_HEADERS = [
 ]
 
 
+# The frame's own sandbox, as well as its iframe's: opened by itself (a link, a new tab, a frame
+# someone forgot to sandbox) it still gets an opaque origin. Never allow-same-origin.
+OUTPUT_FRAME_SANDBOX = "sandbox allow-scripts allow-forms allow-popups"
+
 OUTPUT_FRAME_HEADERS = {
     "content-security-policy": (
+        f"{OUTPUT_FRAME_SANDBOX}; "
         "default-src * data: blob: 'unsafe-inline' 'unsafe-eval'; frame-ancestors 'self'; "
         "form-action 'none'; base-uri 'none'"
     ),

@@ -5,6 +5,7 @@
 import { signal } from '@preact/signals';
 import * as Y from 'yjs';
 import { documentSocketUrl, executeCells, interruptRuntime, restartRuntime } from '../api/notebooks';
+import { signedOutElsewhere } from '../state/session';
 import { showError } from '../state/toasts';
 import {
   CELL_OPS,
@@ -70,6 +71,9 @@ export class NotebookSession {
     this.provider = new DocumentProvider(documentSocketUrl(id), this.doc);
     this.unsubscribe = this.provider.subscribe((status) => {
       this.sync.value = status;
+      // The hub closed the socket 4401: signed out in another tab, by a password change or by
+      // an administrator. This page goes to sign-in (and back here afterwards).
+      if (status.problem?.kind === 'signed_out') queueMicrotask(signedOutElsewhere);
     });
     const name = who?.name ?? 'Someone';
     const color = CURSOR_COLORS[this.doc.clientID % CURSOR_COLORS.length];

@@ -13,6 +13,8 @@ export const user = computed<User | null>(() => authState.value?.user ?? null);
 export const signInNotice = signal('');
 
 export const SESSION_EXPIRED = 'Your session has expired. Sign in again.';
+export const SIGNED_OUT_ELSEWHERE =
+  'You were signed out (in another tab, by a password change, or by an administrator). Sign in again.';
 
 export async function loadAuthState(): Promise<AuthState> {
   const state = await authApi.getAuthState();
@@ -56,10 +58,17 @@ export function signInUrl(returnTo: string): string {
   return keep ? `/signin?next=${encodeURIComponent(returnTo)}` : '/signin';
 }
 
-onSignedOut(() => {
+function toSignIn(notice: string): void {
   if (!authState.value?.user) return;
   const here = currentUrl();
-  signInNotice.value = SESSION_EXPIRED;
+  signInNotice.value = notice;
   authState.value = { ...authState.value, user: null };
   navigate(signInUrl(here), { replace: true });
-});
+}
+
+onSignedOut(() => toSignIn(SESSION_EXPIRED));
+
+/** The hub closed an open notebook's socket with 4401: this session ended somewhere else. */
+export function signedOutElsewhere(): void {
+  toSignIn(SIGNED_OUT_ELSEWHERE);
+}

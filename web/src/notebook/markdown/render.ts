@@ -4,6 +4,7 @@
 
 import DOMPurify from 'dompurify';
 import 'katex/dist/katex.min.css';
+import './markdown.css';
 import { markdownToHtml } from './markdown';
 
 // Links open in a new tab and never get the page as their opener.
@@ -12,6 +13,14 @@ DOMPurify.addHook('afterSanitizeAttributes', (node) => {
     node.setAttribute('target', '_blank');
     node.setAttribute('rel', 'noopener noreferrer');
   }
+});
+
+// Markdown never draws outside its cell (a fixed full-page box could fake the app or a sign-in
+// form over it): no fixed or sticky boxes at all. markdown.css contains the rest (absolute
+// boxes, transforms) within the cell. The hook is DOMPurify's, so forms' markdown gets it too.
+DOMPurify.addHook('afterSanitizeAttributes', (node) => {
+  const style = (node as Partial<ElementCSSInlineStyle>).style;
+  if (style && /fixed|sticky/i.test(style.position)) style.removeProperty('position');
 });
 
 export type Attachments = Record<string, Record<string, string>>;
