@@ -28,6 +28,7 @@ export const createNotebook = (parent: string) => post<DriveItem>('/api/notebook
 
 export const executeCells = (id: string, cellIds: string[]) =>
   post<{ queued: string[] }>(`${notebookUrl(id)}/execute`, { cell_ids: cellIds });
+export const connectRuntime = (id: string) => post<void>(`${notebookUrl(id)}/connect`);
 export const interruptRuntime = (id: string) => post<void>(`${notebookUrl(id)}/interrupt`);
 export const restartRuntime = (id: string) => post<void>(`${notebookUrl(id)}/restart`);
 /** The notebook (nbformat 4 JSON) as it is now in the live document. */

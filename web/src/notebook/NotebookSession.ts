@@ -4,7 +4,7 @@
 
 import { signal } from '@preact/signals';
 import * as Y from 'yjs';
-import { documentSocketUrl, executeCells, interruptRuntime, restartRuntime } from '../api/notebooks';
+import { connectRuntime, documentSocketUrl, executeCells, interruptRuntime, restartRuntime } from '../api/notebooks';
 import { signedOutElsewhere } from '../state/session';
 import { showError } from '../state/toasts';
 import {
@@ -29,6 +29,8 @@ import { RuntimeEvents } from './runtime/events';
 import { savedWidgetState } from './widgets/protocol';
 import { widgetRegistry } from './widgets/registry';
 import { DocumentProvider, type ProviderStatus } from './sync/provider';
+import { askToRun } from './trust/TrustPrompt';
+import { isNotTrusted, loadTrust, trustOf } from './trust/state';
 
 /** A request to put the keyboard focus into a cell (a new cell, Shift+Enter to the next). */
 export interface FocusRequest {
@@ -86,6 +88,7 @@ export class NotebookSession {
     };
     this.events.onClosed = () => this.colab.disconnected();
     this.unobserveMeta = watchSavedWidgets(this.doc, id);
+    loadTrust(id).catch(() => {}); // unknown stays "not yet": saved script waits, a run asks the hub
     // Undo covers cell operations made here (insert, delete, move, type); typing has its own
     // undo inside each editor, and the hub's changes (outputs) are never undone.
     this.undo = new Y.UndoManager(this.cells, { trackedOrigins: new Set([CELL_OPS]), captureTimeout: 0 });
@@ -149,6 +152,8 @@ export class NotebookSession {
       return cell && cellType(cell) === 'code';
     });
     if (!code.length) return;
+    // A notebook this person did not write asks once before its first run (hub.trust enforces it).
+    if (trustOf(this.id).value === false) return askToRun(this.id, () => this.run(ids));
     try {
       // The hub runs the source it has: over the events socket it waits for this page's state
       // vector; without that socket, make sure it has what was just typed, then POST.
@@ -160,7 +165,9 @@ export class NotebookSession {
         await executeCells(this.id, code);
       }
     } catch (error) {
-      showError(error);
+      if (!isNotTrusted(error)) return showError(error);
+      trustOf(this.id).value = false;
+      askToRun(this.id, () => this.run(ids));
     }
   }
 
@@ -189,6 +196,15 @@ export class NotebookSession {
 
   runAll(): void {
     void this.run(this.cells.map(cellId));
+  }
+
+  /** Starts the runtime now (opening the notebook does not; its first run does). */
+  async connect(): Promise<void> {
+    try {
+      await connectRuntime(this.id);
+    } catch (error) {
+      showError(error);
+    }
   }
 
   async interrupt(): Promise<void> {

@@ -10,7 +10,9 @@ import { FileViewer } from './files/FileViewer';
 import { useY } from './model/useY';
 import type { NotebookSession } from './NotebookSession';
 import { NotebookToolbar } from './NotebookToolbar';
+import { TrustBanner } from './trust/TrustPrompt';
 import './notebook.css';
+import './trust/trust.css';
 
 // Stable keys for cells: a cell that is moved or re-typed is a new Y.Map (and so a new editor).
 const keys = new WeakMap<Y.Map<unknown>, number>();
@@ -62,6 +64,7 @@ export function NotebookView({ session, item, onRenamed }: Props) {
   return (
     <div class="nb-notebook" ref={root}>
       <NotebookToolbar session={session} item={item} onRenamed={onRenamed} />
+      <TrustBanner notebookId={session.id} />
       <div class="nb-body">
         {session.files.panelOpen.value && <FilesPanel session={session} id={FILES_PANEL_ID} />}
         <div class="nb-cells" aria-label="Cells">

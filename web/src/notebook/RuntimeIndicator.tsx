@@ -9,7 +9,8 @@ import type { NotebookSession } from './NotebookSession';
 const USAGE_EVERY_MS = 10_000;
 
 const LABELS: Record<string, string> = {
-  none: 'Connecting',
+  connecting: 'Connecting',
+  none: 'Not connected',
   starting: 'Starting runtime…',
   idle: 'Connected',
   busy: 'Busy',
@@ -20,7 +21,8 @@ export function RuntimeIndicator({ session }: { session: NotebookSession }) {
   const status = session.events.status.value;
   const connected = session.events.connected.value;
   const [usage, setUsage] = useState<RuntimeUsage | null>(null);
-  const state = !connected && !status ? 'none' : (status?.status ?? 'none');
+  // Opening a notebook starts no runtime: "Not connected" until a run or Connect starts one.
+  const state = !connected && !status ? 'connecting' : (status?.status ?? 'none');
 
   useEffect(() => {
     if (state !== 'idle' && state !== 'busy') return;
@@ -49,6 +51,11 @@ export function RuntimeIndicator({ session }: { session: NotebookSession }) {
       <span class="nb-runtime-dot" aria-hidden="true" />
       <span class="nb-runtime-label">{LABELS[state] ?? state}</span>
       {status?.message && <span class="nb-runtime-message">{status.message}</span>}
+      {state === 'none' && connected && (
+        <button type="button" class="button nb-runtime-connect" onClick={() => void session.connect()}>
+          Connect
+        </button>
+      )}
       {resources && (state === 'idle' || state === 'busy') && <span class="nb-runtime-usage">{resources}</span>}
     </div>
   );

@@ -13,6 +13,9 @@ import { sameOutput } from './sameOutput';
 import { TextOutput } from './TextOutput';
 import { WidgetOutput } from '../widgets/WidgetOutput';
 import { WIDGET_VIEW_MIME } from '../widgets/protocol';
+import { HeldOutput } from '../trust/HeldOutput';
+import { carriesScript } from '../trust/scriptOutputs';
+import { trustOf } from '../trust/state';
 import './outputs.css';
 
 export interface OutputAreaProps {
@@ -25,13 +28,21 @@ export interface OutputAreaProps {
 }
 
 export function OutputArea({ notebookId, cellId, outputs }: OutputAreaProps) {
+  // Saved script waits until the hub says this person trusts the notebook (trust/).
+  const trusted = trustOf(notebookId).value === true;
   if (!outputs.length) return null;
   return (
     <ColabCell.Provider value={cellId}>
       <div class="output-area" role="region" aria-label="Output">
-        {outputs.map((output, index) => (
-          <OutputView key={index} output={output} notebookId={notebookId} />
-        ))}
+        {outputs.map((output, index) =>
+          !trusted && carriesScript(output) ? (
+            <HeldOutput key={`held-${index}`}>
+              <OutputView output={output} notebookId={notebookId} />
+            </HeldOutput>
+          ) : (
+            <OutputView key={index} output={output} notebookId={notebookId} />
+          ),
+        )}
       </div>
     </ColabCell.Provider>
   );

@@ -1,6 +1,6 @@
 // The notebook's runtime events socket: runtime status for everyone with the notebook open,
-// input() prompts for the person who ran the cell. Opening it gives the notebook its runtime
-// at once, so the first run does not wait for a start. Reconnects with backoff.
+// input() prompts for the person who ran the cell. Opening it starts no runtime (a notebook from
+// someone else must run nothing on open); the first run or Connect does. Reconnects with backoff.
 
 import { signal } from '@preact/signals';
 import type { RuntimeStatus } from '../../api/notebooks';
@@ -109,7 +109,7 @@ export class RuntimeEvents {
       } else if (message.type === 'execute_reply') {
         const pending = this.pendingExecutes.get(String(message.request_id));
         this.pendingExecutes.delete(String(message.request_id));
-        if (message.error) pending?.reject(new Error(String(message.error)));
+        if (message.error) pending?.reject(Object.assign(new Error(String(message.error)), { code: message.code }));
         else pending?.resolve((message.queued as string[]) ?? []);
       } else if (message.type === 'input_done') {
         if (this.input.value?.cellId === message.cell_id) this.input.value = null;
