@@ -229,10 +229,22 @@ def test_alices_port_link_still_serves_her_server(live, alice: BrowserLike, bob:
         assert r.status_code == 403, r.text
 
 
-def test_the_hub_reports_each_runtimes_own_network_and_the_namespace_filter(live):
-    iso = live.hub.ports.pool.backend.isolation
-    assert iso.network == "internet", iso
-    assert iso.namespaces_blocked, iso
+def test_the_admin_page_reports_each_runtimes_own_network_and_the_namespace_filter(live, alice: BrowserLike):
+    iso = signed_in(live, "admin").get("/api/admin/isolation")
+    assert iso.status_code == 200, iso.text
+    assert iso.json()["network"] == "internet" and iso.json()["namespaces_blocked"] is True, iso.json()
+    assert not any("slirp4netns" in r or "seccomp" in r for r in iso.json()["reasons"]), iso.json()
+    assert alice.get("/api/admin/isolation").status_code == 403
+
+
+def test_without_slirp4netns_the_hub_says_runtimes_share_its_network(monkeypatch):
+    from nbcloud.hub.runtimes import network
+
+    monkeypatch.setattr(network.shutil, "which", lambda name: None)
+    plan = network.plan("internet", sandboxed=True)
+    assert plan.mode == "host" and "slirp4netns not found" in plan.reasons[0]
+    assert network.plan("none", sandboxed=True).mode == "none"
+    assert network.plan("internet", sandboxed=False).mode == "host"
 
 
 # ----- runtime_network = none, and slirp4netns's lifetime (a backend of their own) ---------------

@@ -112,3 +112,22 @@ def settings(request: Request, _admin: AdminUser) -> AdminSettings:
 def runtimes(request: Request, _admin: AdminUser) -> RuntimePoolStatus:
     """The runtime pool: warm runtimes waiting, runtimes starting, runtimes held by notebooks."""
     return RuntimePoolStatus(**get_hub(request).execution.pool.status())
+
+
+class RuntimeIsolationOut(BaseModel):
+    sandbox: str  # "bwrap-setpriv" | "bwrap-userns" | "none"
+    limits: str
+    uid: int
+    network: str  # "internet" | "none": a network of each runtime's own; "host": the hub's, shared
+    namespaces_blocked: bool  # cells cannot make namespaces of their own (unshare -r)
+    reasons: list[str]  # why weaker protection than intended is in force
+
+
+@router.get("/isolation", response_model=RuntimeIsolationOut)
+def isolation(request: Request, _admin: AdminUser) -> RuntimeIsolationOut:
+    """What protects runtimes from each other and the host on this machine (runtimes.backend.Isolation)."""
+    iso = get_hub(request).execution.pool.backend.isolation
+    return RuntimeIsolationOut(sandbox=iso.sandbox, limits=iso.limits, uid=iso.uid,
+                               network=getattr(iso, "network", "host"),
+                               namespaces_blocked=getattr(iso, "namespaces_blocked", False),
+                               reasons=list(iso.reasons))

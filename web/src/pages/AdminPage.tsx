@@ -1,7 +1,8 @@
 // Administration: people, their quotas, and the hub's sign-up setting.
 
 import { useEffect, useState } from 'preact/hooks';
-import { addUser, getSettings, listUsers, updateUser } from '../api/admin';
+import { addUser, getIsolation, getSettings, listUsers, updateUser } from '../api/admin';
+import type { RuntimeIsolation } from '../api/admin';
 import type { AdminSettings, AdminUser } from '../api/types';
 import { Field, FormError } from '../components/Field';
 import { PromptDialog } from '../components/PromptDialog';
@@ -15,6 +16,48 @@ function parseGb(text: string): number {
   const gb = Number(text.replace(',', '.'));
   if (!Number.isFinite(gb) || gb < 0) throw new Error('Type the quota as a number of GB, for example 15.');
   return Math.round(gb * GB);
+}
+
+const SANDBOX_TEXT: Record<RuntimeIsolation['sandbox'], string> = {
+  'bwrap-setpriv': 'bubblewrap, kernels run as an unprivileged user',
+  'bwrap-userns': 'bubblewrap in a user namespace',
+  none: 'NONE: runtimes run unsandboxed, as the hub sees the machine',
+};
+
+const NETWORK_TEXT: Record<RuntimeIsolation['network'], string> = {
+  internet: 'Each runtime has a network of its own and reaches the internet through slirp4netns; it cannot reach the hub, other runtimes or services on this machine’s loopback.',
+  none: 'Each runtime has only its own loopback: no internet, nothing on this machine.',
+  host: 'SHARED: runtimes use this machine’s network, so they can reach each other’s servers, the hub and loopback services.',
+};
+
+function IsolationCard({ iso }: { iso: RuntimeIsolation }) {
+  return (
+    <section class="card" aria-labelledby="isolation-title">
+      <h2 id="isolation-title" class="card-title">
+        Runtime isolation
+      </h2>
+      <dl class="settings-list">
+        <dt>Sandbox</dt>
+        <dd>{SANDBOX_TEXT[iso.sandbox] ?? iso.sandbox}</dd>
+        <dt>Network</dt>
+        <dd>
+          {NETWORK_TEXT[iso.network] ?? iso.network}
+          <span class="muted"> Set with NBCLOUD_RUNTIME_NETWORK (internet or none).</span>
+        </dd>
+        <dt>New namespaces</dt>
+        <dd>{iso.namespaces_blocked ? 'Blocked: code in a runtime cannot unshare or enter namespaces.' : 'ALLOWED: code in a runtime can make namespaces of its own (unshare -r).'}</dd>
+        <dt>Limits</dt>
+        <dd>{iso.limits}</dd>
+      </dl>
+      {iso.reasons.length > 0 && (
+        <ul class="form-error" aria-label="Isolation warnings">
+          {iso.reasons.map((reason) => (
+            <li key={reason}>{reason}</li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
 }
 
 function AddUserForm({ defaultQuota, onAdded }: { defaultQuota: number; onAdded: () => void }) {
@@ -75,6 +118,7 @@ function AddUserForm({ defaultQuota, onAdded }: { defaultQuota: number; onAdded:
 export function AdminPage() {
   const [users, setUsers] = useState<AdminUser[] | null>(null);
   const [settings, setSettings] = useState<AdminSettings | null>(null);
+  const [isolation, setIsolation] = useState<RuntimeIsolation | null>(null);
   const [error, setError] = useState('');
   const [version, setVersion] = useState(0);
   const reload = () => setVersion((v) => v + 1);
@@ -90,6 +134,9 @@ export function AdminPage() {
         setSettings(hubSettings);
       })
       .catch((failure) => live && !isSignedOut(failure) && setError(errorText(failure)));
+    getIsolation()
+      .then((iso) => live && setIsolation(iso))
+      .catch(() => undefined); // the page works without it; the hub's log says the same
     return () => {
       live = false;
     };
@@ -152,6 +199,7 @@ export function AdminPage() {
           </dl>
         </section>
       )}
+      {isolation && <IsolationCard iso={isolation} />}
       <section class="card" aria-labelledby="users-title">
         <h2 id="users-title" class="card-title">
           Users
