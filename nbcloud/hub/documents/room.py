@@ -9,11 +9,18 @@ Wire protocol (y-websocket, binary frames only; every message is one frame):
     [0, 2, varUint8Array(update)]         update       an incremental change
     [1, varUint8Array(awareness update)]  awareness    cursors, selections, user names
     [3]                                   query awareness: the hub answers with every state
+    [100, varString(JSON)]                the hub's own messages (hub_messages.py): the room's
+                                          epoch, save status, a refused update
 
-On connect the hub sends its sync step 1 and the awareness states it knows; the client sends its
-own sync step 1 (the hub answers step 2) and answers the hub's step 1 with step 2. After that both
-sides send updates. A frame that cannot be parsed or applied closes that socket (1007); text
-frames close it with 1003. Neither affects the room or the other sockets.
+On connect the hub sends its hello (the epoch), its sync step 1 and the awareness states it knows;
+the client sends its own sync step 1 (the hub answers step 2) and answers the hub's step 1 with
+step 2. After that both sides send updates. A frame that cannot be parsed or applied closes that
+socket (1007); text frames close it with 1003. Neither affects the room or the other sockets.
+
+Two checks keep the document whole (see guard.py): an update that would make the notebook
+unsavable is refused (RejectedUpdate; the socket is closed with 4400), and a client whose sync
+step 1 shows a document from an earlier load of this notebook (its state lacks what this load
+wrote) is refused before it can merge its old cells back in (StaleDocument; closed with 4409).
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ import copy
 import datetime as dt
 import json
 import logging
+import secrets
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
@@ -31,8 +39,11 @@ from typing import Any
 
 from jupyter_ydoc import YNotebook
 from jupyter_ydoc.utils import cast_all
+from nbcloud.hub.documents.guard import RejectedUpdate, UpdateGuard
+from nbcloud.hub.documents.hub_messages import describe_save_error, hub_message
 from nbcloud.hub.documents.kept_text import KEY as KEPT_KEY
 from nbcloud.hub.documents.kept_text import KeptText
+from nbcloud.hub.documents.state_vector import decode_state_vector
 from pycrdt import (
     Array,
     Awareness,
@@ -67,6 +78,13 @@ class ProtocolError(Exception):
     """A frame that is not a y-websocket message this hub accepts."""
 
 
+class StaleDocument(Exception):
+    """A client holds the document of an earlier load (before a hub restart or a reopen)."""
+
+
+__all__ = ["RejectedUpdate", "StaleDocument"]
+
+
 class CellNotFound(KeyError):
     pass
 
@@ -95,25 +113,6 @@ class Connection:
         self.queue.put_nowait(message)
 
 
-def decode_state_vector(data: bytes) -> dict[int, int]:
-    """A Y state vector (lib0: a count, then client and clock pairs, all var-uints) as a dict.
-    Raises ValueError on bytes that are not one."""
-    values: list[int] = []
-    value = shift = 0
-    for byte in data:
-        value |= (byte & 0x7F) << shift
-        if byte & 0x80:
-            shift += 7
-            if shift > 63:
-                raise ValueError("not a state vector")
-            continue
-        values.append(value)
-        value = shift = 0
-    if shift or not values or len(values) != 1 + 2 * values[0]:
-        raise ValueError("not a state vector")
-    return {values[1 + 2 * i]: values[2 + 2 * i] for i in range(values[0])}
-
-
 class LiveDocument:
     """An open notebook. Browsers edit it through sockets; the hub through the methods below.
 
@@ -129,6 +128,8 @@ class LiveDocument:
         *,
         autosave_delay: float = 1.0,
         autosave_max_delay: float = 5.0,
+        retry_min_delay: float = 1.0,
+        retry_max_delay: float = 30.0,
         before_save: Callable[["LiveDocument", dict[str, Any]], dict[str, Any]] | None = None,
     ) -> None:
         self.item_id = item_id
@@ -140,11 +141,21 @@ class LiveDocument:
         # Long stream texts stay beside the document (see kept_text.py).
         self.kept = KeptText()
         self.notebook.set(self.kept.keep_all(content))
+        # This load of the notebook: pages learn it on connect (see hub_messages.py). A page's
+        # document that lacks what this load wrote comes from an earlier load.
+        self.epoch = secrets.token_urlsafe(12)
+        self._load_client = self.doc.client_id
+        self._load_clock = decode_state_vector(self.doc.get_state()).get(self._load_client, 0)
+        self.guard = UpdateGuard(self.doc)
         self.connections: set[Connection] = set()
         self.holds = 0
         self.closed = False
         self.last_save_error: str | None = None
         self.last_saved_at: float | None = None
+        self._saved_state: dict[int, int] = decode_state_vector(self.doc.get_state())
+        self._retry_min_delay = retry_min_delay
+        self._retry_max_delay = retry_max_delay
+        self.retry_delay: float | None = None  # set while saves fail: the wait before the next try
         self._save_fn = save
         # Called with the content about to be saved; may change the document (the hub's own
         # metadata, such as the widget state) and returns the content to save.
@@ -168,6 +179,8 @@ class LiveDocument:
             return
         message = create_update_message(update)
         origin = self._applying_from
+        if origin is None:
+            self.guard.mirror(update)  # the hub's own change (a page's was checked on the shadow)
         for conn in self.connections:
             if conn is not origin:
                 conn.push(message)
@@ -221,8 +234,16 @@ class LiveDocument:
             self._changed.clear()
             try:
                 await self.save()
-            except Exception:  # never let the loop die: the next change tries again
-                log.exception("autosave of document %s failed", self.item_id)
+            except Exception as e:  # never let the loop die: retried below, with back-off
+                log.error("autosave of document %s failed: %s", self.item_id, e)
+            # A failed save keeps the edits (the document stays dirty) and is tried again, later
+            # each time, until it works; every page shows "Not saved" meanwhile.
+            while self.last_save_error is not None and self.dirty and self.retry_delay is not None:
+                await asyncio.sleep(self.retry_delay)
+                try:
+                    await self.save()
+                except Exception as e:
+                    log.error("autosave of document %s failed again: %s", self.item_id, e)
 
     async def save(self) -> bool:
         """Write the notebook to its file now if it changed. True when the file was written."""
@@ -237,17 +258,45 @@ class LiveDocument:
                     log.exception("preparing document %s for saving failed", self.item_id)
             # After before_save: what it changed in the document is part of this save.
             self._dirty_since = None
+            saving_state = decode_state_vector(self.doc.get_state())
+            self._broadcast_save("saving")
             try:
                 written = await self._save_fn(self, content)
             except BaseException as e:
-                # Keep it dirty so a later change or the final flush tries again.
+                # Keep it dirty so a later change, the retry or the final flush tries again.
                 if self._dirty_since is None:
                     self._dirty_since = time.monotonic()
-                self.last_save_error = str(getattr(e, "message", e))
+                self.last_save_error = describe_save_error(e)
+                self.retry_delay = (
+                    self._retry_min_delay
+                    if self.retry_delay is None
+                    else min(self.retry_delay * 2, self._retry_max_delay)
+                )
+                self._broadcast_save("failed")
                 raise
             self.last_save_error = None
+            self.retry_delay = None
             self.last_saved_at = time.time()
+            self._saved_state = saving_state
+            self._broadcast_save("saved")
             return written
+
+    def save_status(self, state: str | None = None) -> bytes:
+        """The save-status message (hub_messages.py) as things stand."""
+        if state is None:
+            state = "failed" if self.last_save_error is not None else "saving" if self.dirty else "saved"
+        return hub_message({
+            "type": "save",
+            "state": state,
+            "error": self.last_save_error if state == "failed" else None,
+            "retry_in": self.retry_delay if state == "failed" else None,
+            "saved": {str(client): clock for client, clock in self._saved_state.items()},
+        })
+
+    def _broadcast_save(self, state: str) -> None:
+        message = self.save_status(state)
+        for conn in self.connections:
+            conn.push(message)
 
     def request_save(self) -> None:
         """Save soon (as after an edit) although the document itself did not change: something the
@@ -266,6 +315,8 @@ class LiveDocument:
         if self.closed:
             raise DocumentClosed(self.item_id)
         self.connections.add(conn)
+        conn.push(hub_message({"type": "hello", "epoch": self.epoch}))
+        conn.push(self.save_status())
         conn.push(create_sync_message(self.doc))
         states = list(self.awareness.states)
         if states:
@@ -313,7 +364,7 @@ class LiveDocument:
                     conn.push(create_awareness_message(self.awareness.encode_awareness_update(states)))
             else:
                 raise ProtocolError(f"unknown message type {kind}")
-        except ProtocolError:
+        except (ProtocolError, RejectedUpdate, StaleDocument):
             raise
         except Exception as e:  # pycrdt raises ValueError, IndexError, ... on garbage
             raise ProtocolError(f"{type(e).__name__}: {e}") from e
@@ -326,6 +377,7 @@ class LiveDocument:
             raise ProtocolError(f"unknown sync message type {sub}")
         payload = _read_exact(body[1:])
         if sub == YSyncMessageType.SYNC_STEP1:
+            self._check_epoch(payload)
             reply = handle_sync_message(body, self.doc)
             if reply is not None:
                 conn.push(reply)
@@ -334,11 +386,19 @@ class LiveDocument:
             return  # viewers may sync but their changes are dropped
         if payload == b"\x00\x00":
             return
+        self.guard.check(payload)  # raises RejectedUpdate; the live document is not touched
         self._applying_from = conn
         try:
             self.doc.apply_update(payload)
         finally:
             self._applying_from = None
+
+    def _check_epoch(self, state_vector: bytes) -> None:
+        """Refuse a client whose document has content but not what this load wrote: it was
+        synced with an earlier load, and syncing it would add every cell a second time."""
+        theirs = decode_state_vector(state_vector)
+        if theirs and theirs.get(self._load_client, 0) < self._load_clock:
+            raise StaleDocument(self.item_id)
 
     def _handle_awareness(self, conn: Connection, message: bytes) -> None:
         payload = _read_exact(message[1:])

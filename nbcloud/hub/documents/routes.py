@@ -9,6 +9,12 @@ The socket checks, in this order:
 1-2. Origin and who (``nbcloud.hub.auth.websocket``): refused at the handshake, or closed 4401.
 3. Access: the user owns the item; otherwise closed 4404 (same as "no such item").
 4. The file is a valid notebook; otherwise closed 4422 with the reason.
+
+While open, the socket is closed by the hub with:
+    4400  the client sent an update that would make the notebook unsavable (it gets a
+          {"type": "rejected"} message first, see hub_messages.py); nobody else saw it
+    4409  the client's document is from an earlier load of the notebook (a hub restart): it
+          must load the notebook afresh and re-apply its own unsaved edits
 """
 
 from __future__ import annotations
@@ -32,7 +38,10 @@ from nbcloud.hub.documents.room import (
     Connection,
     LiveDocument,
     ProtocolError,
+    RejectedUpdate,
+    StaleDocument,
 )
+from nbcloud.hub.documents.hub_messages import hub_message
 from nbcloud.hub.documents.service import DocumentNotFound, DocumentService, NotANotebook
 from nbcloud.hub.errors import ApiError
 
@@ -42,6 +51,8 @@ router = APIRouter(prefix="/api/documents", tags=["documents"])
 
 CLOSE_NOT_FOUND = 4404
 CLOSE_BAD_NOTEBOOK = 4422
+CLOSE_REJECTED_UPDATE = 4400
+CLOSE_STALE_DOCUMENT = 4409
 
 
 def documents_of(conn) -> DocumentService:
@@ -142,6 +153,18 @@ async def serve_socket(service: DocumentService, room: LiveDocument, websocket: 
             except ProtocolError as e:
                 log.info("document %s: closing a socket that sent a bad message: %s", room.item_id, e)
                 await _close(websocket, CLOSE_BAD_MESSAGE, "Bad message.")
+                break
+            except RejectedUpdate as e:
+                log.warning("document %s: refused an update from user %s: %s", room.item_id, user_id, e.reason)
+                message = (f"Your last change was not accepted: {e.reason}. The notebook was reloaded "
+                           "without it; everything else you typed is kept.")
+                with contextlib.suppress(Exception):
+                    await websocket.send_bytes(hub_message({"type": "rejected", "message": message}))
+                await _close(websocket, CLOSE_REJECTED_UPDATE, "Change refused: it would make the notebook unsavable.")
+                break
+            except StaleDocument:
+                log.info("document %s: a page from an earlier load reconnected; asking it to reload", room.item_id)
+                await _close(websocket, CLOSE_STALE_DOCUMENT, "The notebook was reloaded by the hub.")
                 break
     except WebSocketDisconnect:
         pass
