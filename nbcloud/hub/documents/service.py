@@ -63,6 +63,8 @@ class DocumentService:
         revision_interval_seconds: float = 10 * 60,
         max_revisions: int = 100,
         idle_close_seconds: float = 30.0,
+        save_retry_min_delay: float = 1.0,
+        save_retry_max_delay: float = 30.0,
     ) -> None:
         self.settings = settings
         self.db = db
@@ -72,6 +74,9 @@ class DocumentService:
         self.revision_interval_seconds = revision_interval_seconds
         self.max_revisions = max_revisions
         self.idle_close_seconds = idle_close_seconds
+        # A failed autosave is tried again after min, then twice as long each time, up to max.
+        self.save_retry_min_delay = save_retry_min_delay
+        self.save_retry_max_delay = save_retry_max_delay
         self._rooms: dict[str, LiveDocument] = {}
         self._opening: dict[str, asyncio.Future] = {}
         self._closers: dict[str, asyncio.Task] = {}
@@ -155,6 +160,8 @@ class DocumentService:
                 self._save,
                 autosave_delay=self.autosave_delay,
                 autosave_max_delay=self.autosave_max_delay,
+                retry_min_delay=self.save_retry_min_delay,
+                retry_max_delay=self.save_retry_max_delay,
                 before_save=self._with_widget_state,
             )
             self._rooms[item_id] = room
@@ -204,6 +211,12 @@ class DocumentService:
         except Exception:
             log.exception("saving document %s after its last client left failed", room.item_id)
         await asyncio.sleep(self.idle_close_seconds)
+        # Saves are failing (disk full, I/O error): closing would drop the unsaved edits. The room
+        # stays open and keeps retrying; closing waits until a save works.
+        while room.dirty and room.last_save_error is not None and not room.closed:
+            if room.connections or room.holds:
+                return
+            await asyncio.sleep(self.idle_close_seconds)
         if room.connections or room.holds:
             return
         self._closers.pop(room.item_id, None)
