@@ -4,8 +4,8 @@ Failures are counted per pair, never per address or per account alone: wrong pas
 sent from one address (a kernel, a shared NAT, a classroom) neither block bob from that address
 nor alice from anywhere else. ``attempts`` failures of a pair inside ``window_seconds`` are free;
 each further failure doubles the wait before the next try (1 s, 2 s, 4 s ... capped at the
-window). A pair that has not failed for ``window_seconds`` starts over; a successful sign-in
-clears it.
+window). A pair that has not failed for ``window_seconds`` after its last wait starts over; a
+successful sign-in clears it.
 """
 
 from __future__ import annotations
@@ -47,8 +47,8 @@ class LoginRateLimiter:
 
     def _current(self, key: tuple[str, str], now: float) -> _Failures | None:
         entry = self._failures.get(key)
-        if entry is not None and now - entry.last >= self.window:
-            del self._failures[key]  # quiet for a whole window: forgiven
+        if entry is not None and now - entry.last >= self._delay(entry.count) + self.window:
+            del self._failures[key]  # quiet for a whole window after its wait: forgiven
             return None
         return entry
 
@@ -80,7 +80,7 @@ class LoginRateLimiter:
             self._failures.pop(self._key(account, address), None)
 
     def _forget_stale(self, now: float) -> None:
-        for key in [k for k, e in self._failures.items() if now - e.last >= self.window]:
+        for key in [k for k, e in self._failures.items() if now - e.last >= self._delay(e.count) + self.window]:
             del self._failures[key]
         if len(self._failures) >= MAX_TRACKED_PAIRS:
             oldest = sorted(self._failures, key=lambda k: self._failures[k].last)[: MAX_TRACKED_PAIRS // 10]
