@@ -35,7 +35,9 @@ class BrowserLike(httpx.Client):
 @contextmanager
 def hub_with_people(data_dir: Path, people: tuple[str, ...] = ("alice", "bob"), **settings) -> Iterator[LiveHub]:
     """A live hub with real runtimes, an administrator and these accounts (password PASSWORD).
-    Test modules share one for all their stories: kernels are costly."""
+    Test modules share one for all their stories: kernels are costly. Their people open many
+    notebooks, each keeping its runtime: the per-user limit is off unless a story sets it."""
+    settings.setdefault("runtime_max_per_user", 0)
     server = LiveHub(create_app(load_settings(environ={}, data_dir=data_dir, runtime_pool_size=1, **settings)))
     server.start()
     try:
@@ -277,7 +279,7 @@ def test_restart_stops_the_running_cell_and_runs_what_comes_after_in_the_new_ker
 def test_a_runtime_that_cannot_start_says_so_and_what_to_do(live, alice: BrowserLike, monkeypatch):
     from nbcloud.hub.runtimes.backend import RuntimeStartError
 
-    async def cannot_start(owner_id, notebook_id):
+    async def cannot_start(owner_id, notebook_id, **_kw):
         raise RuntimeStartError("bwrap: setting up uid map: Permission denied")
 
     item_id, (cell,) = notebook_with(alice, "print('hi')", name="no-runtime.ipynb")

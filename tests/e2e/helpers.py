@@ -79,6 +79,8 @@ def start_hub(data_dir: Path, **settings: str) -> Hub:
     data_dir.mkdir(parents=True, exist_ok=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith("NBCLOUD_")}
     env.update({"NBCLOUD_DATA_DIR": str(data_dir), "NBCLOUD_HOST": "127.0.0.1", "NBCLOUD_PORT": str(port)})
+    # One person opens many notebooks in these stories: no per-user runtime limit unless asked.
+    settings.setdefault("runtime_max_per_user", "0")
     env.update({f"NBCLOUD_{k.upper()}": v for k, v in settings.items()})
     log = data_dir.parent / f"hub-{port}.log"
     with open(log, "wb") as out:

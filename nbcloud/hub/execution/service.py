@@ -19,6 +19,17 @@ class ExecutionService:
         self.pool = pool
         self.secrets = secrets
         self._sessions: dict[str, NotebookSession] = {}
+        # The per-user runtime limit names the notebooks holding runtimes, as the person sees them.
+        pool.notebook_names = self._notebook_names
+
+    def _notebook_names(self, owner_id: int, item_ids: list) -> list[str]:
+        names = []
+        for item_id in item_ids:
+            try:
+                names.append(self.documents.drive.get(owner_id, str(item_id)).name)
+            except Exception:  # deleted meanwhile: its runtime still counts
+                names.append(f"a deleted notebook ({item_id})")
+        return names
 
     async def session(self, item_id: str, user_id: int) -> NotebookSession:
         """The execution session of a notebook the user may run (raises DocumentNotFound)."""

@@ -19,6 +19,8 @@ from nbcloud.hub.execution.kernel import connect
 from nbcloud.hub.execution.outputs import crash_output, to_output
 from nbcloud.hub.execution.shell import ShellInput
 from nbcloud.hub.runtimes.backend import Runtime, RuntimeBackend
+from nbcloud.hub.runtimes.pool import RuntimeLimitReached
+from nbcloud.hub.runtimes.start_line import ordinal
 
 if TYPE_CHECKING:
     from nbcloud.hub.secrets.store import SecretStore
@@ -37,6 +39,8 @@ class RuntimeUnavailable(Exception):
 
 
 def start_failed_message(exc: Exception) -> str:
+    if isinstance(exc, RuntimeLimitReached):
+        return str(exc)  # says which notebooks hold runtimes and how to close one
     why = str(exc).strip() or type(exc).__name__
     return (f"The runtime could not start ({why}). Run the cell again to retry; if it keeps failing, "
             "ask your administrator (the hub's log says why).")
@@ -82,6 +86,7 @@ class NotebookSession:
         self._input_replies: dict[int, asyncio.Future[str]] = {}
         self._status: RuntimeStatus = "none"
         self._message: str | None = None
+        self._place = 0  # place in the line of kernel starts while waiting (1 = next), else 0
         self._closed = False
         self.colab = ColabRequests(self)
         self.shell = ShellInput(self)
@@ -115,7 +120,8 @@ class NotebookSession:
         return {
             "type": "runtime",
             "status": self._status,
-            "message": self._message,
+            "message": f"Starting runtime ({ordinal(self._place)} in line)" if self._place else self._message,
+            "place": self._place or None,
             "running": self._running.cell_id if self._running else None,
             "queued": [r.cell_id for r in self._queue],
         }
@@ -134,19 +140,30 @@ class NotebookSession:
                 return self.runtime
             self._set_status("starting", self._message)
             try:
-                runtime = await self.pool.acquire(self.owner_id, self.item_id)
-                self.runtime, self._client = runtime, await connect(runtime)
+                runtime = await self.pool.acquire(self.owner_id, self.item_id, on_place=self._in_line)
+                self.runtime, self._client = runtime, await connect(runtime, alive=lambda: self.backend.is_alive(runtime))
             except asyncio.CancelledError:
+                self._place = 0
                 raise
             except Exception as exc:
                 # Never leave the page on "starting" for ever: say what happened and what to do.
-                log.exception("the runtime of %s did not start", self.item_id)
+                if isinstance(exc, RuntimeLimitReached):
+                    log.info("runtime of %s refused: %s", self.item_id, exc)
+                else:
+                    log.exception("the runtime of %s did not start", self.item_id)
+                self._place = 0
                 self.runtime = self._client = None
                 self._set_status("dead", start_failed_message(exc))
                 raise RuntimeUnavailable(start_failed_message(exc)) from exc
             self._iopub_pump = asyncio.create_task(self._pump_iopub(self._client), name=f"iopub-{self.item_id}")
             self._set_status("busy" if self._running else "idle", self._message)
             return runtime
+
+    def _in_line(self, place: int) -> None:
+        """The pool moved this notebook's start in the line: every page on it hears its place."""
+        self._place = place
+        if self._status == "starting":
+            self.events.publish(self.describe())
 
     def _widgets_changed(self) -> None:
         """A widget's state changed: the notebook's next autosave writes it (as after an edit)."""

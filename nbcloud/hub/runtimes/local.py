@@ -25,7 +25,7 @@ from jupyter_client.manager import AsyncKernelManager
 
 from nbcloud.config import Settings
 
-from . import drive_mount, sandbox as sb
+from . import drive_mount, readiness, sandbox as sb
 from . import disk, drive_quota, leftovers
 from .files import RuntimeFiles
 from .listeners import PortCheck, cgroup_pids, port_owner, private_port_owner, process_tree
@@ -43,8 +43,6 @@ from .backend import (
 from .limits import Limiter, RuntimeLimits, detect_limiter
 
 log = logging.getLogger(__name__)
-
-READY_TIMEOUT = 60.0
 
 
 class SandboxKernelManager(AsyncKernelManager):
@@ -224,27 +222,18 @@ class LocalBackend:
             _drop_short_link(paths)
             if isinstance(exc, (asyncio.CancelledError, KeyboardInterrupt)):
                 raise
-            raise RuntimeStartError(f"runtime failed to start: {exc}" + (f"\n{tail}" if tail else "")) from exc
+            shown = f"\n{tail}" if tail and tail not in str(exc) else ""  # readiness may have quoted it
+            raise RuntimeStartError(f"runtime failed to start: {exc}{shown}") from exc
 
     def _prepare(self, paths: sb.RuntimePaths) -> None:
         sb.prepare_dirs(paths, self.mode)
         sb.make_layer(paths, self.mode)
 
     async def _wait_ready(self, runtime: LocalRuntime) -> None:
-        kc = runtime.client()
-        kc.start_channels()
-        try:
-            ready = asyncio.ensure_future(kc.wait_for_ready(timeout=READY_TIMEOUT))
-            died = asyncio.ensure_future(self._poll_exit(runtime))
-            done, _ = await asyncio.wait({ready, died}, return_when=asyncio.FIRST_COMPLETED)
-            for f in (ready, died):
-                if f not in done:
-                    f.cancel()
-            if died in done:
-                raise RuntimeStartError(f"kernel exited during start-up (status {runtime.manager.process.poll()})")
-            ready.result()
-        finally:
-            kc.stop_channels()
+        # Dead means its process ended, never a late heartbeat (see runtimes.readiness).
+        proc = runtime.manager.process
+        await readiness.wait_until_ready(runtime.connection_info, lambda: proc is not None and proc.poll() is None,
+                                         lambda: _tail(runtime.paths.log_file))
 
     async def _poll_exit(self, runtime: LocalRuntime) -> int:
         proc = runtime.manager.process

@@ -5,6 +5,9 @@ from the pool (refilled in the background), or starts one when the pool is empty
 execution layer calls ``Runtime.touch()`` on activity; ``cull()`` (run every
 ``cull_interval`` seconds by ``start()``) shuts down runtimes idle longer than
 ``runtime_idle_timeout_seconds`` or older than ``runtime_max_lifetime_seconds``.
+
+Kernel starts wait their turn in a :class:`StartLine` (``runtime_start_concurrency`` at once,
+people before refills), and one account holds at most ``runtime_max_per_user`` runtimes.
 """
 
 from __future__ import annotations
@@ -12,15 +15,42 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 
 from nbcloud.config import Settings
 
-from .backend import Runtime, RuntimeBackend, RuntimeSpec
+from .backend import Runtime, RuntimeBackend, RuntimeBackendError, RuntimeSpec
+from .start_line import PlaceCallback, StartLine, start_concurrency
 
 log = logging.getLogger(__name__)
 
 Key = tuple[Hashable, Hashable]
+# The names of an owner's notebooks, for messages (set by the execution layer; a thread calls it).
+NotebookNames = Callable[[Hashable, list[Hashable]], list[str]]
+
+
+class RuntimeLimitReached(RuntimeBackendError):
+    """The account already holds ``runtime_max_per_user`` runtimes."""
+
+    def __init__(self, limit: int, notebooks: list[str], idle_timeout_seconds: int) -> None:
+        self.limit = limit
+        self.notebooks = notebooks
+        culled = (f"wait for it to be culled after {_duration(idle_timeout_seconds)} without use"
+                  if idle_timeout_seconds > 0 else "ask your administrator to stop one")
+        super().__init__(
+            f"You have {len(notebooks)} runtimes running ({', '.join(notebooks)}); each account may hold "
+            f"{limit} at once. Close one: open that notebook and run "
+            "`from google.colab import runtime; runtime.unassign()` (disconnect and delete its runtime), "
+            f"or {culled}. Then run this cell again."
+        )
+
+
+def _duration(seconds: int) -> str:
+    if seconds % 3600 == 0:
+        return f"{seconds // 3600} h"
+    if seconds % 60 == 0:
+        return f"{seconds // 60} min"
+    return f"{seconds} s"
 
 
 class RuntimePool:
@@ -32,7 +62,9 @@ class RuntimePool:
         self._warm: list[Runtime] = []
         self._assigned: dict[Key, Runtime] = {}
         self._key_locks: dict[Key, asyncio.Lock] = {}
-        self._starting = 0
+        self._acquiring: set[Key] = set()  # keys whose runtime is being taken or started
+        self.line = StartLine(start_concurrency(settings.runtime_start_concurrency))
+        self.notebook_names: NotebookNames | None = None
         self._refill_task: asyncio.Task | None = None
         self._cull_task: asyncio.Task | None = None
         self._warm_changed = asyncio.Event()
@@ -49,7 +81,8 @@ class RuntimePool:
 
     def status(self) -> dict[str, int]:
         """How many runtimes are warm, starting and assigned to notebooks."""
-        return {"size": self.size, "warm": len(self._warm), "starting": self._starting, "assigned": len(self._assigned)}
+        return {"size": self.size, "warm": len(self._warm), "starting": self.line.running,
+                "waiting": self.line.waiting, "assigned": len(self._assigned)}
 
     async def wait_warm(self) -> None:
         """Wait until the pool holds ``size`` warm runtimes (tests, benchmarks, start-up)."""
@@ -87,8 +120,13 @@ class RuntimePool:
     def warm_count(self) -> int:
         return len(self._warm)
 
-    async def acquire(self, owner_id: Hashable, notebook_id: Hashable) -> Runtime:
-        """The runtime of this (user, notebook); a warm one if it has none yet."""
+    async def acquire(self, owner_id: Hashable, notebook_id: Hashable, *,
+                      on_place: PlaceCallback | None = None) -> Runtime:
+        """The runtime of this (user, notebook); a warm one if it has none yet, else one started
+        in its turn (``on_place(n)`` hears the caller's place in line while it waits).
+
+        Raises RuntimeLimitReached when the owner holds ``runtime_max_per_user`` runtimes already.
+        """
         key = (owner_id, notebook_id)
         lock = self._key_locks.setdefault(key, asyncio.Lock())
         async with lock:
@@ -101,15 +139,46 @@ class RuntimePool:
                 # never will; throw it away and hand out a fresh one.
                 del self._assigned[key]
                 await self._shutdown_quietly(existing)
-            runtime = await self._take_warm()
-            if runtime is None:
-                runtime = await self.backend.start(RuntimeSpec(owner_id=owner_id, notebook_id=notebook_id))
+            await self._check_limit(owner_id, key)
+            self._acquiring.add(key)
+            try:
+                runtime = await self._take_warm()
+                if runtime is None:
+                    runtime = await self._start_in_turn(RuntimeSpec(owner_id=owner_id, notebook_id=notebook_id), on_place)
+            finally:
+                self._acquiring.discard(key)
             runtime.owner_id, runtime.notebook_id = owner_id, notebook_id
             now = time.monotonic()
             runtime.last_activity = now
             self._assigned[key] = runtime
             self._kick_refill()
             return runtime
+
+    def holding(self, owner_id: Hashable) -> list[Hashable]:
+        """The notebooks of this owner that hold (or are getting) a runtime."""
+        keys = [*self._assigned, *(k for k in self._acquiring if k not in self._assigned)]
+        return [notebook for owner, notebook in keys if owner == owner_id]
+
+    async def _check_limit(self, owner_id: Hashable, key: Key) -> None:
+        limit = self.settings.runtime_max_per_user
+        others = [n for n in self.holding(owner_id) if n != key[1]]
+        if limit <= 0 or len(others) < limit:
+            return
+        names = [str(n) for n in others]
+        if self.notebook_names is not None:
+            try:
+                names = await asyncio.to_thread(self.notebook_names, owner_id, others)
+            except Exception:
+                log.exception("naming the notebooks of %s", owner_id)
+        raise RuntimeLimitReached(limit, names, self.settings.runtime_idle_timeout_seconds)
+
+    async def _start_in_turn(self, spec: RuntimeSpec, on_place: PlaceCallback | None) -> Runtime:
+        async with self.line.turn(on_place):
+            # A refill may have finished while this waited: no need to start another.
+            warm = await self._take_warm()
+            if warm is not None:
+                return warm
+            return await self.backend.start(spec)
 
     async def release(self, owner_id: Hashable, notebook_id: Hashable) -> None:
         """Shut down the runtime of this (user, notebook), if it has one."""
@@ -138,7 +207,10 @@ class RuntimePool:
         failures = 0
         while not self._closed and len(self._warm) < self.size:
             try:
-                runtime = await self.backend.start(RuntimeSpec())
+                async with self.line.turn(background=True):
+                    if self._closed or len(self._warm) >= self.size:
+                        return
+                    runtime = await self.backend.start(RuntimeSpec())
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
