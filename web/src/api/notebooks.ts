@@ -18,6 +18,8 @@ export interface RuntimeStatus {
   type: 'runtime';
   status: RuntimeState;
   message: string | null;
+  /** While the runtime waits for a kernel start slot: its place in line (1 = next). */
+  place?: number | null;
   running: string | null;
   queued: string[];
   usage?: RuntimeUsage;

@@ -1,10 +1,12 @@
 // The runtime's state (starting, idle, busy, dead with its message, e.g. out of memory) from
-// the events socket, and its RAM and disk use from GET /api/notebooks/{id}/runtime.
+// the events socket, and its RAM and disk use from GET /api/notebooks/{id}/runtime. While its
+// kernel start waits its turn on the hub, the label says its place in line.
 
 import { useEffect, useState } from 'preact/hooks';
 import { runtimeStatus, type RuntimeUsage } from '../api/notebooks';
 import { formatBytes } from '../lib/format';
 import type { NotebookSession } from './NotebookSession';
+import { placeInLine } from './runtime/startLine';
 
 const USAGE_EVERY_MS = 10_000;
 
@@ -23,6 +25,7 @@ export function RuntimeIndicator({ session }: { session: NotebookSession }) {
   const [usage, setUsage] = useState<RuntimeUsage | null>(null);
   // Opening a notebook starts no runtime: "Not connected" until a run or Connect starts one.
   const state = !connected && !status ? 'connecting' : (status?.status ?? 'none');
+  const inLine = placeInLine(status);
 
   useEffect(() => {
     if (state !== 'idle' && state !== 'busy') return;
@@ -49,8 +52,8 @@ export function RuntimeIndicator({ session }: { session: NotebookSession }) {
   return (
     <div class="nb-runtime" role="status" aria-label="Runtime" data-state={state} title={resources || undefined}>
       <span class="nb-runtime-dot" aria-hidden="true" />
-      <span class="nb-runtime-label">{LABELS[state] ?? state}</span>
-      {status?.message && <span class="nb-runtime-message">{status.message}</span>}
+      <span class="nb-runtime-label">{inLine ?? LABELS[state] ?? state}</span>
+      {status?.message && !inLine && <span class="nb-runtime-message">{status.message}</span>}
       {state === 'none' && connected && (
         <button type="button" class="button nb-runtime-connect" onClick={() => void session.connect()}>
           Connect
