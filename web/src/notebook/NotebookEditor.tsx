@@ -2,7 +2,7 @@
 // the runtime events socket at once (the runtime starts while the page loads), and says
 // clearly when the notebook cannot be opened (signed out, not found, not a valid .ipynb).
 
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { getItem } from '../api/drive';
 import type { DriveItem } from '../api/types';
 import { Link } from '../components/Link';
@@ -10,20 +10,41 @@ import { NotebookSession } from './NotebookSession';
 import { NotebookView } from './NotebookView';
 import { currentUrl, driveUrl } from '../state/router';
 import { signInUrl, user } from '../state/session';
+import { showToast } from '../state/toasts';
+import type { CarriedEdits } from './sync/unsaved';
+
+function openSession(id: string, carried: CarriedEdits | null = null, afterRejection = false): NotebookSession {
+  const who = user.value;
+  return new NotebookSession(id, who ? { name: who.display_name || who.username } : null, carried, afterRejection);
+}
 
 export function NotebookEditor({ id }: { id: string }) {
   const [session, setSession] = useState<NotebookSession | null>(null);
   const [item, setItem] = useState<DriveItem | null>(null);
 
+  const current = useRef<NotebookSession | null>(null);
+
   useEffect(() => {
-    const who = user.value;
-    const opened = new NotebookSession(id, who ? { name: who.display_name || who.username } : null);
+    const opened = openSession(id);
+    current.current = opened;
     setSession(opened);
     getItem(id)
       .then(setItem)
       .catch(() => setItem(null));
-    return () => opened.destroy();
+    return () => current.current?.destroy();
   }, [id]);
+
+  // The hub loaded the notebook afresh (a restart) or refused a change: open it again and
+  // re-apply this page's unsaved edits (sync/unsaved.ts).
+  const reload = session?.sync.value.reload ?? null;
+  useEffect(() => {
+    if (!session || !reload) return;
+    if (reload.notice) showToast(reload.notice, 'error', 15_000);
+    const next = openSession(id, reload.carried, reload.rejected);
+    current.current = next;
+    session.destroy();
+    setSession(next);
+  }, [reload]);
 
   useEffect(() => {
     if (item) document.title = `${item.name} - nbcloud`;

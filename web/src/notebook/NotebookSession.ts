@@ -29,6 +29,7 @@ import { RuntimeEvents } from './runtime/events';
 import { savedWidgetState } from './widgets/protocol';
 import { widgetRegistry } from './widgets/registry';
 import { DocumentProvider, type ProviderStatus } from './sync/provider';
+import type { CarriedEdits } from './sync/unsaved';
 import { askToRun } from './trust/TrustPrompt';
 import { isNotTrusted, loadTrust, trustOf } from './trust/state';
 
@@ -54,7 +55,13 @@ export class NotebookSession {
   readonly files = new FilesState();
   readonly undo: Y.UndoManager;
   readonly cells: Y.Array<Y.Map<unknown>>;
-  readonly sync = signal<ProviderStatus>({ state: 'connecting', synced: false, problem: null });
+  readonly sync = signal<ProviderStatus>({
+    state: 'connecting',
+    synced: false,
+    problem: null,
+    save: { state: 'saved', error: null, unsaved: false },
+    reload: null,
+  });
   /** The selected cell (toolbar actions apply to it). */
   readonly selected = signal<string | null>(null);
   readonly focus = signal<FocusRequest | null>(null);
@@ -67,10 +74,11 @@ export class NotebookSession {
   private unsubscribe: () => void;
   private unobserveMeta: () => void;
 
-  constructor(id: string, who: { name: string } | null) {
+  /** ``carried``: a previous session's unsaved edits, re-applied once this one is synced. */
+  constructor(id: string, who: { name: string } | null, carried: CarriedEdits | null = null, afterRejection = false) {
     this.id = id;
     this.cells = cellsOf(this.doc);
-    this.provider = new DocumentProvider(documentSocketUrl(id), this.doc);
+    this.provider = new DocumentProvider(documentSocketUrl(id), this.doc, carried, afterRejection);
     this.unsubscribe = this.provider.subscribe((status) => {
       this.sync.value = status;
       // The hub closed the socket 4401: signed out in another tab, by a password change or by

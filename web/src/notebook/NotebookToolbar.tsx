@@ -12,6 +12,7 @@ import { FILES_PANEL_ID } from './files/ids';
 import { NbIcon } from './NbIcon';
 import type { NotebookSession } from './NotebookSession';
 import { RuntimeIndicator } from './RuntimeIndicator';
+import { SaveStatus } from './SaveStatus';
 
 function TitleField({ item, onRenamed }: { item: DriveItem | null; onRenamed: (item: DriveItem) => void }) {
   const [value, setValue] = useState(item?.name ?? '');
@@ -101,6 +102,7 @@ export function NotebookToolbar({ session, item, onRenamed }: Props) {
     <header class="nb-header">
       <div class="nb-header-top">
         <TitleField item={item} onRenamed={onRenamed} />
+        <SaveStatus session={session} />
         <RuntimeIndicator session={session} />
       </div>
       <div class="nb-toolbar" role="toolbar" aria-label="Notebook actions">

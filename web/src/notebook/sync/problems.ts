@@ -34,3 +34,8 @@ export function fatalProblem(code: number, reason: string): SyncProblem | null {
   }
   return null;
 }
+
+/** The hub refused this page's last change: it would have made the notebook unsavable. */
+export const CLOSE_REJECTED_UPDATE = 4400;
+/** This page's document is from an earlier load of the notebook (the hub restarted). */
+export const CLOSE_STALE_DOCUMENT = 4409;
