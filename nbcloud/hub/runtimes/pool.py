@@ -19,7 +19,7 @@ from collections.abc import Callable, Hashable
 
 from nbcloud.config import Settings
 
-from .backend import Runtime, RuntimeBackend, RuntimeBackendError, RuntimeSpec
+from .backend import Runtime, RuntimeBackend, RuntimeBackendError, RuntimeSpec, RuntimeStartError
 from .start_line import PlaceCallback, StartLine, start_concurrency
 
 log = logging.getLogger(__name__)
@@ -178,7 +178,13 @@ class RuntimePool:
             warm = await self._take_warm()
             if warm is not None:
                 return warm
-            return await self.backend.start(spec)
+            try:
+                return await self.backend.start(spec)
+            except RuntimeStartError as exc:
+                # Under a burst of starts the sandbox's set-up can fail once for no lasting reason
+                # (seen: bwrap's "loopback: Failed RTM_NEWADDR"); the person should not see that.
+                log.warning("a runtime start failed, trying once more: %s", exc)
+                return await self.backend.start(spec)
 
     async def release(self, owner_id: Hashable, notebook_id: Hashable) -> None:
         """Shut down the runtime of this (user, notebook), if it has one."""
