@@ -109,7 +109,11 @@ def _set_disabled(args: argparse.Namespace, disabled: bool) -> int:
         user.is_disabled = disabled
         if disabled:
             end_all_sessions(db, user.id)
-    print(f"{'Disabled' if disabled else 'Enabled'} {args.username}.")
+    if disabled:
+        # The running hub notices within seconds (auth.socket_registry) and closes their notebooks.
+        print(f"Disabled {args.username}: their sessions ended; open notebooks close within seconds.")
+    else:
+        print(f"Enabled {args.username}.")
     return 0
 
 

@@ -26,9 +26,11 @@ from starlette.testclient import TestClient
 from websockets.asyncio.client import connect as ws_connect
 from websockets.exceptions import ConnectionClosed
 
+from nbcloud.cli import main as cli_main
 from nbcloud.hub.app import create_app
 from nbcloud.hub.auth.first_run import create_first_admin
 from nbcloud.hub.auth.ratelimit import LoginRateLimiter
+from nbcloud.hub.auth.socket_registry import SWEEP_SECONDS
 from nbcloud.hub.auth.websocket import CLOSE_SIGNED_OUT
 from nbcloud.hub.db import Database, User
 from nbcloud.hub.logging_redaction import redact
@@ -176,6 +178,24 @@ async def test_an_admin_disabling_bob_closes_bobs_sockets(app, admin, bob, alice
         await bobs_page.close()
         await bobs_script.close()
         await alices_page.close()
+
+
+async def test_nbcloud_user_disable_in_a_shell_closes_the_sockets_the_hub_holds(app, settings, bob, live):
+    # Another process (the CLI, or a second hub behind the same database) ends the sessions:
+    # the hub holding the sockets learns it from the database within seconds.
+    item_id, _ = put_notebook(app, bob, "Bob.ipynb", JUPYTER_NOTEBOOK)
+    page = await (await YClient.connect(live.ws_url(item_id), origin=live.origin,
+                                        cookie=session_cookie(bob))).wait_synced()
+    try:
+        args = ["user", "disable", "bob", "--data-dir", str(settings.data_dir)]
+        if settings.database_url:
+            args += ["--database-url", settings.database_url]
+        assert await in_thread(cli_main, args) == 0
+        async with asyncio.timeout(SWEEP_SECONDS * 3):  # generous: the check runs every SWEEP_SECONDS
+            await page.ws.wait_closed()
+        assert page.ws.close_code == CLOSE_SIGNED_OUT
+    finally:
+        await page.close()
 
 
 # ----- 7. login throttling cannot lock others out --------------------------------------------------

@@ -119,6 +119,22 @@ def end_all_sessions(db: OrmSession, user_id: int, *, keep_token_hash: str | Non
     db.execute(query)
 
 
+def still_signed_in(db: OrmSession, session_digests: set[str], user_ids: set[int]) -> tuple[set[str], set[int]]:
+    """Of these sessions (token hashes) and accounts, the ones that may still act: the session
+    exists and has not expired, the account exists and is not disabled."""
+    sessions: set[str] = set()
+    if session_digests:
+        sessions = set(db.scalars(
+            select(Session.token_hash)
+            .join(User, User.id == Session.user_id)
+            .where(Session.token_hash.in_(session_digests), Session.expires_at > utcnow(), User.is_disabled.is_(False))
+        ))
+    users: set[int] = set()
+    if user_ids:
+        users = set(db.scalars(select(User.id).where(User.id.in_(user_ids), User.is_disabled.is_(False))))
+    return sessions, users
+
+
 def principal_from_session(db: OrmSession, token: str) -> Principal | None:
     row = db.get(Session, token_digest(token))
     if row is None:

@@ -9,17 +9,35 @@ reads as "signed out" and answers by going to the sign-in page.
 Sockets are held weakly and dropped once closed, so a handler needs no code to leave the registry.
 Closing may be asked from a worker thread (the auth routes are sync): each socket is closed on
 the event loop that serves it.
+
+Sessions can also end where this process does not see it: ``nbcloud user disable`` in a shell,
+another hub process behind the same database, a session running out. While sockets are open, a
+watcher asks the database every ``SWEEP_SECONDS`` which of their sessions and accounts are still
+signed in, and closes the others.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import threading
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from starlette.concurrency import run_in_threadpool
 from starlette.websockets import WebSocket, WebSocketState
+
+log = logging.getLogger("nbcloud.auth")
+
+# How often open sockets are checked against the database (as often as the principal cache
+# forgets, so a change made elsewhere reaches sockets and requests alike).
+SWEEP_SECONDS = 5.0
+SIGNED_OUT_ELSEWHERE = "This session ended (signed out elsewhere, or the account changed). Sign in again."
+
+# (session digests, user ids of bearer sockets) -> the ones still signed in.
+StillSignedIn = Callable[[set[str], set[int]], tuple[set[str], set[int]]]
 
 # How long a socket still in its handshake (the handler is loading the notebook) may take to be
 # accepted before it is closed anyway; then the close refuses the handshake.
@@ -38,16 +56,57 @@ class SignedInSockets:
     def __init__(self) -> None:
         self._entries: dict[int, _Entry] = {}
         self._lock = threading.Lock()
+        self._watchers: dict[asyncio.AbstractEventLoop, asyncio.Task] = {}
 
-    def add(self, websocket: WebSocket, user_id: int, session_digest: str | None) -> None:
-        """Remember a socket that was just authenticated (call on its event loop)."""
-        entry = _Entry(weakref.ref(websocket), asyncio.get_running_loop(), user_id, session_digest)
+    def add(self, websocket: WebSocket, user_id: int, session_digest: str | None,
+            still_signed_in: StillSignedIn | None = None) -> None:
+        """Remember a socket that was just authenticated (call on its event loop). With
+        ``still_signed_in``, a watcher on this loop also closes it once the database says its
+        session or account ended."""
+        loop = asyncio.get_running_loop()
+        entry = _Entry(weakref.ref(websocket), loop, user_id, session_digest)
         with self._lock:
             # Forget sockets that have closed since (no weakref callback: one could run inside
             # this lock during a garbage collection).
             for key in [k for k, e in self._entries.items() if not _is_open(e.socket())]:
                 del self._entries[key]
             self._entries[id(websocket)] = entry
+        if still_signed_in is not None:
+            watcher = self._watchers.get(loop)
+            if watcher is None or watcher.done():
+                self._watchers[loop] = loop.create_task(self._watch(loop, still_signed_in))
+
+    async def stop(self) -> None:
+        """Stop the watcher of the running loop (the hub is shutting down)."""
+        watcher = self._watchers.pop(asyncio.get_running_loop(), None)
+        if watcher is not None and not watcher.done():
+            watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watcher
+
+    def _open_on(self, loop: asyncio.AbstractEventLoop) -> list[_Entry]:
+        with self._lock:
+            return [e for e in self._entries.values() if e.loop is loop and _is_open(e.socket())]
+
+    async def _watch(self, loop: asyncio.AbstractEventLoop, still_signed_in: StillSignedIn) -> None:
+        """Until this loop has no open socket: close those whose session ended elsewhere."""
+        while True:
+            await asyncio.sleep(SWEEP_SECONDS)
+            entries = self._open_on(loop)
+            if not entries:
+                return
+            digests = {e.session_digest for e in entries if e.session_digest is not None}
+            bearers = {e.user_id for e in entries if e.session_digest is None}
+            try:
+                live_digests, live_users = await run_in_threadpool(still_signed_in, digests, bearers)
+            except Exception:  # the database is briefly away: ask again next time
+                log.warning("could not check open sockets against the database", exc_info=True)
+                continue
+            ended = {id(e.socket()) for e in entries if (
+                e.session_digest not in live_digests if e.session_digest is not None else e.user_id not in live_users
+            )}
+            if ended:
+                self._close(lambda e: id(e.socket()) in ended, SIGNED_OUT_ELSEWHERE)
 
     def count(self) -> int:
         with self._lock:

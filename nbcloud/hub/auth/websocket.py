@@ -16,9 +16,10 @@ from fastapi import WebSocket
 from starlette.concurrency import run_in_threadpool
 
 from nbcloud.config import Settings
-from nbcloud.hub.auth.accounts import Principal
+from nbcloud.hub.auth.accounts import Principal, still_signed_in
 from nbcloud.hub.auth.dependencies import resolve_principal
 from nbcloud.hub.context import get_hub
+from nbcloud.hub.db import Database
 
 CLOSE_SIGNED_OUT = 4401
 CLOSE_FORBIDDEN_ORIGIN = 4403
@@ -73,6 +74,16 @@ async def websocket_principal(websocket: WebSocket) -> Principal | None:
     if origin_ok is None and principal.session is not None:
         await websocket.close(code=CLOSE_FORBIDDEN_ORIGIN)
         return None
-    # Until it closes, sign-out and account changes close this socket too (auth.signout).
-    hub.sockets.add(websocket, principal.user.id, principal.session.token_hash if principal.session else None)
+    # Until it closes, sign-out and account changes close this socket too (auth.signout), and
+    # so do those made elsewhere (the CLI, another hub process): see auth.socket_registry.
+    hub.sockets.add(websocket, principal.user.id, principal.session.token_hash if principal.session else None,
+                    still_signed_in=_checker(hub.db))
     return principal
+
+
+def _checker(database: Database):
+    def check(session_digests: set[str], user_ids: set[int]) -> tuple[set[str], set[int]]:
+        with database.session() as db:
+            return still_signed_in(db, session_digests, user_ids)
+
+    return check
