@@ -119,6 +119,7 @@ def create_app(settings: Settings, hub: Hub | None = None) -> FastAPI:
     async def lifespan(_app: FastAPI):
         await hub.execution.start()  # fill the pool of warm runtimes
         yield
+        await hub.sockets.stop()
         await hub.ports.close()
         await hub.execution.shutdown()
         await hub.documents.shutdown()  # save every open notebook
