@@ -25,6 +25,9 @@ from .start_line import PlaceCallback, StartLine, start_concurrency
 log = logging.getLogger(__name__)
 
 Key = tuple[Hashable, Hashable]
+# A refill waits until no runtime was handed out for this long: a kernel start burns a core for
+# about a second, and the people who just got runtimes are running their first cells now.
+REFILL_QUIET_SECONDS = 1.0
 # The names of an owner's notebooks, for messages (set by the execution layer; a thread calls it).
 NotebookNames = Callable[[Hashable, list[Hashable]], list[str]]
 
@@ -65,6 +68,7 @@ class RuntimePool:
         self._acquiring: set[Key] = set()  # keys whose runtime is being taken or started
         self.line = StartLine(start_concurrency(settings.runtime_start_concurrency))
         self.notebook_names: NotebookNames | None = None
+        self._last_handout = 0.0  # time.monotonic() of the last acquire
         self._refill_task: asyncio.Task | None = None
         self._cull_task: asyncio.Task | None = None
         self._warm_changed = asyncio.Event()
@@ -149,7 +153,7 @@ class RuntimePool:
                 self._acquiring.discard(key)
             runtime.owner_id, runtime.notebook_id = owner_id, notebook_id
             now = time.monotonic()
-            runtime.last_activity = now
+            runtime.last_activity = self._last_handout = now
             self._assigned[key] = runtime
             self._kick_refill()
             return runtime
@@ -212,6 +216,8 @@ class RuntimePool:
     async def _refill(self) -> None:
         failures = 0
         while not self._closed and len(self._warm) < self.size:
+            while (busy := time.monotonic() - self._last_handout) < REFILL_QUIET_SECONDS:
+                await asyncio.sleep(REFILL_QUIET_SECONDS - busy)
             try:
                 async with self.line.turn(background=True):
                     if self._closed or len(self._warm) >= self.size:
