@@ -42,6 +42,8 @@ class Settings:
     # Runtimes
     # Fernet key that seals secrets at rest; empty: a key file made in data_dir on first start.
     secret_key: str = ""
+    # Where runtimes run: "local" (sandboxed kernels on this machine). Tests use a fake.
+    runtime_backend: str = "local"
     runtime_pool_size: int = 1
     runtime_memory_bytes: int = 4 * GiB
     runtime_max_processes: int = 512
