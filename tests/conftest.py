@@ -13,7 +13,12 @@ from starlette.testclient import TestClient
 from nbcloud.config import Settings, load_settings
 from nbcloud.hub.app import create_app
 
+from nbcloud.hub.runtimes import backends as runtime_backends
+from tests.fakes import FakeBackend
 from tests.postgres_server import PostgresServer, find_pg_bin
+
+# runtime_backend="fake": a plain ipykernel per runtime, for stories that are not about the sandbox.
+runtime_backends.register("fake", FakeBackend)
 
 PASSWORD = "correct horse battery"
 _db_names = itertools.count()

@@ -1,17 +1,17 @@
-"""Stories about the runtime pool: warm hand-out, refill, one runtime per (user, notebook), culling."""
+"""Stories about the runtime pool: warm hand-out, refill, one runtime per (user, notebook), culling.
+
+The pool's logic does not depend on the sandbox: these run on the fake backend (tests/fakes.py).
+"""
 
 from __future__ import annotations
 
-import shutil
 import time
 
 import pytest
 
 from nbcloud.config import load_settings
-from nbcloud.hub.runtimes.local import LocalBackend
 from nbcloud.hub.runtimes.pool import RuntimePool
-from nbcloud.hub.runtimes.sandbox import INSTALL_HINT
-
+from tests.fakes import FakeBackend
 from tests.test_runtime_sandbox import TIMEOUT, Loop, value
 
 
@@ -24,11 +24,9 @@ def loop():
 
 @pytest.fixture
 def pool(loop, tmp_path):
-    if shutil.which("bwrap") is None:
-        pytest.fail(f"bwrap not found: {INSTALL_HINT}")
-    settings = load_settings(environ={}, data_dir=tmp_path / "data", runtime_sandbox="bwrap", runtime_pool_size=1,
+    settings = load_settings(environ={}, data_dir=tmp_path / "data", runtime_backend="fake", runtime_pool_size=1,
                              runtime_idle_timeout_seconds=600, runtime_max_lifetime_seconds=3600)
-    backend = LocalBackend(settings)
+    backend = FakeBackend(settings)
 
     async def make():
         p = RuntimePool(backend, settings, cull_interval=3600)
@@ -38,7 +36,7 @@ def pool(loop, tmp_path):
     p = loop.run(make())
     yield p
     loop.run(p.close())
-    assert list(settings.runtimes_dir.iterdir()) == []
+    assert list(backend.root.iterdir()) == []  # every runtime's folder is gone
 
 
 def test_pool_hands_out_a_warm_runtime_and_refills(loop, pool):
@@ -55,7 +53,7 @@ def test_pool_hands_out_a_warm_runtime_and_refills(loop, pool):
     finally:
         kc.stop_channels()
     loop.run(pool.wait_warm())  # refilled in the background
-    assert pool.warm_count == 1 and pool._warm[0].runtime_id != warm_id
+    assert pool.status()["warm"] == 1 and pool._warm[0].runtime_id != warm_id
     # One runtime per (user, notebook).
     assert loop.run(pool.acquire("alice", "nb1")) is rt
     assert pool.get("alice", "nb1") is rt
@@ -63,7 +61,7 @@ def test_pool_hands_out_a_warm_runtime_and_refills(loop, pool):
     assert other is not rt
     loop.run(pool.release("alice", "nb2"))
     assert pool.get("alice", "nb2") is None
-    assert not other.paths.root.exists()
+    assert not other.root.exists()
 
 
 def test_idle_and_old_runtimes_are_culled(loop, pool):
@@ -77,7 +75,7 @@ def test_idle_and_old_runtimes_are_culled(loop, pool):
 
 def test_a_crashed_runtime_is_replaced_on_acquire(loop, pool):
     rt = loop.run(pool.acquire("carol", "nb"))
-    loop.run(rt.manager._async_kill_kernel())
+    loop.run(rt.kill())
     fresh = loop.run(pool.acquire("carol", "nb"))
     assert fresh is not rt
     assert loop.run(pool.backend.is_alive(fresh))

@@ -11,17 +11,16 @@ same for every runtime, so runtimes must never share one.
 from __future__ import annotations
 
 import asyncio
-import socket
 import ssl
 import typing
-from typing import Awaitable, Callable
 
 import httpcore
 import httpx
 from httpcore._utils import is_socket_readable
 
-# (host, port, timeout) -> a connected, non-blocking socket in the runtime's namespace.
-Dialer = Callable[[str, int, "float | None"], Awaitable[socket.socket]]
+from nbcloud.hub.runtimes.backend import Dialer
+
+__all__ = ["Dialer", "DialerTransport", "client"]
 
 
 class _SocketStream(httpcore.AsyncNetworkStream):

@@ -67,8 +67,8 @@ class PortLinks:
 
     def dialer(self, runtime: Runtime) -> dial.Dialer | None:
         """How to reach into ``runtime``'s own network, or None when it shares the hub's."""
-        get = getattr(self.pool.backend, "port_dialer", None)
-        return get(runtime) if get is not None else None
+        backend = self.pool.backend
+        return backend.port_dialer(runtime) if backend.capabilities.ports else None
 
     def client(self, runtime: Runtime | None = None) -> httpx.AsyncClient:
         """The proxy's HTTP client for ``runtime``: its own when the runtime has a network of
@@ -139,17 +139,6 @@ class PortLinks:
             return "runtime_gone"
         return link, runtime
 
-    def revoke_runtime(self, runtime_id: str) -> int:
-        """Drops every link to ``runtime_id``; returns how many."""
-        gone = [t for t, link in self._links.items() if link.runtime_id == runtime_id]
-        for token in gone:
-            del self._links[token]
-        client = self._runtime_clients.pop(runtime_id, None)
-        if client is not None:
-            with contextlib.suppress(RuntimeError):  # no running loop: nothing is open then
-                asyncio.get_running_loop().create_task(client.aclose())
-        return len(gone)
-
     def expire(self, token: str) -> None:
         """Ends a link now (as if its lifetime were over)."""
         link = self._links.get(token)
@@ -160,7 +149,7 @@ class PortLinks:
         """Who listens on loopback:``port``; only a backend that can tell proxies anything."""
         if port == self.settings.port:
             return PortCheck("other")  # the hub's own port, whatever listens there
-        owner = getattr(self.pool.backend, "port_owner", None)
-        if owner is None:
+        backend = self.pool.backend
+        if not backend.capabilities.ports:  # it cannot tell who listens: nothing is proxied
             return PortCheck("other")
-        return await asyncio.to_thread(owner, runtime, port)
+        return await asyncio.to_thread(backend.port_owner, runtime, port)

@@ -38,8 +38,7 @@ class Leftovers:
 
 def subtree_bases(limiter: Limiter) -> list[Path]:
     """The folders below which the limiter makes one cgroup per runtime."""
-    bases = [getattr(limiter, name, None) for name in ("base", "memory_base", "pids_base")]
-    return [b for b in bases if isinstance(b, Path)]
+    return list(limiter.subtree_bases())
 
 
 def clean(runtimes_dir: Path, limiter: Limiter, live: frozenset[str] | set[str] = frozenset()) -> Leftovers:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import os
 import shlex
+import signal
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,8 +71,12 @@ class Limiter:
     mechanism: str = "none"
     reasons: tuple[str, ...] = ()
 
-    def prepare(self, runtime_id: str, memory_bytes: int, max_processes: int) -> "RuntimeLimits":
+    def prepare(self, runtime_id: str, memory_bytes: int, max_processes: int) -> RuntimeLimits:
         raise NotImplementedError
+
+    def subtree_bases(self) -> tuple[Path, ...]:
+        """The folders below which this limiter makes one cgroup per runtime (none without cgroups)."""
+        return ()
 
 
 @dataclass
@@ -114,19 +119,8 @@ class RuntimeLimits:
             pass
         return 0
 
-    def memory_usage(self) -> int | None:
-        if self.memory_dir is None:
-            return None
-        name = "memory.current" if self.mechanism == "cgroup2" else "memory.usage_in_bytes"
-        try:
-            return int((self.memory_dir / name).read_text())
-        except (OSError, ValueError):
-            return None
-
     def kill_all(self) -> None:
         """SIGKILL whatever is left in the runtime's cgroups (children that outlived the sandbox)."""
-        import signal
-
         for d in self.cgroup_dirs:
             kill_file = d / "cgroup.kill"
             if kill_file.exists():
@@ -186,6 +180,9 @@ class Cgroup2Limiter(Limiter):
         self.base = base  # our subtree, controllers enabled for its children
         self.reasons = reasons
 
+    def subtree_bases(self) -> tuple[Path, ...]:
+        return (self.base,)
+
     @classmethod
     def detect(cls) -> "Cgroup2Limiter":
         mounts = [m for m in _mounts() if m[0] == "cgroup2"]
@@ -241,6 +238,9 @@ class Cgroup1Limiter(Limiter):
         self.memory_base = memory_base
         self.pids_base = pids_base
         self.reasons = reasons
+
+    def subtree_bases(self) -> tuple[Path, ...]:
+        return (self.memory_base, self.pids_base)
 
     @classmethod
     def detect(cls) -> "Cgroup1Limiter":

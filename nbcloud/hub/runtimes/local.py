@@ -15,9 +15,10 @@ import json
 import logging
 import os
 import signal
+import socket
 import uuid
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import psutil
 from jupyter_client.kernelspec import KernelSpec
@@ -31,11 +32,15 @@ from .files import RuntimeFiles
 from .listeners import PortCheck, cgroup_pids, port_owner, private_port_owner, process_tree
 from .network import RuntimeNet
 from .backend import (
+    Capabilities,
     CrashInfo,
+    Dialer,
+    DriveUsage,
     GpuUsage,
     Isolation,
     ResourceUsage,
     Runtime,
+    RuntimeBackend,
     RuntimeSpec,
     RuntimeStartError,
     oom_message,
@@ -132,7 +137,7 @@ class LocalRuntime(Runtime):
     drive_mounts: dict[str, int]
 
 
-class LocalBackend:
+class LocalBackend(RuntimeBackend):
     """Runtimes on this machine. Construction probes the sandbox and limit mechanisms once."""
 
     name = "local"
@@ -153,6 +158,7 @@ class LocalBackend:
         self.disks = disk.detect_disks(settings.runtime_disk_bytes, self.root / f".probe-disk-{uuid.uuid4().hex[:8]}")
         leftovers.clean(self.root, self.limiter)  # no runtime of this hub is live yet
         self._check_layout()
+        self.capabilities = Capabilities(drive=True, files=True, ports=True, gpu=sb.has_gpu())
         iso = self.isolation
         log.info("local runtimes: sandbox=%s limits=%s uid=%s%s", iso.sandbox, iso.limits, iso.uid,
                  f" ({'; '.join(iso.reasons)})" if iso.reasons else "")
@@ -168,7 +174,7 @@ class LocalBackend:
     @property
     def isolation(self) -> Isolation:
         return Isolation(
-            sandbox=self.mode.mode,  # type: ignore[arg-type]
+            sandbox=self.mode.mode,
             limits=self.limiter.mechanism,  # type: ignore[arg-type]
             uid=self.mode.uid,
             network=self.mode.network.mode,  # type: ignore[arg-type]
@@ -303,7 +309,7 @@ class LocalBackend:
         return rt.crash
 
     async def offer_drive(self, runtime: Runtime, mydrive: Path, *, readonly: bool = False,
-                          usage: Callable[[], tuple[int, int]] | None = None) -> str:
+                          usage: DriveUsage | None = None) -> str:
         """Start handing ``mydrive`` to the runtime (after the person's consent): returns the
         socket path, as the kernel sees it, where the kernel picks the Drive up (see drive_mount).
         ``usage`` (used, quota) keeps the owner's quota while it is mounted (see drive_quota)."""
@@ -338,7 +344,7 @@ class LocalBackend:
                                or log.warning("the runtime did not pick up its Drive: %s", t.exception()))
         return hand.inside_path
 
-    def _guard_quota(self, rt: LocalRuntime, target: str, pid: int, usage: Callable[[], tuple[int, int]]) -> None:
+    def _guard_quota(self, rt: LocalRuntime, target: str, pid: int, usage: DriveUsage) -> None:
         drive_quota.QuotaGuard(
             target, rt.paths.ipc, usage,
             namespace=lambda: drive_mount.sandbox_mount_ns(pid, rt.pid),
@@ -368,14 +374,14 @@ class LocalBackend:
             return PortCheck("none") if net is None or net.closed else private_port_owner(port, net.proc_net())
         return port_owner(port, self.runtime_pids(runtime))
 
-    def port_dialer(self, runtime: Runtime):
+    def port_dialer(self, runtime: Runtime) -> Dialer | None:
         """How the hub connects to a server in ``runtime`` (its loopback is its own), or None
         when runtimes share the hub's loopback (connect to 127.0.0.1 as usual)."""
         if not self.mode.network.private:
             return None
         manager = _local(runtime).manager
 
-        async def dial(host: str, port: int, timeout: float | None):
+        async def dial(host: str, port: int, timeout: float | None) -> socket.socket:
             net = manager.network  # the current sandbox's (a restart makes a new one)
             if net is None or net.closed:
                 raise ConnectionRefusedError("the runtime is not running")

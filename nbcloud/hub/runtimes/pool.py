@@ -71,7 +71,6 @@ class RuntimePool:
         self._last_handout = 0.0  # time.monotonic() of the last acquire
         self._refill_task: asyncio.Task | None = None
         self._cull_task: asyncio.Task | None = None
-        self._warm_changed = asyncio.Event()
         self._closed = False
         self.last_error: Exception | None = None  # why the last pre-start failed, if it did
 
@@ -119,10 +118,6 @@ class RuntimePool:
 
     def runtimes(self) -> list[Runtime]:
         return list(self._assigned.values())
-
-    @property
-    def warm_count(self) -> int:
-        return len(self._warm)
 
     async def acquire(self, owner_id: Hashable, notebook_id: Hashable, *,
                       on_place: PlaceCallback | None = None) -> Runtime:
@@ -199,7 +194,6 @@ class RuntimePool:
     async def _take_warm(self) -> Runtime | None:
         while self._warm:
             runtime = self._warm.pop(0)
-            self._warm_changed.set()
             if await self.backend.is_alive(runtime):
                 return runtime
             await self._shutdown_quietly(runtime)
@@ -238,7 +232,6 @@ class RuntimePool:
                 return
             self.last_error = None
             self._warm.append(runtime)
-            self._warm_changed.set()
 
     async def _cull_loop(self) -> None:
         while not self._closed:

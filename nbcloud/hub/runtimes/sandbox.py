@@ -46,6 +46,7 @@ from pathlib import Path
 
 from . import network as net
 from . import seccomp
+from .backend import SandboxKind, SandboxUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +116,9 @@ class RuntimePaths:
 
 @dataclass(frozen=True)
 class SandboxMode:
-    mode: str  # "bwrap-userns" | "bwrap-setpriv" | "none"
+    """How the local backend sandboxes kernels on this machine (what :func:`probe` found)."""
+
+    mode: SandboxKind
     bwrap: str | None
     uid: int  # uid the kernel has on the host
     gid: int
@@ -466,8 +469,6 @@ def probe(sandbox: str, uid: int, gid: int, probe_dir: Path, network: str = "int
                     return _with_network_and_filter(cand, network, reasons, probe_dir)
                 reasons.append(f"{cand.mode}: {err}")
     if sandbox == "bwrap":
-        from .backend import SandboxUnavailable
-
         raise SandboxUnavailable("the runtime sandbox cannot run here: " + "; ".join(reasons))
     log.warning("runtimes run WITHOUT a sandbox: %s", "; ".join(reasons))
     plan = net.plan(network, False)
