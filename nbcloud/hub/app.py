@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -9,11 +10,11 @@ from fastapi import FastAPI
 from fastapi.responses import FileResponse, JSONResponse
 from starlette.requests import Request
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from nbcloud.config import Settings
 from nbcloud.hub.auth import admin_routes, routes as auth_routes
-from nbcloud.hub.auth.csrf import CSRFMiddleware
 from nbcloud.hub.auth.ratelimit import LoginRateLimiter
 from nbcloud.hub.context import Hub
 from nbcloud.hub.db import Database
@@ -22,14 +23,15 @@ from nbcloud.hub.documents.service import DocumentService
 from nbcloud.hub.drive import routes as drive_routes
 from nbcloud.hub.drive.store import DriveStore
 from nbcloud.hub import logging_redaction
-from nbcloud.hub.errors import ApiError, api_error_handler
+from nbcloud.hub.http_errors import install_error_handlers
 from nbcloud.hub.execution import files_routes
 from nbcloud.hub.execution import routes as execution_routes
 from nbcloud.hub.execution.service import ExecutionService
+from nbcloud.hub.http.csrf import CSRFMiddleware
 from nbcloud.hub.ports import routes as port_routes
 from nbcloud.hub.ports.links import PortLinks
 from nbcloud.hub.ports.proxy import PortProxyMiddleware
-from nbcloud.hub.runtimes.local import LocalBackend
+from nbcloud.hub.runtimes import backends as runtime_backends
 from nbcloud.hub.runtimes.pool import RuntimePool
 from nbcloud.hub.secrets import routes as secret_routes
 from nbcloud.hub.secrets.sealing import SecretSealer
@@ -76,7 +78,7 @@ class SecurityHeadersMiddleware:
             await self.app(scope, receive, send)
             return
 
-        async def send_with_headers(message) -> None:
+        async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 present = {k.lower() for k, _ in message.get("headers", [])}
                 message.setdefault("headers", [])
@@ -94,7 +96,7 @@ def build_hub(settings: Settings) -> Hub:
     db.migrate()
     drive = DriveStore(settings, db)
     documents = DocumentService(settings, db, drive)
-    pool = RuntimePool(LocalBackend(settings), settings)
+    pool = RuntimePool(runtime_backends.create(settings), settings)  # runtime_backend: local, ...
     secrets = SecretStore(db, SecretSealer.for_settings(settings))
     hub = Hub(
         settings=settings,
@@ -112,11 +114,9 @@ def build_hub(settings: Settings) -> Hub:
 def create_app(settings: Settings, hub: Hub | None = None) -> FastAPI:
     logging_redaction.install()  # before anything logs: no secret in any log line
     hub = hub or build_hub(settings)
-    if hub.ports is None:
-        hub.ports = PortLinks(settings, hub.execution.pool)
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI):
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await hub.execution.start()  # fill the pool of warm runtimes
         yield
         await hub.sockets.stop()
@@ -134,7 +134,7 @@ def create_app(settings: Settings, hub: Hub | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.hub = hub
-    app.add_exception_handler(ApiError, api_error_handler)
+    install_error_handlers(app)
     app.add_middleware(CSRFMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
     # Outermost: links to runtimes' web servers are neither the hub's pages nor its API.
@@ -159,7 +159,7 @@ def _mount_web_app(app: FastAPI) -> None:
         app.mount("/assets", StaticFiles(directory=STATIC_DIR / "assets"), name="assets")
 
     @app.get("/output-frame.html", include_in_schema=False)
-    def output_frame():
+    def output_frame() -> Response:
         """The page that renders untrusted output. It is always framed with
         ``sandbox="allow-scripts allow-forms allow-popups"`` (an opaque origin: no cookies, no API,
         no parent DOM), so the scripts of the output itself may run inline."""
@@ -173,7 +173,7 @@ def _mount_web_app(app: FastAPI) -> None:
         return JSONResponse({"detail": f"No API endpoint /api/{rest}.", "code": "not_found"}, status_code=404)
 
     @app.get("/{rest:path}", include_in_schema=False)
-    def web_app(rest: str, request: Request):
+    def web_app(rest: str, request: Request) -> Response:
         if not index.is_file():
             return JSONResponse(
                 {"detail": "The web app is not built. Run `make run` (or `make web`) first.", "code": "no_web_app"},

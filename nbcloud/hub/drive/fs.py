@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nbcloud.hub.drive.paths import TEMP_PREFIX, Parts, inside
-from nbcloud.hub.errors import ApiError
+from nbcloud.hub.errors import ApiError, DomainError
 
 DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 # O_NONBLOCK: opening a FIFO planted in storage must not hang the hub.
@@ -176,7 +176,7 @@ class UserFs:
         try:
             with self.dir(parts[:-1]) as dfd:
                 st = lstat_at(dfd, parts[-1])
-        except ApiError:
+        except DomainError:
             return None
         if st is None or not is_listed(st):
             return None
@@ -203,7 +203,7 @@ class UserFs:
         """Sum of the sizes of the regular files under ``root/parts`` (links not followed)."""
         try:
             fd = self.open_dir(parts)
-        except ApiError:
+        except DomainError:
             return 0
         total = 0
         try:

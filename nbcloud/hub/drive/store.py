@@ -40,7 +40,7 @@ from nbcloud.hub.drive.paths import (
     split_path,
     stored_parts,
 )
-from nbcloud.hub.errors import ApiError, not_found
+from nbcloud.hub.errors import ApiError, DomainError, NotFound, not_found
 
 
 class DriveStore:
@@ -242,8 +242,8 @@ class DriveStore:
         parts = stored_parts(row.path)
         try:
             fd, st = self.fs(user_id).open_file(parts, skip=1)
-        except ApiError as exc:
-            if exc.status == 404:
+        except DomainError as exc:
+            if isinstance(exc, NotFound) or (isinstance(exc, ApiError) and exc.status == 404):
                 with self.db.session() as db:
                     index.drop(db, user_id, row.path)
                 raise not_found("That file") from None

@@ -15,7 +15,7 @@ from nbcloud.hub.drive import index
 from nbcloud.hub.drive.fs import lstat_at
 from nbcloud.hub.drive.items import Item
 from nbcloud.hub.drive.paths import MYDRIVE, TRASH, api_path, db_path, numbered_name, stored_parts, trash_db_path
-from nbcloud.hub.errors import ApiError, not_found
+from nbcloud.hub.errors import ApiError, DomainError, not_found
 
 if TYPE_CHECKING:
     from nbcloud.hub.drive.store import DriveStore
@@ -69,7 +69,7 @@ class TrashBin:
         for row in rows:
             try:
                 items.append(self.store.item_by_row(user_id, row))
-            except ApiError:
+            except DomainError:
                 continue
         return items
 
@@ -84,7 +84,7 @@ class TrashBin:
             store.item_by_row(user_id, row)
             try:
                 dst = fs.open_dir((MYDRIVE, *parent), create=True, skip=1)
-            except ApiError as exc:
+            except DomainError as exc:
                 raise ApiError(
                     409, "restore_blocked",
                     f"Cannot put '{name}' back in '{'/'.join(parent)}': {exc.message} "
