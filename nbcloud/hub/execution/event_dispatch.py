@@ -1,0 +1,168 @@
+"""What the hub does with each message a page sends on a notebook's events socket.
+
+One handler per message type (``EventsConnection.handlers``); a message the hub cannot read, of a
+type it does not know or with fields it cannot use is refused with ``{"type": "error", "code",
+"detail"}`` on that socket alone, which stays open (a request that waits for its answer, ``execute``
+or ``invoke_function``, gets the error in that answer instead). The socket itself (accept,
+subscribe, the sender task) is the route's: see execution.routes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import contextlib
+import json
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, get_args
+
+from nbcloud.hub.documents.room import CellNotFound, decode_state_vector
+from nbcloud.hub.execution.event_messages import (
+    REPLY_TYPE_OF_REQUEST,
+    ColabReply,
+    Execute,
+    ExecuteReply,
+    HubMessage,
+    InputReply,
+    InvokeFunction,
+    InvokeFunctionReply,
+    PageCommMsg,
+    PageMessage,
+    Refused,
+    ShellStdinReply,
+    parse_page_message,
+    socket_error,
+)
+from nbcloud.hub.execution.invoke import InvokeFailed
+from nbcloud.hub.execution.session import NotebookSession, StaleEdits
+from nbcloud.hub.trust.service import NOT_TRUSTED, TrustService, not_trusted_error
+
+log = logging.getLogger("nbcloud.execution.events")
+
+class EventsConnection:
+    """One page's events socket: what it sends, handled for ``user_id``; answers go to ``send``."""
+
+    def __init__(self, session: NotebookSession, user_id: int, trust: TrustService,
+                 send: Callable[[HubMessage], None]) -> None:
+        self.session = session
+        self.user_id = user_id
+        self.trust = trust
+        self._send = send
+        self._calls: set[asyncio.Task[None]] = set()
+
+    async def receive(self, text: str | bytes) -> None:
+        """One frame from the page."""
+        try:
+            message = parse_page_message(text)
+        except Refused as refused:
+            self.refuse(refused, text)
+            return
+        await HANDLERS[type(message)](self, message)
+
+    def refuse(self, refused: Refused, text: str | bytes) -> None:
+        log.info("refused a message on the events socket of %s: %s", self.session.item_id, refused.detail)
+        reply_type = REPLY_TYPE_OF_REQUEST.get(refused.message_type or "")
+        request_id = _request_id(text)
+        if reply_type == "execute_reply" and request_id is not None:
+            self.send({"type": "execute_reply", "request_id": request_id, "error": refused.detail, "code": refused.code})
+        elif reply_type == "invoke_function_reply" and request_id is not None:
+            self.send({"type": "invoke_function_reply", "request_id": request_id, "error": refused.detail})
+        else:
+            self.send(socket_error(refused))
+
+    def send(self, message: HubMessage) -> None:
+        # A page that stopped reading misses answers, as it misses events (it reloads on reconnect).
+        with contextlib.suppress(asyncio.QueueFull):
+            self._send(message)
+
+    def close(self) -> None:
+        """The socket closed: its calls still running have no one to answer."""
+        for call in self._calls:
+            call.cancel()
+
+    def _start(self, call: Coroutine[Any, Any, None]) -> None:
+        self._calls = {c for c in self._calls if not c.done()}
+        self._calls.add(asyncio.create_task(call))
+
+    # ----- the handlers ---------------------------------------------------------------------------
+
+    async def input_reply(self, message: InputReply) -> None:
+        self.session.answer_input(self.user_id, message.value)
+
+    async def colab_reply(self, message: ColabReply) -> None:
+        self.session.answer_colab(self.user_id, message.model_dump(exclude_unset=True))
+
+    async def shell_stdin_reply(self, message: ShellStdinReply) -> None:
+        self.session.answer_shell(self.user_id, message.model_dump())  # typed into a `!cmd` (execution.shell)
+
+    async def comm_msg(self, message: PageCommMsg) -> None:
+        self.session.send_comm(message.model_dump())  # a widget's change or event (see execution.comms)
+
+    async def execute(self, message: Execute) -> None:
+        self._start(self._execute(message))
+
+    async def invoke_function(self, message: InvokeFunction) -> None:
+        self._start(self._invoke_function(message))
+
+    async def _execute(self, message: Execute) -> None:
+        """Like POST .../execute, with the page's Y state vector, so the cells run the code the
+        page has (no round trip to flush its edits first)."""
+        answer: ExecuteReply = {"type": "execute_reply", "request_id": message.request_id}
+        try:
+            state = base64.b64decode(message.state_vector, validate=True)
+            decode_state_vector(state)  # ValueError when it is not one
+            if not await self.trust.is_trusted(self.session.item_id, self.user_id):
+                answer["error"], answer["code"] = not_trusted_error().message, NOT_TRUSTED
+            else:
+                answer["queued"] = await self.session.enqueue(message.cell_ids, self.user_id, after_state=state)
+        except CellNotFound as e:
+            answer["error"] = f"No cell with id {e.args[0]} in this notebook. Reload the page."
+        except StaleEdits:
+            answer["error"] = "Your latest edits have not reached the hub. Check your connection and run the cell again."
+        except (ValueError, binascii.Error) as e:
+            answer["error"] = f"Bad execute request: {e}"
+        self.send(answer)
+
+    async def _invoke_function(self, message: InvokeFunction) -> None:
+        """The answer goes to this page's socket alone. A saved output's script calls this too,
+        so an untrusted notebook's calls are refused."""
+        answer: InvokeFunctionReply = {"type": "invoke_function_reply", "request_id": message.request_id}
+        try:
+            if not await self.trust.is_trusted(self.session.item_id, self.user_id):
+                raise InvokeFailed(not_trusted_error().message)
+            answer["result"] = await self.session.functions.invoke(message.cell_id, message.name, message.args,
+                                                                   message.kwargs)
+        except InvokeFailed as failed:
+            answer["error"] = str(failed)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the page must get an answer whatever happened
+            answer["error"] = f"nbcloud could not call the function: {exc}"
+        self.send(answer)
+
+
+def _request_id(text: str | bytes) -> str | None:
+    """The request_id of a refused message, when it has a readable one."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    request_id = value.get("request_id") if isinstance(value, dict) else None
+    return request_id if isinstance(request_id, str) else None
+
+
+# The dispatch table: message type -> handler. Every member of PageMessage has one; a new member
+# without one fails here, at import, rather than on the first page that sends it.
+HANDLERS: dict[type[PageMessage], Callable[[EventsConnection, Any], Awaitable[None]]] = {
+    Execute: EventsConnection.execute,
+    InputReply: EventsConnection.input_reply,
+    ColabReply: EventsConnection.colab_reply,
+    ShellStdinReply: EventsConnection.shell_stdin_reply,
+    InvokeFunction: EventsConnection.invoke_function,
+    PageCommMsg: EventsConnection.comm_msg,
+}
+_unhandled = set(get_args(get_args(PageMessage)[0])) - set(HANDLERS)
+if _unhandled:
+    raise TypeError(f"events socket messages without a handler: {sorted(m.__name__ for m in _unhandled)}")

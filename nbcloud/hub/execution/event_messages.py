@@ -1,0 +1,261 @@
+"""The messages of a notebook's events socket (``/api/notebooks/{id}/events``), one union per way.
+
+Page to hub (``PageMessage``): pydantic models, validated as they arrive, so a handler gets typed
+fields or the page gets a clear refusal. Hub to page (``HubMessage``): TypedDicts, because the
+execution modules build them as plain dicts and a widget's stream of ``comm_msg`` should cost no
+model per message; ``HUB_MESSAGE`` validates them in tests. The page's copy of both unions is
+web/src/notebook/runtime/protocol.ts: change the two together.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, NotRequired
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+# pydantic validates only typing_extensions' TypedDict before Python 3.12 (HUB_MESSAGE, in tests).
+from typing_extensions import TypedDict
+
+MAX_CELLS_PER_RUN = 10_000
+
+# ----- page -> hub --------------------------------------------------------------------------------
+
+
+class _PageMessage(BaseModel):
+    # Fields a newer page adds are ignored, so an old hub keeps working with it.
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class Execute(_PageMessage):
+    """Run cells once the hub's document holds what this page had typed (its Y state vector)."""
+
+    type: Literal["execute"]
+    request_id: str
+    cell_ids: list[str] = Field(min_length=1, max_length=MAX_CELLS_PER_RUN)
+    state_vector: str  # base64 of the page's Y.encodeStateVector
+
+
+class InputReply(_PageMessage):
+    """The answer to the open ``input()`` prompt."""
+
+    type: Literal["input_reply"]
+    value: str = ""
+
+
+class ColabReply(_PageMessage):
+    """The answer to a Colab request (``reply``), or why the page could not answer (``error``)."""
+
+    type: Literal["colab_reply"]
+    request_id: str
+    reply: Any = None
+    error: str | None = None
+
+
+class ShellStdinReply(_PageMessage):
+    """What the person typed into a running ``!cmd``'s input box."""
+
+    type: Literal["shell_stdin_reply"]
+    request_id: str
+    value: str
+
+
+class InvokeFunction(_PageMessage):
+    """``google.colab.kernel.invokeFunction`` from an output of ``cell_id``."""
+
+    type: Literal["invoke_function"]
+    request_id: str
+    cell_id: str = ""
+    name: str
+    args: list[Any] = Field(default_factory=list)
+    kwargs: dict[str, Any] = Field(default_factory=dict)
+
+
+class PageCommMsg(_PageMessage):
+    """A widget's change or event, for the kernel (buffers are base64)."""
+
+    type: Literal["comm_msg"]
+    comm_id: str
+    data: dict[str, Any]
+    buffers: list[str] = Field(default_factory=list)
+    msg_id: str | None = None
+
+
+PageMessage = Annotated[
+    Execute | InputReply | ColabReply | ShellStdinReply | InvokeFunction | PageCommMsg,
+    Field(discriminator="type"),
+]
+PAGE_MESSAGE: TypeAdapter[PageMessage] = TypeAdapter(PageMessage)
+
+# The messages that wait for an answer by request_id: a malformed one is answered in that reply,
+# so the page's waiting call ends (with the error) instead of waiting forever.
+REPLY_TYPE_OF_REQUEST = {"execute": "execute_reply", "invoke_function": "invoke_function_reply"}
+
+
+class Refused(Exception):
+    """A message the hub does not take; ``code`` and ``detail`` go back to the page as an error."""
+
+    def __init__(self, code: Literal["bad_message", "unknown_message", "invalid_message"], detail: str,
+                 message_type: str | None = None) -> None:
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+        self.message_type = message_type
+
+
+def parse_page_message(text: str | bytes) -> PageMessage:
+    """The page's message, or Refused saying what is wrong with it."""
+    try:
+        return PAGE_MESSAGE.validate_json(text)
+    except ValidationError as e:
+        raise _refusal(e, text) from None
+
+
+def _refusal(error: ValidationError, text: str | bytes) -> Refused:
+    first = error.errors(include_url=False)[0]
+    if first["type"] in ("json_invalid", "dict_type", "json_type"):
+        return Refused("bad_message", "The events socket takes JSON objects with a \"type\"; this message is not one. "
+                                      "Reload the page.")
+    if first["type"] == "union_tag_not_found":
+        return Refused("unknown_message", "This message has no \"type\". Reload the page.")
+    if first["type"] == "union_tag_invalid":
+        tag = first.get("ctx", {}).get("tag", "?")
+        return Refused("unknown_message", f"The hub does not know messages of type {str(tag)[:80]!r}. "
+                                          "Reload the page (it may be older or newer than the hub).")
+    message_type = str(first["loc"][0]) if first["loc"] else None
+    problems = "; ".join(
+        f"{'.'.join(str(part) for part in e['loc'][1:]) or 'message'}: {e['msg']}" for e in error.errors(include_url=False)[:5]
+    )
+    return Refused("invalid_message", f"Bad {message_type} request: {problems}", message_type)
+
+
+# ----- hub -> page --------------------------------------------------------------------------------
+
+
+class RuntimeStatusEvent(TypedDict):
+    """The runtime's status, to everyone with the notebook open (again on each change)."""
+
+    type: Literal["runtime"]
+    status: Literal["none", "starting", "idle", "busy", "dead"]
+    message: str | None
+    place: int | None  # while the start waits in line: 1 = next
+    running: str | None
+    queued: list[str]
+
+
+class InputRequest(TypedDict):
+    type: Literal["input_request"]
+    cell_id: str
+    prompt: str
+    password: bool
+
+
+class InputDone(TypedDict):
+    type: Literal["input_done"]
+    cell_id: str
+
+
+class ExecuteReply(TypedDict):
+    type: Literal["execute_reply"]
+    request_id: str
+    queued: NotRequired[list[str]]
+    error: NotRequired[str]
+    code: NotRequired[str]
+
+
+class ColabRequest(TypedDict):
+    type: Literal["colab_request"]
+    cell_id: str
+    request_id: str
+    request_type: str
+    request: Any
+
+
+class ColabRequestDone(TypedDict):
+    type: Literal["colab_request_done"]
+    cell_id: str
+    request_id: str
+
+
+class FilesView(TypedDict):
+    type: Literal["files_view"]
+    cell_id: str
+    source: Literal["runtime", "drive"]
+    path: str
+    item_id: NotRequired[str]
+
+
+class ShellStdin(TypedDict):
+    type: Literal["shell_stdin"]
+    cell_id: str
+    request_id: str
+    echo: bool
+    delay_ms: int
+
+
+class ShellStdinDone(TypedDict):
+    type: Literal["shell_stdin_done"]
+    cell_id: str
+    request_id: str
+
+
+class InvokeFunctionReply(TypedDict):
+    type: Literal["invoke_function_reply"]
+    request_id: str
+    result: NotRequired[Any]
+    error: NotRequired[str]
+
+
+class CommOpen(TypedDict):
+    type: Literal["comm_open"]
+    comm_id: str
+    target_name: str
+    data: dict[str, Any]
+    metadata: dict[str, Any]
+    buffers: list[str]
+
+
+class CommMsg(TypedDict):
+    type: Literal["comm_msg"]
+    comm_id: str
+    data: dict[str, Any]
+    buffers: list[str]
+    parent_msg_id: str | None
+
+
+class CommClose(TypedDict):
+    type: Literal["comm_close"]
+    comm_id: str
+
+
+class CommStatus(TypedDict):
+    type: Literal["comm_status"]
+    msg_id: str
+    execution_state: str
+
+
+class Widgets(TypedDict):
+    """Every live widget model: on connect and after a kernel restart (replaces what a page had)."""
+
+    type: Literal["widgets"]
+    models: list[CommOpen]
+
+
+class SocketError(TypedDict):
+    """A message of this page's that the hub refused (see ``Refused``); the socket stays open."""
+
+    type: Literal["error"]
+    code: str
+    detail: str
+
+
+HubMessage = Annotated[
+    RuntimeStatusEvent | InputRequest | InputDone | ExecuteReply | ColabRequest | ColabRequestDone | FilesView
+    | ShellStdin | ShellStdinDone | InvokeFunctionReply | CommOpen | CommMsg | CommClose | CommStatus | Widgets
+    | SocketError,
+    Field(discriminator="type"),
+]
+HUB_MESSAGE: TypeAdapter[HubMessage] = TypeAdapter(HubMessage)
+
+
+def socket_error(refused: Refused) -> SocketError:
+    return {"type": "error", "code": refused.code, "detail": refused.detail}
