@@ -60,7 +60,7 @@ def _open_hub(args: argparse.Namespace):
 
 def cmd_user_add(args: argparse.Namespace) -> int:
     from nbcloud.hub.auth import accounts
-    from nbcloud.hub.errors import ApiError
+    from nbcloud.hub.errors import DomainError
 
     hub = _open_hub(args)
     password = args.password
@@ -75,7 +75,7 @@ def cmd_user_add(args: argparse.Namespace) -> int:
                 db, args.username, password, is_admin=args.admin, display_name=args.name or "",
                 quota_bytes=args.quota if args.quota is not None else hub.settings.default_quota_bytes,
             )
-    except ApiError as exc:
+    except DomainError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 1
     hub.drive.ensure_user_root(user.id)

@@ -31,7 +31,7 @@ from nbcloud.hub.app import create_app
 from nbcloud.hub.auth.first_run import create_first_admin
 from nbcloud.hub.auth.ratelimit import LoginRateLimiter
 from nbcloud.hub.auth.socket_registry import SWEEP_SECONDS
-from nbcloud.hub.auth.websocket import CLOSE_SIGNED_OUT
+from nbcloud.hub.http.websocket import CLOSE_SIGNED_OUT
 from nbcloud.hub.db import Database, User
 from nbcloud.hub.logging_redaction import redact
 from tests.conftest import PASSWORD, csrf_client, sign_in

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session as OrmSession
 
 from nbcloud.hub.auth.passwords import hash_password, needs_rehash, password_problem, verify_password
 from nbcloud.hub.db.models import ApiToken, Session, User, utcnow
-from nbcloud.hub.errors import ApiError
+from nbcloud.hub.errors import Conflict, InvalidRequest
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,62}$")
 TOKEN_PREFIX = "nbc_"
@@ -35,11 +35,10 @@ class Principal:
 def normalize_username(username: str) -> str:
     name = username.strip().lower()
     if not USERNAME_RE.match(name):
-        raise ApiError(
-            422,
-            "bad_username",
+        raise InvalidRequest(
             "A username is 1 to 63 characters: lower-case letters, digits, '.', '_' or '-', "
             "starting with a letter or digit.",
+            code="bad_username",
         )
     return name
 
@@ -60,9 +59,9 @@ def create_user(
     name = normalize_username(username)
     problem = password_problem(password)
     if problem:
-        raise ApiError(422, "weak_password", problem)
+        raise InvalidRequest(problem, code="weak_password")
     if db.scalar(select(User).where(User.username == name)) is not None:
-        raise ApiError(409, "name_taken", f"The username '{name}' is taken. Choose another.")
+        raise Conflict(f"The username '{name}' is taken. Choose another.", code="name_taken")
     user = User(
         username=name,
         display_name=display_name.strip() or name,
@@ -89,7 +88,7 @@ def authenticate(db: OrmSession, username: str, password: str) -> User | None:
 def set_password(user: User, password: str) -> None:
     problem = password_problem(password)
     if problem:
-        raise ApiError(422, "weak_password", problem)
+        raise InvalidRequest(problem, code="weak_password")
     user.password_hash = hash_password(password)
 
 
@@ -164,7 +163,7 @@ def principal_from_api_token(db: OrmSession, token: str) -> Principal | None:
 def create_api_token(db: OrmSession, user: User, name: str) -> tuple[str, ApiToken]:
     name = name.strip()
     if not name or len(name) > 200:
-        raise ApiError(422, "bad_name", "Give the token a name of 1 to 200 characters.")
+        raise InvalidRequest("Give the token a name of 1 to 200 characters.", code="bad_name")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     row = ApiToken(user_id=user.id, name=name, token_hash=token_digest(token))
     db.add(row)

@@ -7,11 +7,11 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from nbcloud.hub.auth import accounts, signout
-from nbcloud.hub.auth.dependencies import AdminUser
+from nbcloud.hub.http.dependencies import AdminUser
 from nbcloud.hub.auth.schemas import UserOut, user_out
 from nbcloud.hub.context import get_hub
 from nbcloud.hub.db.models import User
-from nbcloud.hub.errors import ApiError, not_found
+from nbcloud.hub.errors import Conflict, not_found
 
 router = APIRouter(prefix="/api/admin", tags=["admin"])
 
@@ -76,7 +76,7 @@ def change_user(user_id: int, body: UserChange, request: Request, admin: AdminUs
         if user is None:
             raise not_found("That user")
         if user.id == admin.id and (body.is_disabled or body.is_admin is False):
-            raise ApiError(409, "self_lockout", "You cannot disable yourself or remove your own admin rights.")
+            raise Conflict("You cannot disable yourself or remove your own admin rights.", code="self_lockout")
         if body.display_name is not None:
             user.display_name = body.display_name.strip() or user.username
         if body.is_admin is not None:
@@ -96,9 +96,9 @@ def change_user(user_id: int, body: UserChange, request: Request, admin: AdminUs
     # (scripts' bearer sockets too, for a disabled account) close now.
     hub.principals.forget_all()
     if body.is_disabled:
-        signout.account_disabled(hub, user_id)
+        signout.account_disabled(hub.principals, hub.sockets, user_id)
     elif body.password is not None:
-        signout.password_changed(hub, user_id, signout.ACCOUNT_CHANGED)
+        signout.password_changed(hub.principals, hub.sockets, user_id, signout.ACCOUNT_CHANGED)
     return changed
 
 
@@ -128,6 +128,5 @@ def isolation(request: Request, _admin: AdminUser) -> RuntimeIsolationOut:
     """What protects runtimes from each other and the host on this machine (runtimes.backend.Isolation)."""
     iso = get_hub(request).execution.pool.backend.isolation
     return RuntimeIsolationOut(sandbox=iso.sandbox, limits=iso.limits, uid=iso.uid,
-                               network=getattr(iso, "network", "host"),
-                               namespaces_blocked=getattr(iso, "namespaces_blocked", False),
+                               network=iso.network, namespaces_blocked=iso.namespaces_blocked,
                                reasons=list(iso.reasons))

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session as OrmSession
 from nbcloud.hub.auth.accounts import count_users, create_user
 from nbcloud.hub.db import Database
 from nbcloud.hub.db.models import User, utcnow
-from nbcloud.hub.errors import ApiError
+from nbcloud.hub.errors import Conflict
 
 # Not in the models' metadata on purpose: only this module reads or writes it.
 first_run_setup = Table(
@@ -30,9 +30,9 @@ first_run_setup = Table(
 SETUP_ROW_ID = 1
 
 
-class AlreadySetUp(ApiError):
+class AlreadySetUp(Conflict):
     def __init__(self) -> None:
-        super().__init__(409, "already_set_up", "nbcloud already has an administrator. Sign in instead.")
+        super().__init__("nbcloud already has an administrator. Sign in instead.", code="already_set_up")
 
 
 def _create(db: OrmSession, username: str, password: str, *, quota_bytes: int, display_name: str) -> User:

@@ -9,14 +9,14 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from nbcloud.hub.auth import accounts, signout
-from nbcloud.hub.auth.client_address import client_address
+from nbcloud.hub.http.client_address import client_address
 from nbcloud.hub.auth.csrf import CSRF_COOKIE, new_csrf_token
-from nbcloud.hub.auth.dependencies import SESSION_COOKIE, CurrentPrincipal, CurrentUser, resolve_principal
+from nbcloud.hub.http.dependencies import SESSION_COOKIE, CurrentPrincipal, CurrentUser, resolve_principal
 from nbcloud.hub.auth.first_run import create_first_admin
 from nbcloud.hub.auth.schemas import UserOut, user_out
 from nbcloud.hub.context import Hub, get_hub
 from nbcloud.hub.db.models import ApiToken, User
-from nbcloud.hub.errors import ApiError, not_found
+from nbcloud.hub.errors import Forbidden, NotSignedIn, RateLimited, not_found
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 
@@ -120,7 +120,7 @@ def setup(body: NewAccount, request: Request, response: Response) -> SignedIn:
 def signup(body: NewAccount, request: Request, response: Response) -> SignedIn:
     hub = get_hub(request)
     if hub.settings.signup != "open":
-        raise ApiError(403, "signup_closed", "Sign-up is closed here. Ask an administrator for an account.")
+        raise Forbidden("Sign-up is closed here. Ask an administrator for an account.", code="signup_closed")
     user = _new_account(hub, body, is_admin=False)
     return _sign_in(hub, request, response, user)
 
@@ -137,21 +137,20 @@ def login(body: Credentials, request: Request, response: Response) -> SignedIn:
         user = accounts.authenticate(db, body.username, body.password)
     if user is None:
         hub.login_limiter.record_failure(*pair)
-        raise ApiError(401, "bad_credentials", "Wrong username or password.")
+        raise NotSignedIn("Wrong username or password.", code="bad_credentials")
     if user.is_disabled:
-        raise ApiError(403, "disabled", "This account is disabled. Ask an administrator to enable it.")
+        raise Forbidden("This account is disabled. Ask an administrator to enable it.", code="disabled")
     hub.login_limiter.reset(*pair)
     return _sign_in(hub, request, response, user)
 
 
-def _too_many_attempts(wait: int) -> ApiError:
+def _too_many_attempts(wait: int) -> RateLimited:
     at = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=wait)).strftime("%H:%M:%S UTC")
     unit = "second" if wait == 1 else "seconds"
-    return ApiError(
-        429, "rate_limited",
+    return RateLimited(
         f"Too many failed sign-in attempts for this account from your address. Try again in {wait} {unit} "
         f"(at {at}); each further wrong password doubles the wait.",
-        retry_after=wait, headers={"Retry-After": str(wait)},
+        retry_after=wait,
     )
 
 
@@ -163,7 +162,7 @@ def logout(request: Request, response: Response, _principal: CurrentPrincipal) -
         with hub.db.session() as db:
             accounts.end_session(db, token)
         # This session's open notebooks (in any tab) go to the sign-in page now.
-        signout.session_ended(hub, accounts.token_digest(token))
+        signout.session_ended(hub.principals, hub.sockets, accounts.token_digest(token))
     response.delete_cookie(SESSION_COOKIE, path="/")
     _set_csrf_cookie(hub, request, response, new_csrf_token())
 
@@ -177,12 +176,12 @@ def change_password(body: PasswordChange, request: Request, principal: CurrentPr
     keep = principal.session.token_hash if principal.session else None
     with hub.db.session() as db:
         if accounts.authenticate(db, user.username, body.current_password) is None:
-            raise ApiError(403, "bad_credentials", "Your current password is wrong.")
+            raise Forbidden("Your current password is wrong.", code="bad_credentials")
         row = db.get(User, user.id)
         assert row is not None
         accounts.set_password(row, body.new_password)
         accounts.end_all_sessions(db, user.id, keep_token_hash=keep)
-    signout.password_changed(hub, user.id, keep_session=keep)
+    signout.password_changed(hub.principals, hub.sockets, user.id, keep_session=keep)
 
 
 class TokenOut(BaseModel):

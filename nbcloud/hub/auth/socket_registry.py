@@ -25,11 +25,34 @@ import threading
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
-
-from starlette.concurrency import run_in_threadpool
-from starlette.websockets import WebSocket, WebSocketState
+from enum import Enum
+from typing import Protocol
 
 log = logging.getLogger("nbcloud.auth")
+
+# The close code a page reads as "signed out" (it goes to the sign-in page), not a network failure.
+CLOSE_SIGNED_OUT = 4401
+
+
+class SignedInSocket(Protocol):
+    """What the registry needs of a socket: a Starlette ``WebSocket`` has it. Its states are
+    compared by name (CONNECTING, CONNECTED, DISCONNECTED), so that accounts need no web framework."""
+
+    @property
+    def application_state(self) -> Enum: ...
+
+    @property
+    def client_state(self) -> Enum: ...
+
+    async def close(self, code: int = 1000, reason: str | None = None) -> None: ...
+
+
+def close_reason(text: str) -> str:
+    """A close reason is at most 123 bytes of UTF-8."""
+    data = text.encode("utf-8")
+    if len(data) <= 123:
+        return text
+    return data[:120].decode("utf-8", "ignore") + "..."
 
 # How often open sockets are checked against the database (as often as the principal cache
 # forgets, so a change made elsewhere reaches sockets and requests alike).
@@ -46,7 +69,7 @@ HANDSHAKE_GRACE_SECONDS = 30.0
 
 @dataclass(frozen=True)
 class _Entry:
-    socket: weakref.ReferenceType[WebSocket]
+    socket: weakref.ReferenceType[SignedInSocket]
     loop: asyncio.AbstractEventLoop
     user_id: int
     session_digest: str | None  # the session row's token hash; None for a bearer-token socket
@@ -56,9 +79,9 @@ class SignedInSockets:
     def __init__(self) -> None:
         self._entries: dict[int, _Entry] = {}
         self._lock = threading.Lock()
-        self._watchers: dict[asyncio.AbstractEventLoop, asyncio.Task] = {}
+        self._watchers: dict[asyncio.AbstractEventLoop, asyncio.Task[None]] = {}
 
-    def add(self, websocket: WebSocket, user_id: int, session_digest: str | None,
+    def add(self, websocket: SignedInSocket, user_id: int, session_digest: str | None,
             still_signed_in: StillSignedIn | None = None) -> None:
         """Remember a socket that was just authenticated (call on its event loop). With
         ``still_signed_in``, a watcher on this loop also closes it once the database says its
@@ -98,7 +121,7 @@ class SignedInSockets:
             digests = {e.session_digest for e in entries if e.session_digest is not None}
             bearers = {e.user_id for e in entries if e.session_digest is None}
             try:
-                live_digests, live_users = await run_in_threadpool(still_signed_in, digests, bearers)
+                live_digests, live_users = await asyncio.to_thread(still_signed_in, digests, bearers)
             except Exception:  # the database is briefly away: ask again next time
                 log.warning("could not check open sockets against the database", exc_info=True)
                 continue
@@ -129,7 +152,7 @@ class SignedInSockets:
 
         return self._close(matches, reason)
 
-    def _close(self, matches, reason: str) -> int:
+    def _close(self, matches: Callable[[_Entry], bool], reason: str) -> int:
         with self._lock:
             chosen = [(key, e) for key, e in self._entries.items() if matches(e)]
             for key, _e in chosen:
@@ -137,7 +160,7 @@ class SignedInSockets:
         closed = 0
         for _key, entry in chosen:
             websocket = entry.socket()
-            if not _is_open(websocket):
+            if websocket is None or not _is_open(websocket):
                 continue
             closed += 1
             with contextlib.suppress(RuntimeError):  # the loop already stopped: the socket is gone too
@@ -145,23 +168,26 @@ class SignedInSockets:
         return closed
 
 
-def _is_open(websocket: WebSocket | None) -> bool:
-    return websocket is not None and websocket.application_state != WebSocketState.DISCONNECTED and (
-        websocket.client_state != WebSocketState.DISCONNECTED
+def _is_open(websocket: SignedInSocket | None) -> bool:
+    return websocket is not None and websocket.application_state.name != "DISCONNECTED" and (
+        websocket.client_state.name != "DISCONNECTED"
     )
 
 
-def _schedule_close(websocket: WebSocket, reason: str) -> None:
-    asyncio.ensure_future(_close_signed_out(websocket, reason))
+# Closes in flight, held until done: the event loop keeps only weak references to tasks.
+_closing: set[asyncio.Task[None]] = set()
 
 
-async def _close_signed_out(websocket: WebSocket, reason: str) -> None:
-    # Imported here: websocket.py imports this module for the registry's type.
-    from nbcloud.hub.auth.websocket import CLOSE_SIGNED_OUT, close_reason
+def _schedule_close(websocket: SignedInSocket, reason: str) -> None:
+    task = asyncio.ensure_future(_close_signed_out(websocket, reason))
+    _closing.add(task)
+    task.add_done_callback(_closing.discard)
 
+
+async def _close_signed_out(websocket: SignedInSocket, reason: str) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + HANDSHAKE_GRACE_SECONDS
-    while websocket.application_state == WebSocketState.CONNECTING and loop.time() < deadline:
+    while websocket.application_state.name == "CONNECTING" and loop.time() < deadline:
         await asyncio.sleep(0.05)  # its handler is still opening the notebook; close once accepted
     if not _is_open(websocket):
         return

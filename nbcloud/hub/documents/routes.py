@@ -6,7 +6,7 @@ GET /api/documents/{item_id}/outputs/{kept_id}
 WS  /api/documents/{item_id}/ws    y-websocket sync of the live document (see room.py)
 
 The socket checks, in this order:
-1-2. Origin and who (``nbcloud.hub.auth.websocket``): refused at the handshake, or closed 4401.
+1-2. Origin and who (``nbcloud.hub.http.websocket``): refused at the handshake, or closed 4401.
 3. Access: the user owns the item; otherwise closed 4404 (same as "no such item").
 4. The file is a valid notebook; otherwise closed 4422 with the reason.
 
@@ -26,8 +26,8 @@ from fastapi import APIRouter, Request, WebSocket
 from fastapi.responses import JSONResponse, Response
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 
-from nbcloud.hub.auth.dependencies import CurrentUser
-from nbcloud.hub.auth.websocket import refuse, websocket_principal
+from nbcloud.hub.http.dependencies import CurrentUser
+from nbcloud.hub.http.websocket import refuse, websocket_principal
 from nbcloud.hub.context import get_hub
 from nbcloud.hub.documents.notebook_io import BadNotebook, clean_for_disk
 from nbcloud.hub.documents.room import (

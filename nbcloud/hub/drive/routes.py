@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from nbcloud.hub.auth.dependencies import CurrentUser
+from nbcloud.hub.http.dependencies import CurrentUser
 from nbcloud.hub.context import get_hub
 from nbcloud.hub.drive.download import file_response
 from nbcloud.hub.drive.items import Item, Order, SortKey, mime_of

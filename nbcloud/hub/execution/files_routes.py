@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
-from nbcloud.hub.auth.dependencies import CurrentUser
+from nbcloud.hub.http.dependencies import CurrentUser
 from nbcloud.hub.context import get_hub
 from nbcloud.hub.documents.service import DocumentNotFound, NotANotebook
 from nbcloud.hub.drive.download import file_response

@@ -13,8 +13,8 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.websockets import WebSocketDisconnect
 
-from nbcloud.hub.auth.dependencies import CurrentUser
-from nbcloud.hub.auth.websocket import refuse, websocket_principal
+from nbcloud.hub.http.dependencies import CurrentUser
+from nbcloud.hub.http.websocket import refuse, websocket_principal
 from nbcloud.hub.context import get_hub
 from nbcloud.hub.documents.room import CellNotFound, decode_state_vector
 from nbcloud.hub.documents.service import DocumentNotFound, NotANotebook

@@ -13,7 +13,7 @@ import datetime as dt
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
-from nbcloud.hub.auth.dependencies import CurrentUser
+from nbcloud.hub.http.dependencies import CurrentUser
 from nbcloud.hub.context import get_hub
 from nbcloud.hub.documents.service import DocumentNotFound, NotANotebook
 from nbcloud.hub.errors import ApiError

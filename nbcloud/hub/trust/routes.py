@@ -6,7 +6,7 @@ from fastapi import APIRouter, FastAPI, Request
 from pydantic import BaseModel
 from starlette.requests import HTTPConnection
 
-from nbcloud.hub.auth.dependencies import CurrentUser
+from nbcloud.hub.http.dependencies import CurrentUser
 from nbcloud.hub.context import Hub, get_hub
 from nbcloud.hub.documents.service import DocumentNotFound, NotANotebook
 from nbcloud.hub.trust.service import TrustService

@@ -12,11 +12,13 @@ from nbcloud.hub.auth.accounts import Principal, principal_from_api_token, princ
 from nbcloud.hub.auth.csrf import CSRF_HEADER, SAFE_METHODS, tokens_match
 from nbcloud.hub.context import get_hub
 from nbcloud.hub.db.models import User
-from nbcloud.hub.errors import ApiError
+from nbcloud.hub.errors import Forbidden, NotSignedIn
 
 SESSION_COOKIE = "nbcloud_session"
 
-SIGNED_OUT = ApiError(401, "signed_out", "Your session has expired or you are signed out. Sign in again.")
+
+def signed_out() -> NotSignedIn:
+    return NotSignedIn("Your session has expired or you are signed out. Sign in again.", code="signed_out")
 
 
 def cached_principal(conn: HTTPConnection) -> Principal | None:
@@ -37,7 +39,7 @@ def load_principal(conn: HTTPConnection) -> Principal | None:
             return principal_from_api_token(db, auth[7:].strip())
         token = conn.cookies.get(SESSION_COOKIE)
         principal = principal_from_session(db, token) if token else None
-    if principal is not None:
+    if principal is not None and token:
         hub.principals.put(token_digest(token), principal)
     return principal
 
@@ -51,11 +53,12 @@ async def current_principal(request: Request) -> Principal:
     # Async, so that a recently seen session costs no database read and no worker thread.
     principal = cached_principal(request) or await run_in_threadpool(load_principal, request)
     if principal is None:
-        raise SIGNED_OUT
+        raise signed_out()
     if principal.session is not None and request.method not in SAFE_METHODS:
         # Bind the CSRF token to this session, not just to whatever cookie is present.
         if not tokens_match(request.headers.get(CSRF_HEADER), principal.session.csrf_token):
-            raise ApiError(403, "csrf_failed", "This request lacks a valid CSRF token. Reload the page and try again.")
+            raise Forbidden("This request lacks a valid CSRF token. Reload the page and try again.",
+                            code="csrf_failed")
     return principal
 
 
@@ -65,7 +68,7 @@ async def current_user(principal: Annotated[Principal, Depends(current_principal
 
 async def require_admin(user: Annotated[User, Depends(current_user)]) -> User:
     if not user.is_admin:
-        raise ApiError(403, "not_admin", "Only an administrator can do that.")
+        raise Forbidden("Only an administrator can do that.", code="not_admin")
     return user
 
 

@@ -6,7 +6,7 @@
    need none.
 2. Who: session cookie or ``Authorization: Bearer``; otherwise accepted, then closed 4401 so the
    page can tell "signed out" from a network failure.
-3. Afterwards: the socket is registered (auth.socket_registry), so that sign-out, a password
+3. Afterwards: the socket is registered (``nbcloud.hub.auth.socket_registry``), so that sign-out, a password
    change or an administrator disabling the account closes it with 4401 too.
 """
 
@@ -17,11 +17,13 @@ from starlette.concurrency import run_in_threadpool
 
 from nbcloud.config import Settings
 from nbcloud.hub.auth.accounts import Principal, still_signed_in
-from nbcloud.hub.auth.dependencies import resolve_principal
+from nbcloud.hub.auth.socket_registry import CLOSE_SIGNED_OUT, StillSignedIn, close_reason
 from nbcloud.hub.context import get_hub
 from nbcloud.hub.db import Database
+from nbcloud.hub.http.dependencies import resolve_principal
 
-CLOSE_SIGNED_OUT = 4401
+__all__ = ["CLOSE_FORBIDDEN_ORIGIN", "CLOSE_SIGNED_OUT", "origin_allowed", "refuse", "websocket_principal"]
+
 CLOSE_FORBIDDEN_ORIGIN = 4403
 
 
@@ -44,14 +46,6 @@ def origin_allowed(websocket: WebSocket, settings: Settings) -> bool | None:
     if own:
         allowed.add(own)
     return origin in allowed
-
-
-def close_reason(text: str) -> str:
-    """A close reason is at most 123 bytes of UTF-8."""
-    data = text.encode("utf-8")
-    if len(data) <= 123:
-        return text
-    return data[:120].decode("utf-8", "ignore") + "..."
 
 
 async def refuse(websocket: WebSocket, code: int, reason: str) -> None:
@@ -81,7 +75,7 @@ async def websocket_principal(websocket: WebSocket) -> Principal | None:
     return principal
 
 
-def _checker(database: Database):
+def _checker(database: Database) -> StillSignedIn:
     def check(session_digests: set[str], user_ids: set[int]) -> tuple[set[str], set[int]]:
         with database.session() as db:
             return still_signed_in(db, session_digests, user_ids)
