@@ -33,14 +33,20 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from starlette.concurrency import run_in_threadpool
-
+from nbcloud.hub.drive.quota import usage
+from nbcloud.hub.errors import DomainError
 from nbcloud.hub.execution import shell
-
-if TYPE_CHECKING:
-    from nbcloud.hub.execution.session import NotebookSession, RunRequest
+from nbcloud.hub.execution.event_messages import FilesView
+from nbcloud.hub.execution.protocols import (
+    KernelClient,
+    Message,
+    RunRequest,
+    SessionHandle,
+)
+from nbcloud.hub.execution.runtime_files import runtime_files
+from nbcloud.hub.runtimes.drive_mount import DriveMountError
 
 log = logging.getLogger("nbcloud.execution.colab")
 
@@ -56,18 +62,21 @@ class RequestFailed(Exception):
 class Pending:
     user_id: int
     cell_id: str
-    future: asyncio.Future
+    future: asyncio.Future[Any]
 
 
 class ColabRequests:
-    def __init__(self, session: NotebookSession) -> None:
+    """The Colab requests of the running cell of one notebook session."""
+
+    def __init__(self, session: SessionHandle, shell_input: shell.ShellInput) -> None:
         self.session = session
+        self.shell_input = shell_input
         self._pending: dict[str, Pending] = {}
-        self._tasks: set[asyncio.Task] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
 
     # ----- from the kernel ------------------------------------------------------------------------
 
-    def received(self, request: RunRequest, msg: dict[str, Any], client: Any) -> None:
+    def received(self, request: RunRequest, msg: Message, client: KernelClient) -> None:
         """An iopub ``colab_request`` of the running cell: answer it in the background."""
         meta = msg.get("metadata") or {}
         request_id = str(meta.get("colab_msg_id") or "")
@@ -76,17 +85,17 @@ class ColabRequests:
             return
         body = (msg.get("content") or {}).get("request")
         if kind in shell.KINDS:  # a shell command's input box: nothing to answer
-            self.session.shell.received(request, kind, request_id, body, client)
+            self.shell_input.received(request, kind, request_id, body, client)
             return
         task = asyncio.create_task(self._answer(request, client, request_id, kind, body))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _answer(self, request: RunRequest, client: Any, request_id: str, kind: str, body: Any) -> None:
+    async def _answer(self, request: RunRequest, client: KernelClient, request_id: str, kind: str, body: Any) -> None:
         try:
             if kind == "GetSecret":
                 key = body.get("key", "") if isinstance(body, dict) else ""
-                data = await run_in_threadpool(self.session.secrets.answer, request.user_id,
+                data = await asyncio.to_thread(self.session.secrets.answer, request.user_id,
                                                self.session.item_id, key)
             elif kind == "drive_mount":
                 data = await self._mount_drive(request, request_id, body if isinstance(body, dict) else {})
@@ -113,7 +122,7 @@ class ColabRequests:
         self._reply(client, request_id, data=data)
 
     @staticmethod
-    def _reply(client: Any, request_id: str, *, data: Any = None, error: str | None = None) -> None:
+    def _reply(client: KernelClient, request_id: str, *, data: Any = None, error: str | None = None) -> None:
         value: dict[str, Any] = {"type": "colab_reply", "colab_msg_id": request_id}
         if error is not None:
             value["error"] = error
@@ -126,7 +135,7 @@ class ColabRequests:
 
     async def ask_page(self, request: RunRequest, request_id: str, kind: str, body: Any) -> Any:
         """Send the request to the browsers of the person who ran the cell; wait for one to answer."""
-        future: asyncio.Future = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._pending[request_id] = Pending(request.user_id, request.cell_id, future)
         self.session.events.publish(
             {"type": "colab_request", "cell_id": request.cell_id, "request_id": request_id,
@@ -158,12 +167,16 @@ class ColabRequests:
         for task in list(self._tasks):
             task.cancel()
 
+    async def close(self) -> None:
+        """The session closes: every answer still being worked out is cancelled and awaited."""
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
     # ----- files.view -----------------------------------------------------------------------------
 
     async def _view_file(self, request: RunRequest, body: dict[str, Any]) -> dict[str, Any]:
-        from nbcloud.hub.errors import ApiError
-        from nbcloud.hub.execution.files_routes import runtime_files
-
         path = str(body.get("path", ""))
         try:
             files = runtime_files(self.session)
@@ -171,24 +184,25 @@ class ColabRequests:
             if parts is None:
                 raise RequestFailed(f"{path} is outside /content. files.view() shows files in /content "
                                     "(copy the file there first, for example with !cp).")
-            event: dict[str, Any] = {"type": "files_view", "cell_id": request.cell_id, "source": "runtime",
-                                     "path": "/".join(parts)}
+            event: FilesView = {"type": "files_view", "cell_id": request.cell_id, "source": "runtime",
+                                "path": "/".join(parts)}
             if len(parts) > 2 and parts[:2] == ("drive", "MyDrive"):
-                mount = await run_in_threadpool(files.stat, parts[:2])
+                mount = await asyncio.to_thread(files.stat, parts[:2])
                 if mount.kind == "link":  # drive.mount(): the file is in the person's Drive
-                    item = await run_in_threadpool(self.session.documents.drive.item_at, request.user_id, parts[2:])
+                    item = await asyncio.to_thread(self.session.documents.drive.item_at, request.user_id, parts[2:])
                     if item.is_folder:
                         raise RequestFailed(f"{path} is a folder. files.view() shows files.")
-                    event.update(source="drive", path="/".join(parts[2:]), item_id=item.id)
+                    event = {"type": "files_view", "cell_id": request.cell_id, "source": "drive",
+                             "path": "/".join(parts[2:]), "item_id": item.id}
             if event["source"] == "runtime":
-                entry = await run_in_threadpool(files.stat, parts)
+                entry = await asyncio.to_thread(files.stat, parts)
                 if entry.kind == "link":
                     raise RequestFailed(f"{path} is a symbolic link; files.view() does not follow links. "
                                         "View the file it points to.")
                 if entry.kind != "file":
                     raise RequestFailed(f"{path} is {'a folder' if entry.kind == 'folder' else 'not a regular file'}. "
                                         "files.view() shows files.")
-        except ApiError as exc:
+        except DomainError as exc:  # no runtime, no such file, ...: the cell shows why
             raise RequestFailed(exc.message) from None
         self.session.events.publish(event, user_id=request.user_id)
         return {}
@@ -197,8 +211,8 @@ class ColabRequests:
 
     async def _mount_drive(self, request: RunRequest, request_id: str, body: dict[str, Any]) -> dict[str, Any]:
         session = self.session
-        offer = getattr(session.backend, "offer_drive", None)
-        if offer is None or session.runtime is None:
+        runtime = session.runtime
+        if not session.backend.capabilities.drive or runtime is None:
             raise RequestFailed("This runtime cannot mount a Drive. Use files.upload() or the Drive page instead.")
         if request.user_id != session.owner_id:
             raise RequestFailed("Only the owner of this runtime can mount their Drive in it.")
@@ -211,27 +225,21 @@ class ColabRequests:
         if not (consent is True or (isinstance(consent, dict) and consent.get("consent") is True)):
             raise RequestFailed(DRIVE_REFUSED)
         drive = session.documents.drive
-        await run_in_threadpool(drive.ensure_user_root, request.user_id)
-        mydrive = await run_in_threadpool(drive.local_path, request.user_id, "")
-        from nbcloud.hub.runtimes.drive_mount import DriveMountError
-
+        await asyncio.to_thread(drive.ensure_user_root, request.user_id)
+        mydrive = await asyncio.to_thread(drive.local_path, request.user_id, "")
         try:
             # The owner's quota holds for what the kernel writes there (runtimes.drive_quota).
-            from nbcloud.hub.drive.quota import usage
-
-            socket_path = await offer(session.runtime, mydrive, readonly=readonly,
-                                      usage=lambda: usage(drive, request.user_id))
+            socket_path = await session.backend.offer_drive(runtime, mydrive, readonly=readonly,
+                                                            usage=lambda: usage(drive, request.user_id))
         except DriveMountError as exc:
             raise RequestFailed(str(exc)) from None
         return {"socket": socket_path}
 
     async def _unmount_drive(self, body: dict[str, Any]) -> dict[str, Any]:
-        release = getattr(self.session.backend, "release_drive", None)
-        if release is None or self.session.runtime is None:
+        runtime = self.session.runtime
+        if not self.session.backend.capabilities.drive or runtime is None:
             return {"unmounted": False}
-        from nbcloud.hub.runtimes.drive_mount import DriveMountError
-
         try:
-            return {"unmounted": await release(self.session.runtime, str(body.get("path", "")))}
+            return {"unmounted": await self.session.backend.release_drive(runtime, str(body.get("path", "")))}
         except DriveMountError as exc:
             raise RequestFailed(str(exc)) from None

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nbcloud.hub.documents.widget_state import live_model_entry
+from nbcloud.hub.execution.event_messages import CommOpen, HubMessage, Widgets
 from nbcloud.hub.execution.outputs import to_output
 
 WIDGET_TARGET = "jupyter.widget"
@@ -46,21 +47,22 @@ class WidgetModel:
     target_name: str
     data: dict[str, Any]  # {"state": {...}, "buffer_paths": [...]}
     metadata: dict[str, Any]
-    buffers: dict[tuple, bytes] = field(default_factory=dict)  # buffer path -> bytes
+    buffers: dict[tuple[Any, ...], bytes] = field(default_factory=dict)  # buffer path -> bytes
     clear_pending: bool = False
 
     @property
     def state(self) -> dict[str, Any]:
-        return self.data.setdefault("state", {})
+        state: dict[str, Any] = self.data.setdefault("state", {})
+        return state
 
-    def merge(self, state: dict[str, Any], buffer_paths: list, buffers: list[bytes]) -> None:
+    def merge(self, state: dict[str, Any], buffer_paths: list[Any], buffers: list[bytes]) -> None:
         self.state.update(state)
         # A key set again without a buffer is no longer binary.
         self.buffers = {p: b for p, b in self.buffers.items() if not p or p[0] not in state}
         for path, buffer in zip(buffer_paths, buffers):
             self.buffers[tuple(path)] = bytes(buffer)
 
-    def as_open_event(self) -> dict[str, Any]:
+    def as_open_event(self) -> CommOpen:
         paths = list(self.buffers)
         data = {"state": self.state, "buffer_paths": [list(p) for p in paths]}
         return {"type": "comm_open", "comm_id": self.comm_id, "target_name": self.target_name, "data": data,
@@ -94,7 +96,7 @@ class WidgetComms:
     kind, content)`` puts an uncaptured callback output into a cell (the session does the writing).
     """
 
-    def __init__(self, publish: Callable[[dict[str, Any]], None],
+    def __init__(self, publish: Callable[[HubMessage], None],
                  write_output: Callable[[str, str, dict[str, Any]], None],
                  changed: Callable[[], None] | None = None) -> None:
         self.publish = publish
@@ -141,15 +143,15 @@ class WidgetComms:
                 self.displayed(cell_id, content)
             return False
         # Outside any cell: a callback's output goes to the cell that shows its widget.
-        comm_id = self._sent.get(parent_id or "")
-        target = self.cell_of.get(comm_id or "")
+        sent_to = self._sent.get(parent_id or "")
+        target = self.cell_of.get(sent_to or "")
         if target is not None and (kind in CAPTURED_MESSAGES or kind == "update_display_data"):
             if kind in ("display_data", "execute_result"):
                 self.displayed(target, content)
             self.write_output(target, kind, content)
-        return comm_id is not None
+        return sent_to is not None
 
-    def _opened(self, content: dict[str, Any], metadata: dict[str, Any], buffers: list) -> None:
+    def _opened(self, content: dict[str, Any], metadata: dict[str, Any], buffers: list[bytes]) -> None:
         if content.get("target_name") != WIDGET_TARGET or len(self.models) >= MAX_MODELS:
             return
         comm_id = str(content.get("comm_id"))
@@ -160,7 +162,7 @@ class WidgetComms:
         self.publish(model.as_open_event())
         self.changed()
 
-    def _message(self, content: dict[str, Any], buffers: list, parent_id: str | None) -> None:
+    def _message(self, content: dict[str, Any], buffers: list[bytes], parent_id: str | None) -> None:
         comm_id = str(content.get("comm_id"))
         model = self.models.get(comm_id)
         if model is None:
@@ -230,7 +232,7 @@ class WidgetComms:
 
     # ----- the pages' side -------------------------------------------------------------------------
 
-    def snapshot(self) -> dict[str, Any]:
+    def snapshot(self) -> Widgets:
         return {"type": "widgets", "models": [m.as_open_event() for m in self.models.values()]}
 
     def from_page(self, message: dict[str, Any]) -> tuple[str, dict[str, Any], list[bytes], str] | None:

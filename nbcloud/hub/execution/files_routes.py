@@ -13,14 +13,15 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
-from nbcloud.hub.http.dependencies import CurrentUser
 from nbcloud.hub.context import get_hub
 from nbcloud.hub.documents.service import DocumentNotFound, NotANotebook
 from nbcloud.hub.drive.download import file_response
 from nbcloud.hub.drive.items import iso, mime_of
 from nbcloud.hub.drive.uploads import human
-from nbcloud.hub.errors import ApiError
+from nbcloud.hub.errors import BadRequest, TooLarge
+from nbcloud.hub.execution.runtime_files import runtime_files
 from nbcloud.hub.execution.session import NotebookSession
+from nbcloud.hub.http.dependencies import CurrentUser
 from nbcloud.hub.runtimes.files import Entry, Parts, RuntimeFiles, split_path
 
 router = APIRouter(prefix="/api/notebooks", tags=["runtime files"])
@@ -72,19 +73,6 @@ async def notebook_session(request: Request, item_id: str, user_id: int) -> Note
         raise e.api_error() from None
 
 
-def runtime_files(session: NotebookSession) -> RuntimeFiles:
-    """The /content of the session's runtime (409 when it has none)."""
-    runtime = session.runtime
-    if runtime is None:
-        raise ApiError(409, "no_runtime", "This notebook is not connected to a runtime yet. Run a cell, or wait for "
-                       "the runtime to connect, then refresh the Files panel.")
-    files_of = getattr(session.backend, "files", None)
-    if files_of is None:
-        raise ApiError(501, "not_supported", "This kind of runtime does not show its files here. "
-                       "Use files.download() in a cell instead.")
-    return files_of(runtime)
-
-
 async def _files(request: Request, item_id: str, user_id: int) -> RuntimeFiles:
     return runtime_files(await notebook_session(request, item_id, user_id))
 
@@ -134,7 +122,7 @@ async def upload_file(item_id: str, request: Request, user: CurrentUser, path: s
                     data, buf = bytes(buf), bytearray()
                     await run_in_threadpool(upload.write, data)
         except ClientDisconnect:
-            raise ApiError(400, "upload_interrupted", "The upload was interrupted. Upload the file again.") from None
+            raise BadRequest("The upload was interrupted. Upload the file again.", code="upload_interrupted") from None
         if buf:
             await run_in_threadpool(upload.write, bytes(buf))
         entry = await run_in_threadpool(upload.commit)
@@ -143,9 +131,9 @@ async def upload_file(item_id: str, request: Request, user: CurrentUser, path: s
     return entry_out(parts[:-1], entry)
 
 
-def _too_large(limit: int) -> ApiError:
-    return ApiError(413, "too_large", f"A file can be at most {human(limit)}. Copy larger files in from a cell "
-                    "(for example with !wget or from your mounted Drive).")
+def _too_large(limit: int) -> TooLarge:
+    return TooLarge(f"A file can be at most {human(limit)}. Copy larger files in from a cell "
+                    "(for example with !wget or from your mounted Drive).", code="too_large")
 
 
 @router.post("/{item_id}/runtime/files/folders", response_model=FileEntry, status_code=201)

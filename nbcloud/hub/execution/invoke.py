@@ -16,13 +16,13 @@ import asyncio
 import contextlib
 import json
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from nbcloud.hub.documents.room import CellNotFound, DocumentClosed
 from nbcloud.hub.execution.kernel import connect
-
-if TYPE_CHECKING:
-    from nbcloud.hub.execution.session import NotebookSession
+from nbcloud.hub.execution.output_writer import OutputWriter
+from nbcloud.hub.execution.protocols import KernelClient, SessionHandle
+from nbcloud.hub.runtimes.backend import Runtime
 
 log = logging.getLogger("nbcloud.execution.invoke")
 
@@ -44,10 +44,10 @@ def invocation(name: str, args: list[Any], kwargs: dict[str, Any]) -> str:
 class FunctionCalls:
     """Invocations for one notebook session, one at a time, through their own kernel client."""
 
-    def __init__(self, session: NotebookSession) -> None:
+    def __init__(self, session: SessionHandle) -> None:
         self.session = session
-        self._client: Any = None
-        self._runtime: Any = None
+        self._client: KernelClient = None
+        self._runtime: Runtime | None = None
         self._lock = asyncio.Lock()
 
     async def invoke(self, cell_id: str, name: Any, args: Any, kwargs: Any) -> dict[str, Any]:
@@ -62,11 +62,11 @@ class FunctionCalls:
                 return await self._run(client, cell_id, code)
             except (asyncio.CancelledError, InvokeFailed):
                 raise
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - whatever broke, the page hears why and what to do
                 self._drop()
                 raise InvokeFailed(f"The runtime did not answer ({exc}). Run a cell, then try again.") from None
 
-    async def _connected(self) -> Any:
+    async def _connected(self) -> KernelClient:
         runtime = await self.session.ensure_runtime()
         if self._client is None or self._runtime is not runtime:
             self._drop()
@@ -79,7 +79,7 @@ class FunctionCalls:
                 self._client.stop_channels()
         self._client = self._runtime = None
 
-    async def _run(self, client: Any, cell_id: str, code: str) -> dict[str, Any]:
+    async def _run(self, client: KernelClient, cell_id: str, code: str) -> dict[str, Any]:
         msg_id = client.execute("", silent=True, store_history=False, allow_stdin=False,
                                 user_expressions={"result": code})
         outputs: list[tuple[str, dict[str, Any]]] = []
@@ -97,7 +97,7 @@ class FunctionCalls:
 
         async def shell() -> dict[str, Any]:
             while True:
-                reply = await client.get_shell_msg()
+                reply: dict[str, Any] = await client.get_shell_msg()
                 if reply["parent_header"].get("msg_id") == msg_id:
                     return reply
 
@@ -120,13 +120,11 @@ class FunctionCalls:
         """What the callback printed goes under the output that called it."""
         if not outputs:
             return
-        from nbcloud.hub.execution.session import _OutputWriter
-
         session = self.session
         with contextlib.suppress(CellNotFound, DocumentClosed):
             async with session.documents.hold(session.item_id, session.owner_id) as doc:
                 doc.get_cell(cell_id)  # raises CellNotFound for a cell that is gone
-                writer = _OutputWriter(doc, cell_id)
+                writer = OutputWriter(doc, cell_id)
                 for kind, content in outputs:
                     writer.add(kind, content)
 

@@ -7,12 +7,12 @@ import nbformat
 from nbcloud.hub.drive.items import Item
 from nbcloud.hub.drive.paths import check_name, split_path
 from nbcloud.hub.drive.store import DriveStore
-from nbcloud.hub.errors import ApiError
+from nbcloud.hub.errors import Conflict, NotFound
 
 
 def empty_notebook() -> bytes:
-    nb = nbformat.v4.new_notebook()
-    nb.cells.append(nbformat.v4.new_code_cell(""))
+    nb = nbformat.v4.new_notebook()  # type: ignore[no-untyped-call]
+    nb.cells.append(nbformat.v4.new_code_cell(""))  # type: ignore[no-untyped-call]
     nb.metadata.update(
         {
             "kernelspec": {"name": "python3", "display_name": "Python 3"},
@@ -20,16 +20,15 @@ def empty_notebook() -> bytes:
             "colab": {"provenance": []},
         }
     )
-    return nbformat.writes(nb).encode()
+    text: str = nbformat.writes(nb)  # type: ignore[no-untyped-call]
+    return text.encode()
 
 
 def _names_in(drive: DriveStore, user_id: int, folder: str) -> set[str]:
     try:
         _parts, items = drive.list_folder(user_id, folder)
-    except ApiError as e:
-        if e.status == 404:  # the folder is gone; write_file makes it again
-            return set()
-        raise
+    except NotFound:  # the folder is gone; write_file makes it again
+        return set()
     return {item.name for item in items}
 
 
@@ -44,6 +43,6 @@ def create_notebook(drive: DriveStore, user_id: int, parent: str, name: str | No
     else:
         name = check_name(name if name.endswith(".ipynb") else name + ".ipynb", "A notebook name")
         if name in taken:
-            raise ApiError(409, "name_taken", f"A file named '{name}' already exists here. Pick another name.")
+            raise Conflict(f"A file named '{name}' already exists here. Pick another name.", code="name_taken")
     path = "/".join((*split_path(parent), name))
     return drive.write_file(user_id, path, empty_notebook(), create_parents=True)

@@ -21,10 +21,9 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from nbcloud.hub.execution.session import NotebookSession, RunRequest
+from nbcloud.hub.execution.protocols import KernelClient, RunRequest, SessionHandle
 
 # As the runtime's limit: one line, or a pasted block.
 MAX_INPUT_CHARS = 64 * 1024
@@ -36,7 +35,7 @@ KINDS = frozenset({"cell_display_stdin", "cell_update_stdin", "cell_remove_stdin
 class _Box:
     request: RunRequest
     request_id: str
-    client: Any
+    client: KernelClient
     echo: bool
     delay_ms: int
 
@@ -51,11 +50,11 @@ def _delay(value: Any) -> int:
 class ShellInput:
     """The one input box of a notebook session (one cell runs at a time)."""
 
-    def __init__(self, session: NotebookSession) -> None:
+    def __init__(self, session: SessionHandle) -> None:
         self.session = session
         self._box: _Box | None = None
 
-    def received(self, request: RunRequest, kind: str, request_id: str, body: Any, client: Any) -> None:
+    def received(self, request: RunRequest, kind: str, request_id: str, body: Any, client: KernelClient) -> None:
         """One of the runtime's stdin requests, from the running cell ``request``."""
         body = body if isinstance(body, dict) else {}
         if kind == "cell_display_stdin":
@@ -69,9 +68,8 @@ class ShellInput:
                 if echo != box.echo:
                     box.echo = echo
                     self._publish()
-        elif kind == "cell_remove_stdin":
-            if self._box is not None and self._box.request is request:
-                self._withdraw()
+        elif kind == "cell_remove_stdin" and self._box is not None and self._box.request is request:
+            self._withdraw()
 
     def _publish(self) -> None:
         box = self._box
@@ -102,7 +100,7 @@ class ShellInput:
         client = box.client
         try:
             client.stdin_channel.send(client.session.msg("input_reply", {"value": value}))
-        except Exception:  # the kernel is gone; the cell ends and the box with it
+        except Exception:  # noqa: BLE001 - the kernel is gone; the cell ends and the box with it
             return False
         if self.session.runtime is not None:
             self.session.runtime.touch()
