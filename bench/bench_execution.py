@@ -27,16 +27,16 @@ import time
 from pathlib import Path
 
 import httpx
-from websockets.asyncio.client import connect as ws_connect
 from jupyter_client.manager import AsyncKernelManager
+from websockets.asyncio.client import connect as ws_connect
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.helpers import Hub, start_hub  # noqa: E402
-from tests.yclient import YClient  # noqa: E402
 from bench.stock_jupyter import StockJupyterServer  # noqa: E402
 from nbcloud.hub.documents.kept_text import KEY as KEPT  # noqa: E402
+from tests.e2e.helpers import Hub, start_hub  # noqa: E402
+from tests.yclient import YClient  # noqa: E402
 
 PASSWORD = "benchmark password"
 RUNS = int(__import__("os").environ.get("BENCH_RUNS", 10))

@@ -34,11 +34,12 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from websockets.asyncio.client import connect as ws_connect  # noqa: E402
+
 from bench.bench_execution import execute, result_count, set_source  # noqa: E402
 from bench.stock_jupyter import StockJupyterServer  # noqa: E402
 from tests.e2e.helpers import Hub, start_hub  # noqa: E402
 from tests.yclient import YClient  # noqa: E402
-from websockets.asyncio.client import connect as ws_connect  # noqa: E402
 
 PEOPLE = int(os.environ.get("BENCH_PEOPLE", 30))
 POOLS = [int(p) for p in os.environ.get("BENCH_POOLS", "1,8,30").split(",")]
@@ -80,7 +81,7 @@ class PeakRss:
                 return
             self._stop.wait(0.02)
 
-    def __enter__(self) -> "PeakRss":
+    def __enter__(self) -> PeakRss:
         self._thread.start()
         return self
 

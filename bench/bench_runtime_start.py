@@ -14,7 +14,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import psutil
 from jupyter_client.manager import AsyncKernelManager
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))

@@ -62,7 +62,7 @@ class StockJupyterServer:
             self.process.terminate()
             self.process.wait(timeout=20)
 
-    async def new_kernel(self) -> "StockKernel":
+    async def new_kernel(self) -> StockKernel:
         response = await self.http.post("/api/kernels", json={"name": "python3"})
         response.raise_for_status()
         kernel_id = response.json()["id"]

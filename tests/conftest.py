@@ -12,7 +12,6 @@ from starlette.testclient import TestClient
 
 from nbcloud.config import Settings, load_settings
 from nbcloud.hub.app import create_app
-
 from nbcloud.hub.runtimes import backends as runtime_backends
 from tests.fakes import FakeBackend
 from tests.postgres_server import PostgresServer, find_pg_bin

@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 from nbcloud.cli import main
-
 from tests.conftest import PASSWORD, csrf_client, sign_in
 
 

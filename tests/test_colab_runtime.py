@@ -13,9 +13,15 @@ import time
 
 import pytest
 
-
 from tests.test_execution import (
-    BrowserLike, events_socket, hub_with_people, notebook_with, run, signed_in, text_of, wait_for_cell,
+    BrowserLike,
+    events_socket,
+    hub_with_people,
+    notebook_with,
+    run,
+    signed_in,
+    text_of,
+    wait_for_cell,
 )
 
 

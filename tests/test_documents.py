@@ -22,7 +22,6 @@ from websockets.exceptions import InvalidStatus
 from tests.live_hub import LiveHub
 from tests.yclient import YClient
 
-
 # A notebook as Colab writes it: nbformat 4.0, no cell ids, colab metadata everywhere.
 COLAB_NOTEBOOK = {
     "nbformat": 4,

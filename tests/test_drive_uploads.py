@@ -257,7 +257,7 @@ def test_stale_uploads_expire_when_a_new_one_starts(alice: TestClient, app):
     old = start_upload(alice, "old.bin", 10)
     send(alice, old["id"], 0, b"12345")
     with app.state.hub.db.session() as db:
-        db.execute(update(Upload).values(updated_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=2)))
+        db.execute(update(Upload).values(updated_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=2)))
     start_upload(alice, "new.bin", 10)
     assert alice.get(f"/api/drive/uploads/{old['id']}").status_code == 404
     parts = [p.name for p in app.state.hub.settings.uploads_dir.rglob("*.part")]

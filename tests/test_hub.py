@@ -12,7 +12,6 @@ from nbcloud.config import load_settings
 from nbcloud.hub.app import create_app
 from nbcloud.hub.db import Database
 from nbcloud.hub.db.models import Session
-
 from tests.conftest import csrf_client
 
 
@@ -47,7 +46,7 @@ def test_migrations_run_at_every_start_and_are_idempotent(settings):
 
 def test_an_expired_session_says_so(alice, app):
     with app.state.hub.db.session() as db:
-        db.execute(update(Session).values(expires_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=1)))
+        db.execute(update(Session).values(expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)))
     r = alice.get("/api/auth/tokens")
     assert r.status_code == 401
     assert r.json()["detail"].startswith("Your session has expired")

@@ -21,7 +21,6 @@ from websockets.sync.client import connect as ws_connect
 
 from nbcloud.hub.ports.proxy import rewrite_location
 from nbcloud.hub.runtimes.listeners import _address
-
 from tests.test_colab_runtime import outputs_after_run
 from tests.test_execution import BrowserLike, hub_with_people, notebook_with, run, signed_in, text_of
 
@@ -337,9 +336,8 @@ def test_wrong_and_expired_tokens_get_a_clear_page(live, alice: BrowserLike, ali
     r = alice.get(wrong)
     assert r.status_code == 404 and "does not exist" in r.text
     assert alice.get("/api/runtimes/proxy/garbage/").status_code == 404
-    with pytest.raises(Exception):
-        with ws_connect(f"ws://127.0.0.1:{live.port}{url}socket"):
-            pass
+    with pytest.raises(Exception), ws_connect(f"ws://127.0.0.1:{live.port}{url}socket"):
+        pass
 
 
 def test_a_link_stops_working_when_its_runtime_stops(live, alice: BrowserLike, ports):

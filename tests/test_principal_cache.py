@@ -10,7 +10,7 @@ from nbcloud.hub.auth.principals import PrincipalCache
 
 
 def principal(expires_in: float = 3600):
-    session = SimpleNamespace(expires_at=dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=expires_in))
+    session = SimpleNamespace(expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(seconds=expires_in))
     return SimpleNamespace(user=SimpleNamespace(id=1), session=session)
 
 

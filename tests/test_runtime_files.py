@@ -16,10 +16,16 @@ import pytest
 
 from nbcloud.hub.errors import ApiError
 from nbcloud.hub.runtimes.files import RuntimeFiles, split_path
-
 from tests.test_colab_runtime import error_of, finished, next_event
 from tests.test_execution import (
-    BrowserLike, events_socket, hub_with_people, notebook_with, run, signed_in, text_of, wait_for_cell,
+    BrowserLike,
+    events_socket,
+    hub_with_people,
+    notebook_with,
+    run,
+    signed_in,
+    text_of,
+    wait_for_cell,
 )
 
 RUNTIME_UID = 65534

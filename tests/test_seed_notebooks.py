@@ -27,7 +27,6 @@ import nbformat
 import pytest
 
 from nbcloud.hub.runtimes.sandbox import has_gpu
-
 from tests.conftest import PASSWORD
 from tests.live_hub import LiveHub
 from tests.test_execution import BrowserLike, events_socket, hub_with_people, signed_in, text_of
@@ -38,7 +37,8 @@ RUN_TIMEOUT = 240  # a pip install or a TensorFlow import on a loaded 2-core mac
 
 
 def test_each_seed_notebook_holds_its_seeds_code_blocks_verbatim():
-    from tests.seeds.build import DEFAULT_SEEDS, SEEDS as SEED_FILES, render
+    from tests.seeds.build import DEFAULT_SEEDS, render
+    from tests.seeds.build import SEEDS as SEED_FILES
 
     blocks = {seed.notebook: [c for c in nbformat.read(SEEDS / seed.notebook, as_version=4).cells
                               if c.cell_type == "code"] for seed in SEED_FILES}

@@ -13,11 +13,17 @@ import time
 
 import pytest
 
-
 from tests.live_hub import LiveHub
 from tests.test_colab_runtime import finished, next_event, outputs_after_run
 from tests.test_execution import (
-    BrowserLike, events_socket, hub_with_people, notebook_with, run, signed_in, text_of, wait_for_cell,
+    BrowserLike,
+    events_socket,
+    hub_with_people,
+    notebook_with,
+    run,
+    signed_in,
+    text_of,
+    wait_for_cell,
 )
 
 

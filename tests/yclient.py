@@ -39,7 +39,7 @@ class YClient:
             pass  # refused right away; closed_with() tells why
         return client
 
-    async def wait_synced(self) -> "YClient":
+    async def wait_synced(self) -> YClient:
         await asyncio.wait_for(self.synced.wait(), 10)
         return self
 

@@ -9,12 +9,14 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.responses import FileResponse, JSONResponse
 from starlette.requests import Request
-from starlette.staticfiles import StaticFiles
 from starlette.responses import Response
+from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from nbcloud.config import Settings
-from nbcloud.hub.auth import admin_routes, routes as auth_routes
+from nbcloud.hub import logging_redaction
+from nbcloud.hub.auth import admin_routes
+from nbcloud.hub.auth import routes as auth_routes
 from nbcloud.hub.auth.ratelimit import LoginRateLimiter
 from nbcloud.hub.context import Hub
 from nbcloud.hub.db import Database
@@ -22,12 +24,11 @@ from nbcloud.hub.documents import routes as document_routes
 from nbcloud.hub.documents.service import DocumentService
 from nbcloud.hub.drive import routes as drive_routes
 from nbcloud.hub.drive.store import DriveStore
-from nbcloud.hub import logging_redaction
-from nbcloud.hub.http_errors import install_error_handlers
 from nbcloud.hub.execution import files_routes
 from nbcloud.hub.execution import routes as execution_routes
 from nbcloud.hub.execution.service import ExecutionService
 from nbcloud.hub.http.csrf import CSRFMiddleware
+from nbcloud.hub.http_errors import install_error_handlers
 from nbcloud.hub.ports import routes as port_routes
 from nbcloud.hub.ports.links import PortLinks
 from nbcloud.hub.ports.proxy import PortProxyMiddleware

@@ -6,8 +6,8 @@ Never downloads a browser: Chromium comes from the system (`make test-deps` inst
 from __future__ import annotations
 
 import itertools
-from contextlib import closing
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest

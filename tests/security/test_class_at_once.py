@@ -19,9 +19,9 @@ import psutil
 import pytest
 
 from nbcloud.hub.runtimes.sandbox import INSTALL_HINT
-
 from tests.conftest import PASSWORD
-from tests.test_execution import BrowserLike, events_socket, hub_with_people, notebook_with as uploaded, run, text_of
+from tests.test_execution import BrowserLike, events_socket, hub_with_people, run, text_of
+from tests.test_execution import notebook_with as uploaded
 
 CLASS = 30
 LIMIT = 4

@@ -12,7 +12,14 @@ import pytest
 
 from tests.test_colab_runtime import error_of, finished, next_event, outputs_after_run, put_file
 from tests.test_execution import (
-    BrowserLike, events_socket, hub_with_people, notebook_with, run, signed_in, text_of, wait_for_cell,
+    BrowserLike,
+    events_socket,
+    hub_with_people,
+    notebook_with,
+    run,
+    signed_in,
+    text_of,
+    wait_for_cell,
 )
 
 MiB = 1024 * 1024

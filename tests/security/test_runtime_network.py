@@ -23,10 +23,11 @@ from nbcloud.hub.runtimes import RuntimeSpec
 from nbcloud.hub.runtimes.local import LocalBackend
 from nbcloud.hub.runtimes.network import SLIRP_INSTALL_HINT
 from nbcloud.hub.runtimes.sandbox import INSTALL_HINT
-
 from tests.test_colab_runtime import outputs_after_run
-from tests.test_execution import BrowserLike, hub_with_people, notebook_with as uploaded, run, signed_in, text_of
-from tests.test_runtime_sandbox import Loop, run as run_in_kernel
+from tests.test_execution import BrowserLike, hub_with_people, run, signed_in, text_of
+from tests.test_execution import notebook_with as uploaded
+from tests.test_runtime_sandbox import Loop
+from tests.test_runtime_sandbox import run as run_in_kernel
 
 # Tries a TCP connection from a cell and prints what happened, one line per address.
 PROBE = textwrap.dedent('''

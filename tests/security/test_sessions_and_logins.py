@@ -31,8 +31,8 @@ from nbcloud.hub.app import create_app
 from nbcloud.hub.auth.first_run import create_first_admin
 from nbcloud.hub.auth.ratelimit import LoginRateLimiter
 from nbcloud.hub.auth.socket_registry import SWEEP_SECONDS
-from nbcloud.hub.http.websocket import CLOSE_SIGNED_OUT
 from nbcloud.hub.db import Database, User
+from nbcloud.hub.http.websocket import CLOSE_SIGNED_OUT
 from nbcloud.hub.logging_redaction import redact
 from tests.conftest import PASSWORD, csrf_client, sign_in
 from tests.live_hub import LiveHub
@@ -62,7 +62,7 @@ class PageSockets:
         self.events = events
 
     @classmethod
-    async def open(cls, live: LiveHub, item_id: str, client: TestClient) -> "PageSockets":
+    async def open(cls, live: LiveHub, item_id: str, client: TestClient) -> PageSockets:
         cookie = session_cookie(client)
         document = await (await YClient.connect(live.ws_url(item_id), origin=live.origin, cookie=cookie)).wait_synced()
         events = await ws_connect(

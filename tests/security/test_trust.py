@@ -17,10 +17,14 @@ import pytest
 from sqlalchemy import select
 
 from nbcloud.hub.db.models import User
-
 from tests.live_hub import LiveHub
 from tests.test_execution import (
-    BrowserLike, events_socket, hub_with_people, signed_in, text_of, wait_for_cell,
+    BrowserLike,
+    events_socket,
+    hub_with_people,
+    signed_in,
+    text_of,
+    wait_for_cell,
 )
 
 SCRIPT_OUTPUT = {

@@ -7,11 +7,11 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from nbcloud.hub.auth import accounts, signout
-from nbcloud.hub.http.dependencies import AdminUser
 from nbcloud.hub.auth.schemas import UserOut, user_out
 from nbcloud.hub.context import get_hub
 from nbcloud.hub.db.models import User
 from nbcloud.hub.errors import Conflict, not_found
+from nbcloud.hub.http.dependencies import AdminUser
 
 router = APIRouter(prefix="/api/admin", tags=["admin"])
 

@@ -9,14 +9,14 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from nbcloud.hub.auth import accounts, signout
-from nbcloud.hub.http.client_address import client_address
 from nbcloud.hub.auth.csrf import CSRF_COOKIE, new_csrf_token
-from nbcloud.hub.http.dependencies import SESSION_COOKIE, CurrentPrincipal, CurrentUser, resolve_principal
 from nbcloud.hub.auth.first_run import create_first_admin
 from nbcloud.hub.auth.schemas import UserOut, user_out
 from nbcloud.hub.context import Hub, get_hub
 from nbcloud.hub.db.models import ApiToken, User
 from nbcloud.hub.errors import Forbidden, NotSignedIn, RateLimited, not_found
+from nbcloud.hub.http.client_address import client_address
+from nbcloud.hub.http.dependencies import SESSION_COOKIE, CurrentPrincipal, CurrentUser, resolve_principal
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 
@@ -145,7 +145,7 @@ def login(body: Credentials, request: Request, response: Response) -> SignedIn:
 
 
 def _too_many_attempts(wait: int) -> RateLimited:
-    at = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=wait)).strftime("%H:%M:%S UTC")
+    at = (dt.datetime.now(dt.UTC) + dt.timedelta(seconds=wait)).strftime("%H:%M:%S UTC")
     unit = "second" if wait == 1 else "seconds"
     return RateLimited(
         f"Too many failed sign-in attempts for this account from your address. Try again in {wait} {unit} "

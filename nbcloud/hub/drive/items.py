@@ -56,8 +56,8 @@ def mime_of(name: str, is_folder: bool = False) -> str:
 
 def iso(ts: float | dt.datetime) -> str:
     if isinstance(ts, dt.datetime):
-        return ts.astimezone(dt.timezone.utc).isoformat()
-    return dt.datetime.fromtimestamp(ts, dt.timezone.utc).isoformat()
+        return ts.astimezone(dt.UTC).isoformat()
+    return dt.datetime.fromtimestamp(ts, dt.UTC).isoformat()
 
 
 def make_item(

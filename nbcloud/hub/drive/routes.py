@@ -10,7 +10,6 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from nbcloud.hub.http.dependencies import CurrentUser
 from nbcloud.hub.context import get_hub
 from nbcloud.hub.drive.download import file_response
 from nbcloud.hub.drive.items import Item, Order, SortKey, mime_of
@@ -18,6 +17,7 @@ from nbcloud.hub.drive.paths import split_path
 from nbcloud.hub.drive.store import DriveStore
 from nbcloud.hub.drive.uploads import CHUNK_SIZE, UploadState
 from nbcloud.hub.errors import ApiError
+from nbcloud.hub.http.dependencies import CurrentUser
 
 router = APIRouter(prefix="/api/drive", tags=["drive"])
 

@@ -31,7 +31,7 @@ class _SocketStream(httpcore.AsyncNetworkStream):
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         try:
             return await asyncio.wait_for(self._reader.read(max_bytes), timeout)
-        except asyncio.TimeoutError as exc:
+        except TimeoutError as exc:
             raise httpcore.ReadTimeout(str(exc)) from exc
         except OSError as exc:
             raise httpcore.ReadError(str(exc)) from exc
@@ -42,7 +42,7 @@ class _SocketStream(httpcore.AsyncNetworkStream):
         try:
             self._writer.write(buffer)
             await asyncio.wait_for(self._writer.drain(), timeout)
-        except asyncio.TimeoutError as exc:
+        except TimeoutError as exc:
             raise httpcore.WriteTimeout(str(exc)) from exc
         except OSError as exc:
             raise httpcore.WriteError(str(exc)) from exc
@@ -78,7 +78,7 @@ class _DialerBackend(httpcore.AsyncNetworkBackend):
                           socket_options: typing.Iterable[typing.Any] | None = None) -> httpcore.AsyncNetworkStream:
         try:
             sock = await self._dialer(host, port, timeout)
-        except asyncio.TimeoutError as exc:
+        except TimeoutError as exc:
             raise httpcore.ConnectTimeout(f"connecting to {host}:{port} in the runtime timed out") from exc
         except OSError as exc:
             raise httpcore.ConnectError(str(exc)) from exc

@@ -13,10 +13,10 @@ import datetime as dt
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
-from nbcloud.hub.http.dependencies import CurrentUser
 from nbcloud.hub.context import get_hub
 from nbcloud.hub.documents.service import DocumentNotFound, NotANotebook
 from nbcloud.hub.errors import ApiError
+from nbcloud.hub.http.dependencies import CurrentUser
 from nbcloud.hub.ports.proxy import PREFIX
 
 router = APIRouter(prefix="/api/notebooks", tags=["notebooks"])
@@ -57,6 +57,6 @@ async def port_link(item_id: str, body: PortRequest, request: Request, user: Cur
                        "runtime. nbcloud only shows a web server that this runtime runs; pick another port.")
     link = hub.ports.mint(user_id=user.id, item_id=item_id, owner_id=session.owner_id, runtime=runtime,
                           port=body.port)
-    expires = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=hub.ports.lifetime)
+    expires = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=hub.ports.lifetime)
     return PortLinkOut(url=f"{request.scope.get('root_path', '')}{PREFIX}{link.token}/", port=body.port,
                        expires_at=expires.isoformat().replace("+00:00", "Z"))

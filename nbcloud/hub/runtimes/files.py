@@ -253,19 +253,18 @@ class RuntimeFiles:
         """Folders first, then files and links, in natural order; (entries, truncated)."""
         out: list[Entry] = []
         truncated = False
-        with self.dir(parts) as fd:
-            with os.scandir(fd) as it:
-                for e in it:
-                    if e.name.startswith(TEMP_PREFIX):
-                        continue
-                    if len(out) >= MAX_LISTED:
-                        truncated = True
-                        break
-                    try:
-                        st = e.stat(follow_symlinks=False)
-                    except FileNotFoundError:
-                        continue
-                    out.append(self._entry(fd, e.name, st, drive_slot=(*parts, e.name) == DRIVE_SLOT))
+        with self.dir(parts) as fd, os.scandir(fd) as it:
+            for e in it:
+                if e.name.startswith(TEMP_PREFIX):
+                    continue
+                if len(out) >= MAX_LISTED:
+                    truncated = True
+                    break
+                try:
+                    st = e.stat(follow_symlinks=False)
+                except FileNotFoundError:
+                    continue
+                out.append(self._entry(fd, e.name, st, drive_slot=(*parts, e.name) == DRIVE_SLOT))
         out.sort(key=lambda entry: (entry.kind != "folder", natural_key(entry.name)))
         return out, truncated
 
@@ -329,7 +328,7 @@ class RuntimeFiles:
                 os.close(nfd)
             return Entry(name, "folder", 0, st.st_mtime)
 
-    def begin_write(self, parts: Parts, *, overwrite: bool = False) -> "Upload":
+    def begin_write(self, parts: Parts, *, overwrite: bool = False) -> Upload:
         """A temporary file in the target folder to stream into; ``Upload.commit`` puts it in place."""
         if not parts:
             raise is_a_folder(parts)

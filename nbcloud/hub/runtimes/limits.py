@@ -184,7 +184,7 @@ class Cgroup2Limiter(Limiter):
         return (self.base,)
 
     @classmethod
-    def detect(cls) -> "Cgroup2Limiter":
+    def detect(cls) -> Cgroup2Limiter:
         mounts = [m for m in _mounts() if m[0] == "cgroup2"]
         own = _own_cgroups().get("")
         if not mounts or own is None:
@@ -243,7 +243,7 @@ class Cgroup1Limiter(Limiter):
         return (self.memory_base, self.pids_base)
 
     @classmethod
-    def detect(cls) -> "Cgroup1Limiter":
+    def detect(cls) -> Cgroup1Limiter:
         own = _own_cgroups()
         bases: dict[str, Path] = {}
         for fstype, root, point, sopts in _mounts():

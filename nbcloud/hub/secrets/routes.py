@@ -8,9 +8,9 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from nbcloud.hub.http.dependencies import CurrentUser
 from nbcloud.hub.context import get_hub
 from nbcloud.hub.documents.service import DocumentNotFound, NotANotebook
+from nbcloud.hub.http.dependencies import CurrentUser
 from nbcloud.hub.secrets.store import SecretInfo, SecretStore
 
 router = APIRouter(prefix="/api/secrets", tags=["secrets"])

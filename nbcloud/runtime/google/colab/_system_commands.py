@@ -34,7 +34,8 @@ import sys
 import termios
 import threading
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 BASH = "/bin/bash"
 ENCODING = "utf-8"
