@@ -8,7 +8,7 @@ EXTRAS ?= colab,test
 WEB_SOURCES := $(shell find web/src web/index.html web/vite.config.ts web/tsconfig.json web/package.json -type f 2>/dev/null)
 APT_TEST_PACKAGES := bubblewrap slirp4netns chromium postgresql fonts-dejavu-core
 
-.PHONY: run test install web run-deps test-deps bench clean
+.PHONY: run test lint install web run-deps test-deps bench clean
 
 run: install web run-deps
 	$(BIN)/nbcloud serve
@@ -51,9 +51,17 @@ test-deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
+# Static checks, before any test runs: style and bugs (ruff), types (mypy: strict on the hub),
+# the hub's layers (import-linter: contracts in pyproject.toml), and the web app's types and lint.
+lint: install web
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+	cd web && npm run typecheck && npm run lint
+
 # Browser tests run in their own pytest process: Playwright's sync API keeps an event loop on
 # the main thread, which the asyncio tests must not share.
-test: install web test-deps
+test: install web test-deps lint
 	cd web && npm test
 	NBCLOUD_TEST_POSTGRES=required $(BIN)/python -m pytest -q -p no:cacheprovider --ignore=tests/e2e tests
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/e2e

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 import anyio
 from sqlalchemy import delete, func, select
-from starlette.concurrency import run_in_threadpool
+from anyio.to_thread import run_sync as run_in_threadpool  # a worker thread, as starlette does
 from starlette.requests import ClientDisconnect
 
 from nbcloud.hub.db.models import Upload, User, utcnow

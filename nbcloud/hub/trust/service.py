@@ -22,7 +22,7 @@ import threading
 import weakref
 from typing import TYPE_CHECKING, Any
 
-from starlette.concurrency import run_in_threadpool
+from anyio.to_thread import run_sync as run_in_threadpool  # a worker thread, as starlette does
 
 from nbcloud.hub.errors import ApiError
 from nbcloud.hub.trust.signature import signature
