@@ -27,7 +27,7 @@ import { ColabBridge } from './colab/bridge';
 import { FilesState } from './files/state';
 import { RuntimeEvents } from './runtime/events';
 import { savedWidgetState } from './widgets/protocol';
-import { widgetRegistry } from './widgets/registry';
+import { releaseWidgetRegistry, widgetRegistry } from './widgets/registry';
 import { DocumentProvider, type ProviderStatus } from './sync/provider';
 import type { CarriedEdits } from './sync/unsaved';
 import { askToRun } from './trust/TrustPrompt';
@@ -90,9 +90,14 @@ export class NotebookSession {
     this.provider.awareness.setLocalStateField('user', { name, color, colorLight: color + '33' });
     this.events = new RuntimeEvents(id);
     this.colab = new ColabBridge(this.events, id, () => void this.interrupt());
-    this.events.onOther = (message) => {
-      if (message.type === 'files_view') this.files.handleEvent(message);
-      else this.colab.handle(message);
+    const colab = this.colab;
+    this.events.route = {
+      files_view: (message) => this.files.handleEvent(message),
+      colab_request: (message) => colab.handle(message),
+      colab_request_done: (message) => colab.handle(message),
+      invoke_function_reply: (message) => colab.handle(message),
+      shell_stdin: (message) => colab.stdin.handle(message),
+      shell_stdin_done: (message) => colab.stdin.handle(message),
     };
     this.events.onClosed = () => this.colab.disconnected();
     this.unobserveMeta = watchSavedWidgets(this.doc, id);
@@ -115,6 +120,8 @@ export class NotebookSession {
     this.undo.destroy();
     this.colab.destroy();
     this.events.close();
+    // The notebook's live widgets go with it (its registry would otherwise outlive the page's visit).
+    releaseWidgetRegistry(this.id);
     this.provider.destroy();
     this.doc.destroy();
   }

@@ -13,6 +13,13 @@ import { showError } from '../../state/toasts';
 import { decodeBase64, saveDownload } from './bytes';
 import { evalInCell, onInvoke, onProxyPort, post, removeHiddenFrames } from './frames';
 import type { ColabInvoke, ColabProxyPort } from './protocol';
+import {
+  exhaustive,
+  type ColabRequestDoneMessage,
+  type ColabRequestMessage,
+  type InvokeFunctionReplyMessage,
+  type PageMessage,
+} from '../runtime/protocol';
 import { ShellStdin } from './shellStdin';
 
 /** A request that waits for the person (a picker, a consent dialog). files.view is not one: the
@@ -26,8 +33,11 @@ export interface ColabPrompt {
 
 /** What the bridge needs of the events socket. */
 export interface EventsLink {
-  send(message: Record<string, unknown>): boolean;
+  send(message: PageMessage): boolean;
 }
+
+/** The events socket's messages the bridge handles. */
+export type ColabEvent = ColabRequestMessage | ColabRequestDoneMessage | InvokeFunctionReplyMessage;
 
 export class ColabBridge {
   /** Requests shown in their cell (see ColabPrompts). */
@@ -60,12 +70,18 @@ export class ColabBridge {
     this.stdin.reset();
   }
 
-  /** A message of the events socket that is not the runtime's status or input(). */
-  handle(message: Record<string, unknown>): void {
-    if (this.stdin.handle(message)) return;
-    if (message.type === 'colab_request') this.request(message);
-    else if (message.type === 'colab_request_done') this.dismiss(String(message.request_id));
-    else if (message.type === 'invoke_function_reply') this.invoked(message);
+  /** A Colab request, its withdrawal, or the answer to an output's invokeFunction. */
+  handle(message: ColabEvent): void {
+    switch (message.type) {
+      case 'colab_request':
+        return this.request(message);
+      case 'colab_request_done':
+        return this.dismiss(message.request_id);
+      case 'invoke_function_reply':
+        return this.invoked(message);
+      default:
+        exhaustive(message);
+    }
   }
 
   reply(requestId: string, reply: unknown): void {
@@ -83,11 +99,8 @@ export class ColabBridge {
     if (left.length !== this.prompts.value.length) this.prompts.value = left;
   }
 
-  private request(message: Record<string, unknown>): void {
-    const requestId = String(message.request_id ?? '');
-    const cellId = String(message.cell_id ?? '');
-    const type = String(message.request_type ?? '');
-    const body = message.request && typeof message.request === 'object' ? (message.request as Record<string, unknown>) : {};
+  private request(message: ColabRequestMessage): void {
+    const { request_id: requestId, cell_id: cellId, request_type: type, request: body } = message;
     if (!requestId) return;
     switch (type) {
       case 'cell_javascript_eval':
@@ -142,12 +155,11 @@ export class ColabBridge {
     }
   }
 
-  private invoked(message: Record<string, unknown>): void {
-    const requestId = String(message.request_id ?? '');
-    const call = this.invokes.get(requestId);
+  private invoked(message: InvokeFunctionReplyMessage): void {
+    const call = this.invokes.get(message.request_id);
     if (!call) return;
-    this.invokes.delete(requestId);
-    if (typeof message.error === 'string') post(call.source, { nbcloud: 'colab-invoke-result', id: call.id, error: message.error });
+    this.invokes.delete(message.request_id);
+    if (message.error !== undefined) post(call.source, { nbcloud: 'colab-invoke-result', id: call.id, error: message.error });
     else post(call.source, { nbcloud: 'colab-invoke-result', id: call.id, result: message.result ?? null });
   }
 }

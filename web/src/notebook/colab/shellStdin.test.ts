@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import type { ShellStdinReplyMessage } from '../runtime/protocol';
 import { MAX_STDIN_CHARS, ShellStdin } from './shellStdin';
 
 function setup() {
-  const sent: Record<string, unknown>[] = [];
+  const sent: ShellStdinReplyMessage[] = [];
   let interrupts = 0;
   const stdin = new ShellStdin({ send: (m) => (sent.push(m), true) }, () => interrupts++);
   return { stdin, sent, interrupts: () => interrupts };
@@ -11,7 +12,6 @@ function setup() {
 describe('the shell input box', () => {
   it('follows the hub: shown, masked on a password prompt, withdrawn', () => {
     const { stdin } = setup();
-    expect(stdin.handle({ type: 'runtime' })).toBe(false);
     stdin.handle({ type: 'shell_stdin', cell_id: 'c1', request_id: 'r1', echo: true, delay_ms: 500 });
     expect(stdin.box.value).toEqual({ cellId: 'c1', requestId: 'r1', echo: true, delayMs: 500 });
     stdin.handle({ type: 'shell_stdin', cell_id: 'c1', request_id: 'r1', echo: false, delay_ms: 500 });

@@ -5,6 +5,7 @@
 // request_id, value}: a line with its "\n", or "\x04" (Ctrl+D, end of input).
 
 import { signal } from '@preact/signals';
+import { exhaustive, type ShellStdinDoneMessage, type ShellStdinMessage, type ShellStdinReplyMessage } from '../runtime/protocol';
 
 /** The hub's limit on one message (a line or a pasted block). */
 export const MAX_STDIN_CHARS = 64 * 1024;
@@ -25,31 +26,31 @@ export class ShellStdin {
   readonly box = signal<StdinBox | null>(null);
 
   constructor(
-    private readonly events: { send(message: Record<string, unknown>): boolean },
+    private readonly events: { send(message: ShellStdinReplyMessage): boolean },
     private readonly interruptRuntime: () => void,
   ) {}
 
-  /** Takes the events socket's shell_stdin / shell_stdin_done; false for any other message. */
-  handle(message: Record<string, unknown>): boolean {
-    if (message.type === 'shell_stdin') {
-      const requestId = String(message.request_id ?? '');
-      const cellId = String(message.cell_id ?? '');
-      if (!requestId || !cellId) return true;
-      const delay = Number(message.delay_ms);
-      this.box.value = {
-        cellId,
-        requestId,
-        echo: message.echo !== false,
-        // An update of the box that is up keeps it visible.
-        delayMs: this.box.value?.requestId === requestId ? 0 : Number.isFinite(delay) ? Math.max(0, delay) : 0,
-      };
-      return true;
+  /** Takes the events socket's shell_stdin / shell_stdin_done. */
+  handle(message: ShellStdinMessage | ShellStdinDoneMessage): void {
+    switch (message.type) {
+      case 'shell_stdin': {
+        const { request_id: requestId, cell_id: cellId } = message;
+        if (!requestId || !cellId) return;
+        this.box.value = {
+          cellId,
+          requestId,
+          echo: message.echo,
+          // An update of the box that is up keeps it visible.
+          delayMs: this.box.value?.requestId === requestId ? 0 : Math.max(0, message.delay_ms),
+        };
+        return;
+      }
+      case 'shell_stdin_done':
+        if (this.box.value?.requestId === message.request_id) this.box.value = null;
+        return;
+      default:
+        exhaustive(message);
     }
-    if (message.type === 'shell_stdin_done') {
-      if (this.box.value?.requestId === message.request_id) this.box.value = null;
-      return true;
-    }
-    return false;
   }
 
   /** Types `text` into the running command; false when no box is up or it is too long. */

@@ -3,6 +3,7 @@
 // it, and so does google.colab.files.view in a cell: the hub's "files_view" event).
 
 import { signal } from '@preact/signals';
+import type { FilesViewMessage } from '../runtime/protocol';
 
 export interface ViewTarget {
   /** "runtime": a path below /content; "drive": a file of the person's Drive (item id). */
@@ -42,11 +43,9 @@ export class FilesState {
   }
 
   /** The hub's {"type": "files_view", source, path, item_id?} (files.view in a cell). */
-  handleEvent(message: Record<string, unknown>): void {
-    const source = message.source === 'drive' ? 'drive' : 'runtime';
-    const itemId = typeof message.item_id === 'string' ? message.item_id : undefined;
-    if (source === 'drive' && !itemId) return;
-    this.view(source, String(message.path ?? ''), itemId);
+  handleEvent(message: FilesViewMessage): void {
+    if (message.source === 'drive' && !message.item_id) return;
+    this.view(message.source, message.path, message.item_id);
   }
 
   closeViewer(): void {

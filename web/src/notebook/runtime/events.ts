@@ -6,7 +6,12 @@ import { signal } from '@preact/signals';
 import type { RuntimeStatus } from '../../api/notebooks';
 import { eventsSocketUrl } from '../../api/notebooks';
 import { widgetRegistry } from '../widgets/registry';
-import { isCommEvent } from '../widgets/protocol';
+import {
+  receiveHubFrame,
+  type ExecuteReplyMessage,
+  type HubMessageHandlers,
+  type PageMessage,
+} from './protocol';
 
 export interface InputRequest {
   cellId: string;
@@ -21,6 +26,11 @@ const MAX_BACKOFF_MS = 10_000;
 const CLOSE_SIGNED_OUT = 4401;
 const CLOSE_NOT_FOUND = 4404;
 
+/** The hub's messages that other parts of the page handle (Colab requests, the file viewer, a
+ * shell command's input box): see NotebookSession. */
+export type RoutedMessageType = 'files_view' | 'colab_request' | 'colab_request_done' | 'invoke_function_reply' | 'shell_stdin' | 'shell_stdin_done';
+export type RoutedHandlers = Pick<HubMessageHandlers, RoutedMessageType>;
+
 export class RuntimeEvents {
   /** The runtime's last status, or null before the hub said anything. */
   readonly status = signal<RuntimeStatus | null>(null);
@@ -34,8 +44,33 @@ export class RuntimeEvents {
   private prompts = 0;
   private executes = 0;
   private pendingExecutes = new Map<string, { resolve: (queued: string[]) => void; reject: (error: Error) => void }>();
-  /** Gets every other message (Colab requests: see notebook/colab/bridge). */
-  onOther: ((message: Record<string, unknown>) => void) | null = null;
+  /** Where the messages this class does not handle itself go (set by NotebookSession). */
+  route: RoutedHandlers | null = null;
+  /** The dispatch table: every message type the hub sends, and what this page does with it. */
+  private readonly handlers: HubMessageHandlers = {
+    runtime: (message) => {
+      this.status.value = message;
+    },
+    input_request: (message) => {
+      this.input.value = { cellId: message.cell_id, prompt: message.prompt, password: message.password, seq: ++this.prompts };
+    },
+    input_done: (message) => {
+      if (this.input.value?.cellId === message.cell_id) this.input.value = null;
+    },
+    execute_reply: (message) => this.executed(message),
+    comm_open: (message) => this.widgets().receive(message),
+    comm_msg: (message) => this.widgets().receive(message),
+    comm_close: (message) => this.widgets().receive(message),
+    comm_status: (message) => this.widgets().receive(message),
+    widgets: (message) => this.widgets().receive(message),
+    error: (message) => console.error(`nbcloud: the hub refused a message from this page (${message.code}): ${message.detail}`),
+    files_view: (message) => this.route?.files_view(message),
+    colab_request: (message) => this.route?.colab_request(message),
+    colab_request_done: (message) => this.route?.colab_request_done(message),
+    invoke_function_reply: (message) => this.route?.invoke_function_reply(message),
+    shell_stdin: (message) => this.route?.shell_stdin(message),
+    shell_stdin_done: (message) => this.route?.shell_stdin_done(message),
+  };
   /** Called when the socket closes (what waited for an answer is sent again on reconnect). */
   onClosed: (() => void) | null = null;
 
@@ -45,13 +80,11 @@ export class RuntimeEvents {
 
   /** Answers the open input() prompt. */
   reply(value: string): void {
-    if (this.socket?.readyState === WebSocket.OPEN) {
-      this.socket.send(JSON.stringify({ type: 'input_reply', value }));
-    }
+    this.send({ type: 'input_reply', value });
   }
 
   /** Sends a message to the hub; false when the socket is not open. */
-  send(message: Record<string, unknown>): boolean {
+  send(message: PageMessage): boolean {
     if (this.socket?.readyState !== WebSocket.OPEN) return false;
     this.socket.send(JSON.stringify(message));
     return true;
@@ -68,8 +101,25 @@ export class RuntimeEvents {
     let binary = '';
     for (const byte of stateVector) binary += String.fromCharCode(byte);
     const answer = new Promise<string[]>((resolve, reject) => this.pendingExecutes.set(requestId, { resolve, reject }));
-    this.socket.send(JSON.stringify({ type: 'execute', request_id: requestId, cell_ids: cellIds, state_vector: btoa(binary) }));
+    this.send({ type: 'execute', request_id: requestId, cell_ids: cellIds, state_vector: btoa(binary) });
     return answer;
+  }
+
+  /** One frame from the hub: read into its type and handed to its handler; anything else is
+   * reported and ignored (a hub newer than this page may send what it does not know yet). */
+  receive(data: string): void {
+    receiveHubFrame(this.handlers, data);
+  }
+
+  private executed(message: ExecuteReplyMessage): void {
+    const pending = this.pendingExecutes.get(message.request_id);
+    this.pendingExecutes.delete(message.request_id);
+    if (message.error !== undefined) pending?.reject(Object.assign(new Error(message.error), { code: message.code }));
+    else pending?.resolve(message.queued ?? []);
+  }
+
+  private widgets() {
+    return widgetRegistry(this.notebookId);
   }
 
   close(): void {
@@ -86,37 +136,9 @@ export class RuntimeEvents {
     socket.onopen = () => {
       this.backoff = MIN_BACKOFF_MS;
       this.connected.value = true;
-      widgetRegistry(this.notebookId).attach((m) => socket.readyState === WebSocket.OPEN && (socket.send(JSON.stringify(m)), true));
+      this.widgets().attach((message) => socket === this.socket && this.send(message));
     };
-    socket.onmessage = (event) => {
-      let message: Record<string, unknown>;
-      try {
-        message = JSON.parse(String(event.data));
-      } catch {
-        return;
-      }
-      if (isCommEvent(message)) {
-        widgetRegistry(this.notebookId).receive(message);
-      } else if (message.type === 'runtime') {
-        this.status.value = message as unknown as RuntimeStatus;
-      } else if (message.type === 'input_request') {
-        this.input.value = {
-          cellId: String(message.cell_id),
-          prompt: String(message.prompt ?? ''),
-          password: Boolean(message.password),
-          seq: ++this.prompts,
-        };
-      } else if (message.type === 'execute_reply') {
-        const pending = this.pendingExecutes.get(String(message.request_id));
-        this.pendingExecutes.delete(String(message.request_id));
-        if (message.error) pending?.reject(Object.assign(new Error(String(message.error)), { code: message.code }));
-        else pending?.resolve((message.queued as string[]) ?? []);
-      } else if (message.type === 'input_done') {
-        if (this.input.value?.cellId === message.cell_id) this.input.value = null;
-      } else {
-        this.onOther?.(message);
-      }
-    };
+    socket.onmessage = (event) => this.receive(String(event.data));
     socket.onclose = (event) => {
       if (this.socket !== socket) return;
       this.socket = null;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CommOpenEvent } from './protocol';
-import { WidgetRegistry } from './registry';
+import { registryCount, releaseWidgetRegistry, WidgetRegistry, widgetRegistry } from './registry';
 
 function model(id: string, state: Record<string, unknown>): CommOpenEvent {
   return { type: 'comm_open', comm_id: id, target_name: 'jupyter.widget', data: { state, buffer_paths: [] }, metadata: { version: '2.1.0' }, buffers: [] };
@@ -32,5 +32,43 @@ describe('a page’s widget registry', () => {
     expect(registry.closure('slider')[0].data.state.value).toBe(8);
     registry.receive({ type: 'comm_close', comm_id: 'slider' });
     expect(registry.has('slider')).toBe(false);
+  });
+});
+
+describe('a page’s widget registry forgets', () => {
+  it('a model when its comm closes, and every model when the kernel restarts', () => {
+    const registry = new WidgetRegistry();
+    registry.receive({ type: 'widgets', models: [model('a', {}), model('b', {})] });
+    registry.receive({ type: 'comm_close', comm_id: 'a' });
+    expect([...registry.modelIds.value]).toEqual(['b']);
+    // A restarted kernel: the hub sends its (empty) snapshot, which replaces what the page had.
+    registry.receive({ type: 'widgets', models: [] });
+    expect(registry.modelIds.value.size).toBe(0);
+    expect(registry.closure('b')).toEqual([]);
+  });
+
+  it('a view’s frame once the output holding it is cleared (the frame unsubscribes)', () => {
+    const registry = new WidgetRegistry();
+    const seen: string[] = [];
+    const unsubscribe = registry.subscribe((event) => seen.push(event.type));
+    registry.receive(model('a', {}));
+    unsubscribe();
+    registry.receive({ type: 'comm_close', comm_id: 'a' });
+    expect(seen).toEqual(['comm_open']);
+    expect(registry.listenerCount).toBe(0);
+  });
+
+  it('a whole notebook once it leaves the page, however many notebooks a person opens', () => {
+    for (let i = 0; i < 50; i++) {
+      const registry = widgetRegistry(`nb${i}`);
+      registry.receive(model('a', {}));
+      registry.subscribe(() => {});
+      registry.attach(() => true);
+      releaseWidgetRegistry(`nb${i}`);
+      expect(registry.has('a')).toBe(false);
+      expect(registry.listenerCount).toBe(0);
+      expect(registry.send({ type: 'comm_msg', comm_id: 'a', data: {}, buffers: [], msg_id: 'm' })).toBe(false);
+    }
+    expect(registryCount()).toBe(0);
   });
 });

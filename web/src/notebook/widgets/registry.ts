@@ -40,10 +40,11 @@ export class WidgetRegistry {
       this.publishIds();
     } else if (event.type === 'comm_msg') {
       const model = this.models.get(event.comm_id);
-      const data = event.data as { method?: string; state?: Record<string, unknown>; buffer_paths?: unknown[] };
-      if (model && (data.method === 'update' || data.method === 'echo_update') && data.state && !event.buffers.length) {
+      const { method, state } = event.data;
+      const update = method === 'update' || method === 'echo_update';
+      if (model && update && state && typeof state === 'object' && !Array.isArray(state) && !event.buffers.length) {
         // Keep the page's copy current, so a frame opened later starts from the latest state.
-        Object.assign(model.data.state, data.state);
+        Object.assign(model.data.state, state);
       }
     } else if (event.type === 'comm_close') {
       this.models.delete(event.comm_id);
@@ -82,6 +83,20 @@ export class WidgetRegistry {
     return this.sender?.(message) ?? false;
   }
 
+  /** How many frames follow this registry's events (each widget view's frame, while shown). */
+  get listenerCount(): number {
+    return this.listeners.size;
+  }
+
+  /** The notebook left the page: its models, its frames' listeners and its socket all go. */
+  forget(): void {
+    this.sender = null;
+    this.models.clear();
+    this.listeners.clear();
+    this.saved.value = null;
+    this.publishIds();
+  }
+
   private publishIds(): void {
     this.modelIds.value = new Set(this.models.keys());
   }
@@ -89,7 +104,7 @@ export class WidgetRegistry {
 
 const registries = new Map<string, WidgetRegistry>();
 
-/** The widget registry of one notebook in this page. */
+/** The widget registry of one notebook in this page (made on first use, until released). */
 export function widgetRegistry(notebookId: string): WidgetRegistry {
   let registry = registries.get(notebookId);
   if (!registry) {
@@ -97,4 +112,16 @@ export function widgetRegistry(notebookId: string): WidgetRegistry {
     registries.set(notebookId, registry);
   }
   return registry;
+}
+
+/** The notebook is closed in this page: forget its live widgets (a later visit starts afresh from
+ * the hub's snapshot), so registries do not pile up as a person opens notebook after notebook. */
+export function releaseWidgetRegistry(notebookId: string): void {
+  registries.get(notebookId)?.forget();
+  registries.delete(notebookId);
+}
+
+/** How many notebooks have a registry in this page (for tests). */
+export function registryCount(): number {
+  return registries.size;
 }
