@@ -198,7 +198,7 @@ def test_a_notebook_alice_created_is_trusted_for_her(live, alice: BrowserLike):
     assert not refused(alice, item_id, cell)
     done = wait_for_cell(alice, item_id, cell, lambda c: "mine" in text_of(c))
     assert "<script>" in json.dumps(done["outputs"])  # her own run's script output
-    on_hub(live, live.hub.documents.flush_all())
+    on_hub(live, live.hub.documents.get_open(item_id).save())
     # Saved with her run's outputs, the file is still content she trusts, tomorrow too.
     trust = live.app.state.trust
     assert trust.store.signature(alice_id, item_id) == trust._file_signature(alice_id, item_id)

@@ -21,7 +21,6 @@ JSON objects, by ``type``:
 
 from __future__ import annotations
 
-import errno
 import json
 from typing import Any
 
@@ -37,25 +36,19 @@ def hub_message(body: dict[str, Any]) -> bytes:
     return enc.to_bytes()
 
 
-_ERRNO_WORDS = {
-    errno.ENOSPC: "the disk is full",
-    errno.EDQUOT: "the disk quota is used up",
-    errno.EROFS: "the disk is read-only",
-    errno.EIO: "the disk reported an I/O error",
-    errno.EACCES: "the hub may not write the file (permission denied)",
-    errno.EPERM: "the hub may not write the file (not permitted)",
-    errno.EFBIG: "the file is larger than the disk allows",
-}
+def hello(epoch: str) -> bytes:
+    return hub_message({"type": "hello", "epoch": epoch})
 
 
-def describe_save_error(error: BaseException) -> str:
-    """Why a save failed, in words for the page ("the disk is full")."""
-    if isinstance(error, OSError) and error.errno in _ERRNO_WORDS:
-        return _ERRNO_WORDS[error.errno]
-    if isinstance(error, OSError) and error.strerror:
-        return f"the disk said: {error.strerror.lower()}"
-    reason = getattr(error, "reason", None) or getattr(error, "message", None)
-    if isinstance(reason, str) and reason:
-        return reason
-    text = " ".join(str(error).split())
-    return text[:200] if text else f"an unexpected error ({type(error).__name__})"
+def save_status(state: str, *, error: str | None, retry_in: float | None, saved: dict[int, int]) -> bytes:
+    return hub_message({
+        "type": "save",
+        "state": state,
+        "error": error,
+        "retry_in": retry_in,
+        "saved": {str(client): clock for client, clock in saved.items()},
+    })
+
+
+def rejected(message: str) -> bytes:
+    return hub_message({"type": "rejected", "message": message})

@@ -10,7 +10,7 @@ from typing import Any
 import nbformat
 from nbformat.validator import ValidationError, normalize
 
-from nbcloud.hub.errors import ApiError
+from nbcloud.hub.errors import InvalidRequest
 
 # Largest notebook the hub opens as a live document.
 MAX_NOTEBOOK_BYTES = 256 * 1024 * 1024
@@ -23,20 +23,17 @@ _PLACEHOLDER_METADATA = {
 }
 
 
-class BadNotebook(Exception):
+class BadNotebook(InvalidRequest):
+    """The bytes are not a valid nbformat 4 notebook (or a save would make them not one)."""
+
+    code = "bad_notebook"
+
     def __init__(self, reason: str) -> None:
-        super().__init__(reason)
+        super().__init__(f"This file is not a valid notebook: {reason}. It was not changed.")
         self.reason = reason
 
-    @property
-    def message(self) -> str:
-        return f"This file is not a valid notebook: {self.reason}. It was not changed."
 
-    def api_error(self) -> ApiError:
-        return ApiError(422, "bad_notebook", self.message)
-
-
-def _short(text: str, limit: int = 200) -> str:
+def _short(text: object, limit: int = 200) -> str:
     text = " ".join(str(text).split()).rstrip(".")
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -73,9 +70,10 @@ def parse_notebook(raw: bytes) -> dict[str, Any]:
     return _plain(nb)
 
 
-def _where(path: list) -> str:
+def _where(path: list[Any]) -> str:
     """["cells", 0, "outputs", 1] → "cell 1, output 2" (counting from 1, as people do)."""
-    words, i = [], 0
+    words: list[str] = []
+    i = 0
     names = {"cells": "cell", "outputs": "output"}
     while i < len(path):
         key = path[i]

@@ -22,13 +22,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+
 from fastapi import APIRouter, Request, WebSocket
 from fastapi.responses import JSONResponse, Response
+from starlette.requests import HTTPConnection
+from starlette.types import Message
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 
-from nbcloud.hub.http.dependencies import CurrentUser
-from nbcloud.hub.http.websocket import refuse, websocket_principal
 from nbcloud.hub.context import get_hub
+from nbcloud.hub.documents import hub_messages
 from nbcloud.hub.documents.notebook_io import BadNotebook, clean_for_disk
 from nbcloud.hub.documents.room import (
     CLOSE_BAD_MESSAGE,
@@ -41,9 +43,10 @@ from nbcloud.hub.documents.room import (
     RejectedUpdate,
     StaleDocument,
 )
-from nbcloud.hub.documents.hub_messages import hub_message
 from nbcloud.hub.documents.service import DocumentNotFound, DocumentService, NotANotebook
-from nbcloud.hub.errors import ApiError
+from nbcloud.hub.errors import NotFound
+from nbcloud.hub.http.dependencies import CurrentUser
+from nbcloud.hub.http.websocket import refuse, websocket_principal
 
 log = logging.getLogger("nbcloud.documents")
 
@@ -55,21 +58,14 @@ CLOSE_REJECTED_UPDATE = 4400
 CLOSE_STALE_DOCUMENT = 4409
 
 
-def documents_of(conn) -> DocumentService:
-    hub = get_hub(conn)
-    return hub.documents
+def documents_of(conn: HTTPConnection) -> DocumentService:
+    return get_hub(conn).documents
 
 
 @router.get("/{item_id}")
 async def get_document(item_id: str, user: CurrentUser, request: Request) -> JSONResponse:
     """The notebook (nbformat 4 JSON) as it is now in the live document, or on disk if not open."""
-    service = documents_of(request)
-    try:
-        content = await service.snapshot(item_id, user.id)
-    except (DocumentNotFound, NotANotebook) as e:
-        raise e.api_error() from None
-    except BadNotebook as e:
-        raise e.api_error() from None
+    content = await documents_of(request).snapshot(item_id, user.id)  # DocumentNotFound: 404, ...
     return JSONResponse(clean_for_disk(content), headers={"cache-control": "no-store"})
 
 
@@ -77,15 +73,12 @@ async def get_document(item_id: str, user: CurrentUser, request: Request) -> JSO
 async def get_kept_output(item_id: str, kept_id: str, user: CurrentUser, request: Request) -> Response:
     """The whole text of a stream output the live document holds only the head and tail of."""
     service = documents_of(request)
-    try:
-        await service.check_access(item_id, user.id)
-    except (DocumentNotFound, NotANotebook) as e:
-        raise e.api_error() from None
+    await service.check_access(item_id, user.id)
     room = service.get_open(item_id)
     text = room.kept.get(kept_id) if room is not None and not room.closed else None
     if text is None:
-        raise ApiError(404, "output_gone", "This output is no longer available: it was cleared or the "
-                       "notebook was closed. Reload the notebook to see its outputs as saved.")
+        raise NotFound("This output is no longer available: it was cleared or the notebook was closed. "
+                       "Reload the notebook to see its outputs as saved.", code="output_gone")
     # Kept texts never change (a new run keeps a new one), so the browser may cache it.
     return Response(text.encode("utf-8"), media_type="text/plain; charset=utf-8",
                     headers={"cache-control": "private, max-age=86400, immutable"})
@@ -127,11 +120,15 @@ async def serve_socket(service: DocumentService, room: LiveDocument, websocket: 
         with contextlib.suppress(Exception):
             await websocket.close(code=close_code, reason=close_reason)
 
-    sender_task = asyncio.create_task(sender())
+    # Both tasks are this handler's own: neither outlives it.
+    sender_task = asyncio.create_task(sender(), name=f"document {room.item_id} sender")
+    receive: asyncio.Future[Message] | None = None
     try:
         room.join(conn)
     except Exception:
         sender_task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await sender_task
         await websocket.close(code=CLOSE_GOING_AWAY)
         return
     try:
@@ -139,7 +136,6 @@ async def serve_socket(service: DocumentService, room: LiveDocument, websocket: 
             receive = asyncio.ensure_future(websocket.receive())
             done, _ = await asyncio.wait({receive, sender_task}, return_when=asyncio.FIRST_COMPLETED)
             if receive not in done:
-                receive.cancel()
                 break
             message = receive.result()
             if message["type"] == "websocket.disconnect":
@@ -156,10 +152,10 @@ async def serve_socket(service: DocumentService, room: LiveDocument, websocket: 
                 break
             except RejectedUpdate as e:
                 log.warning("document %s: refused an update from user %s: %s", room.item_id, user_id, e.reason)
-                message = (f"Your last change was not accepted: {e.reason}. The notebook was reloaded "
-                           "without it; everything else you typed is kept.")
+                notice = (f"Your last change was not accepted: {e.reason}. The notebook was reloaded "
+                          "without it; everything else you typed is kept.")
                 with contextlib.suppress(Exception):
-                    await websocket.send_bytes(hub_message({"type": "rejected", "message": message}))
+                    await websocket.send_bytes(hub_messages.rejected(notice))
                 await _close(websocket, CLOSE_REJECTED_UPDATE, "Change refused: it would make the notebook unsavable.")
                 break
             except StaleDocument:
@@ -169,6 +165,8 @@ async def serve_socket(service: DocumentService, room: LiveDocument, websocket: 
     except WebSocketDisconnect:
         pass
     finally:
+        if receive is not None:
+            receive.cancel()
         sender_task.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await sender_task

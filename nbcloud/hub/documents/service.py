@@ -1,4 +1,5 @@
-"""The documents service: which notebooks are open, loading them from Drive, saving them back.
+"""The documents service: which notebooks are open (one LiveDocument each, see room.py), opening
+them from Drive and closing them when nobody uses them (the files themselves: notebook_store.py).
 
     documents = hub.documents
     doc = await documents.open(item_id, owner_id)      # LiveDocument (opens it if needed)
@@ -14,24 +15,18 @@ import asyncio
 import contextlib
 import copy
 import logging
-import os
-import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jupyter_ydoc.utils import cast_all
-from starlette.concurrency import run_in_threadpool
 
 from nbcloud.config import Settings
 from nbcloud.hub.db import Database
-from nbcloud.hub.db.models import DriveItem
-from nbcloud.hub.documents.notebook_io import MAX_NOTEBOOK_BYTES, BadNotebook, parse_notebook, serialize_notebook
-from nbcloud.hub.drive.atomic import atomic_write
-from nbcloud.hub.drive.paths import api_path
-from nbcloud.hub.documents.room import LiveDocument, utc_stamp
+from nbcloud.hub.documents.notebook_io import BadNotebook
+from nbcloud.hub.documents.notebook_store import DocumentNotFound, NotANotebook, NotebookStore, SaveHook
+from nbcloud.hub.documents.room import LiveDocument
 from nbcloud.hub.documents.widget_state import widget_state, with_widget_state
-from nbcloud.hub.errors import ApiError, not_found
 
 if TYPE_CHECKING:
     from nbcloud.hub.drive.store import DriveStore
@@ -39,24 +34,12 @@ if TYPE_CHECKING:
 log = logging.getLogger("nbcloud.documents")
 
 
-class DocumentNotFound(Exception):
-    """No such notebook, or the user may not open it (the two look the same on purpose)."""
-
-    def api_error(self) -> ApiError:
-        return not_found("That notebook")
-
-
-class NotANotebook(Exception):
-    def api_error(self) -> ApiError:
-        return ApiError(422, "not_a_notebook", "Only .ipynb files open as notebooks. Download this file instead.")
-
-
 class DocumentService:
     def __init__(
         self,
         settings: Settings,
         db: Database,
-        drive: "DriveStore",
+        drive: DriveStore,
         *,
         autosave_delay: float = 1.0,
         autosave_max_delay: float = 5.0,
@@ -69,57 +52,37 @@ class DocumentService:
         self.settings = settings
         self.db = db
         self.drive = drive
+        self.files = NotebookStore(
+            db, drive, settings.data_dir / "revisions",
+            revision_interval_seconds=revision_interval_seconds, max_revisions=max_revisions,
+        )
+        # Read at each open (tests shorten them on a running hub).
         self.autosave_delay = autosave_delay
         self.autosave_max_delay = autosave_max_delay
-        self.revision_interval_seconds = revision_interval_seconds
-        self.max_revisions = max_revisions
         self.idle_close_seconds = idle_close_seconds
         # A failed autosave is tried again after min, then twice as long each time, up to max.
         self.save_retry_min_delay = save_retry_min_delay
         self.save_retry_max_delay = save_retry_max_delay
         self._rooms: dict[str, LiveDocument] = {}
-        self._opening: dict[str, asyncio.Future] = {}
-        self._closers: dict[str, asyncio.Task] = {}
+        self._opening: dict[str, asyncio.Future[None]] = {}
+        # Per room, the task that closes it once nobody uses it (owned: cancelled at shutdown).
+        self._closers: dict[str, asyncio.Task[None]] = {}
         self._shutting_down = False
         # Per notebook, where its live widget models are (the execution session registers it):
         # model id -> the model as saved widget state, or None when it is not live.
         self.live_widgets: dict[str, Callable[[str], dict[str, Any] | None]] = {}
-        # Called (in a worker thread) before a save replaces the file: (item id, owner id, the
-        # file's bytes before or None, the content saved). Trust re-signs its owner's own changes.
-        self.save_hooks: list[Callable[[str, int, bytes | None, dict[str, Any]], None]] = []
 
     @property
-    def revisions_dir(self) -> Path:
-        return self.settings.data_dir / "revisions"
+    def save_hooks(self) -> list[SaveHook]:
+        """Called (in a worker thread) before a save replaces the file: (item id, owner id, the
+        file's bytes before or None, the content saved). Trust re-signs its owner's own changes."""
+        return self.files.save_hooks
+
+    def revisions(self, item_id: str) -> list[Path]:
+        """The kept earlier copies of a notebook's file, oldest first."""
+        return self.files.revisions(item_id)
 
     # ----- finding and opening ---------------------------------------------------------------
-
-    def _lookup(self, item_id: str, user_id: int) -> DriveItem:
-        """The user's notebook row (in MyDrive, not a folder), else DocumentNotFound / NotANotebook."""
-        try:
-            row = self.drive.row(user_id, item_id, in_drive=True)  # someone else's id: 404
-        except ApiError as e:
-            if e.status == 404:
-                raise DocumentNotFound(item_id) from None
-            raise
-        if row.is_folder:
-            raise DocumentNotFound(item_id)
-        if not row.path.lower().endswith(".ipynb"):
-            raise NotANotebook(item_id)
-        return row
-
-    def _load(self, item_id: str, user_id: int) -> tuple[DriveItem, dict[str, Any]]:
-        row = self._lookup(item_id, user_id)
-        try:
-            fd, st, _name = self.drive.open_item(user_id, item_id)  # never follows a link
-        except ApiError as e:
-            if e.status == 404:
-                raise DocumentNotFound(item_id) from None
-            raise
-        with os.fdopen(fd, "rb") as fh:
-            if st.st_size > MAX_NOTEBOOK_BYTES:
-                raise BadNotebook(f"it is larger than {MAX_NOTEBOOK_BYTES // (1024 * 1024)} MiB")
-            return row, parse_notebook(fh.read())
 
     def get_open(self, item_id: str) -> LiveDocument | None:
         return self._rooms.get(item_id)
@@ -129,7 +92,7 @@ class DocumentService:
         room = self._rooms.get(item_id)
         if room is not None and not room.closed and room.owner_id == user_id:
             return  # checked when it was opened; each run of a cell need not ask the database again
-        await run_in_threadpool(self._lookup, item_id, user_id)
+        await asyncio.to_thread(self.files.lookup, item_id, user_id)
 
     async def open(self, item_id: str, owner_id: int) -> LiveDocument:
         """The live document of a notebook, loaded from Drive if it is not open yet.
@@ -149,10 +112,10 @@ class DocumentService:
                 raise DocumentNotFound(item_id)
             self._cancel_close(item_id)
             return room
-        future: asyncio.Future = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._opening[item_id] = future
         try:
-            item, content = await run_in_threadpool(self._load, item_id, owner_id)
+            item, content = await asyncio.to_thread(self.files.load, item_id, owner_id)
             room = LiveDocument(
                 item.id,
                 item.owner_id,
@@ -188,7 +151,7 @@ class DocumentService:
         if room is not None and not room.closed:
             await self.check_access(item_id, user_id)
             return room.content()
-        _item, content = await run_in_threadpool(self._load, item_id, user_id)
+        _item, content = await asyncio.to_thread(self.files.load, item_id, user_id)
         return content
 
     # ----- closing -----------------------------------------------------------------------------
@@ -198,7 +161,8 @@ class DocumentService:
         if room.connections or room.holds or room.closed:
             return
         self._cancel_close(room.item_id)
-        self._closers[room.item_id] = asyncio.get_running_loop().create_task(self._close_later(room))
+        self._closers[room.item_id] = asyncio.get_running_loop().create_task(
+            self._close_later(room), name=f"close document {room.item_id}")
 
     def _cancel_close(self, item_id: str) -> None:
         task = self._closers.pop(item_id, None)
@@ -206,6 +170,14 @@ class DocumentService:
             task.cancel()
 
     async def _close_later(self, room: LiveDocument) -> None:
+        try:
+            await self._close_when_unused(room)
+        finally:
+            # Done, given up (someone came back) or cancelled: it no longer closes this room.
+            if self._closers.get(room.item_id) is asyncio.current_task():
+                del self._closers[room.item_id]
+
+    async def _close_when_unused(self, room: LiveDocument) -> None:
         try:
             await room.save()
         except Exception:
@@ -224,7 +196,7 @@ class DocumentService:
 
     async def _close_room(self, room: LiveDocument) -> None:
         # An open() meanwhile waits for this (so it reads the file after the final save).
-        future: asyncio.Future = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._opening.setdefault(room.item_id, future)
         try:
             await room.close()
@@ -238,20 +210,14 @@ class DocumentService:
             future.set_result(None)
         log.info("closed document %s", room.item_id)
 
-    async def flush_all(self) -> None:
-        """Save every open document that has unsaved changes."""
-        for room in list(self._rooms.values()):
-            try:
-                await room.save()
-            except Exception:
-                log.exception("saving document %s failed", room.item_id)
-
     async def shutdown(self) -> None:
         """Hub shutdown: save and close everything; sockets get 1001."""
         self._shutting_down = True
-        for task in list(self._closers.values()):
-            task.cancel()
+        closers = list(self._closers.values())
         self._closers.clear()
+        for task in closers:
+            task.cancel()
+        await asyncio.gather(*closers, return_exceptions=True)
         for room in list(self._rooms.values()):
             await self._close_room(room)
 
@@ -281,56 +247,10 @@ class DocumentService:
         # A change to the metadata is a change to the document: autosave writes it.
         self._with_widget_state(room, room.content())
 
-    # ----- saving ------------------------------------------------------------------------------
+    # ----- saving (see notebook_store.py) -------------------------------------------------------
 
     async def _save(self, room: LiveDocument, content: dict[str, Any]) -> bool:
-        return await run_in_threadpool(self._save_sync, room.item_id, room.owner_id, content)
-
-    def _save_sync(self, item_id: str, owner_id: int, content: dict[str, Any]) -> bool:
-        data = serialize_notebook(content)  # raises BadNotebook: the file is left alone
-        # Where the item is now (it may have been renamed or moved since it was opened).
-        with self.db.session() as db:
-            row = db.get(DriveItem, item_id)
-            stored = row.path if row is not None and row.owner_id == owner_id and not row.is_folder else None
-        path = api_path(stored) if stored is not None else None
-        if path is None:
-            log.warning("document %s is no longer in its owner's Drive (deleted or trashed); not saving", item_id)
-            return False
-        try:
-            current: bytes | None = self.drive.read_file(owner_id, path)
-        except ApiError as e:
-            if e.status != 404:
-                raise
-            current = None
-        for hook in self.save_hooks:
-            hook(item_id, owner_id, current, content)
-        if current == data:
-            return False
-        if current is not None:
-            self._keep_revision(item_id, current)
-        self.drive.write_file(owner_id, path, data)  # atomic, symlink-safe
-        return True
-
-    def _keep_revision(self, item_id: str, current: bytes) -> None:
-        """Before overwriting, keep the file's bytes in revisions/<item_id>/<UTC time>.ipynb when
-        the newest kept copy is at least revision_interval_seconds old (so the file as first
-        opened is always kept). At most max_revisions copies per item; the oldest go first."""
-        if not item_id.isalnum():
-            return
-        folder = self.revisions_dir / item_id
-        folder.mkdir(parents=True, exist_ok=True)
-        existing = self.revisions(item_id)
-        if existing and time.time() - existing[-1].stat().st_mtime < self.revision_interval_seconds:
-            return
-        atomic_write(folder / f"{utc_stamp()}.ipynb", current)
-        for old in existing[: max(0, len(existing) + 1 - self.max_revisions)]:
-            old.unlink(missing_ok=True)
-
-    def revisions(self, item_id: str) -> list[Path]:
-        folder = self.revisions_dir / item_id
-        if not item_id.isalnum() or not folder.is_dir():
-            return []
-        return sorted(p for p in folder.iterdir() if p.suffix == ".ipynb" and not p.name.startswith("."))
+        return await asyncio.to_thread(self.files.write, room.item_id, room.owner_id, content)
 
 
 __all__ = ["BadNotebook", "DocumentNotFound", "DocumentService", "NotANotebook"]
