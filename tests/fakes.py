@@ -106,7 +106,7 @@ class FakeBackend(RuntimeBackend):
         env = {**sb.kernel_env(paths, plain, spec.env), "PYTHONPATH": str(sb.RUNTIME_PACKAGE_DIR),
                "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
         km = PlainKernelManager(env, connection_file=str(paths.connection_file))
-        log_handle = open(paths.log_file, "ab")  # noqa: SIM115 (open as long as the runtime)
+        log_handle = await asyncio.to_thread(open, paths.log_file, "ab")  # open as long as the runtime
         try:
             await km.start_kernel(stdout=log_handle, stderr=log_handle, cwd=str(paths.content))
             runtime = FakeRuntime(runtime_id=runtime_id, backend_name=self.name,

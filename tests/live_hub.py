@@ -1,4 +1,11 @@
-"""A hub in a real uvicorn server on a free port, in a thread: one event loop, as in production."""
+"""A hub in a real uvicorn server on a free port, in a thread: one event loop, as in production;
+and what stories on such a hub share: its people, signed in as a browser would be, their
+notebooks, running cells and waiting for outputs.
+
+A test module makes its own ``live`` fixture with :func:`hub_with_people` (its settings: the
+``fake`` runtime backend unless its story is the sandbox) and takes ``alice`` and ``bob`` from
+its people from here: ``alice = live_person("alice")``.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +13,20 @@ import asyncio
 import socket
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 
+import httpx
+import nbformat
+import pytest
 import uvicorn
+from websockets.sync.client import connect as ws_connect
+
+from nbcloud.config import load_settings
+from nbcloud.hub.app import create_app
+from tests.conftest import PASSWORD
 
 
 class LiveHub:
@@ -40,3 +59,95 @@ class LiveHub:
     async def on_hub(self, coro):
         """Run a coroutine on the hub's own event loop (where documents live)."""
         return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(coro, self.loop))
+
+
+class BrowserLike(httpx.Client):
+    """An HTTP client that echoes the CSRF cookie, as the web app does."""
+
+    def request(self, method, url, **kw):
+        headers = dict(kw.pop("headers", None) or {})
+        headers.setdefault("X-CSRF-Token", self.cookies.get("nbcloud_csrf") or "")
+        return super().request(method, url, headers=headers, **kw)
+
+
+@contextmanager
+def hub_with_people(data_dir: Path, people: tuple[str, ...] = ("alice", "bob"), **settings) -> Iterator[LiveHub]:
+    """A live hub with real runtimes, an administrator and these accounts (password PASSWORD).
+    Test modules share one for all their stories: kernels are costly. Their people open many
+    notebooks, each keeping its runtime: the per-user limit is off unless a story sets it."""
+    settings.setdefault("runtime_max_per_user", 0)
+    server = LiveHub(create_app(load_settings(environ={}, data_dir=data_dir, runtime_pool_size=1, **settings)))
+    server.start()
+    try:
+        admin = BrowserLike(base_url=server.origin)
+        admin.get("/api/auth/state")
+        assert admin.post("/api/auth/setup", json={"username": "admin", "password": PASSWORD}).status_code == 200
+        for name in people:
+            assert admin.post("/api/admin/users", json={"username": name, "password": PASSWORD}).status_code == 201
+        yield server
+    finally:
+        server.stop()
+
+
+def signed_in(live: LiveHub, username: str) -> BrowserLike:
+    client = BrowserLike(base_url=live.origin, timeout=60)
+    client.get("/api/auth/state")
+    assert client.post("/api/auth/login", json={"username": username, "password": PASSWORD}).status_code == 200
+    return client
+
+
+def live_person(name: str) -> Any:
+    """A module-scoped fixture ``name``: that person signed in on the module's ``live`` hub.
+    In a module: ``alice = live_person("alice")``."""
+
+    @pytest.fixture(scope="module", name=name)
+    def person(live: LiveHub) -> BrowserLike:
+        return signed_in(live, name)
+
+    return person
+
+
+def notebook_with(client: BrowserLike, *sources: str, name: str) -> tuple[str, list[str]]:
+    """A notebook in Alice's Drive with these code cells; returns its id and the cell ids."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(src) for src in sources]
+    data = nbformat.writes(nb).encode()
+    up = client.post("/api/drive/uploads", json={"parent": "", "name": name, "size": len(data)}).json()
+    done = client.patch(
+        f"/api/drive/uploads/{up['id']}", content=data,
+        headers={"Upload-Offset": "0", "Content-Type": "application/offset+octet-stream"},
+    ).json()
+    # Its person wrote it elsewhere and trusts it, as "Run anyway" does (tests/security/test_trust.py).
+    assert client.post(f"/api/trust/{done['item']['id']}").status_code == 200
+    return done["item"]["id"], [c.id for c in nb.cells]
+
+
+def run(client: BrowserLike, item_id: str, cell_ids: list[str]) -> None:
+    r = client.post(f"/api/notebooks/{item_id}/execute", json={"cell_ids": cell_ids})
+    assert r.status_code == 202, r.text
+
+
+def wait_for_cell(client: BrowserLike, item_id: str, cell_id: str, done, timeout: float = 60) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        nb = client.get(f"/api/documents/{item_id}").json()
+        cell = next(c for c in nb["cells"] if c["id"] == cell_id)
+        if done(cell):
+            return cell
+        if time.monotonic() > deadline:
+            raise AssertionError(f"cell never got there: {cell}")
+        time.sleep(0.05)
+
+
+def text_of(cell: dict) -> str:
+    return "".join(
+        "".join(o.get("text", "")) if o["output_type"] == "stream" else "".join(o.get("data", {}).get("text/plain", ""))
+        for o in cell["outputs"]
+    )
+
+
+def events_socket(live: LiveHub, client: BrowserLike, item_id: str):
+    return ws_connect(
+        f"ws://127.0.0.1:{live.port}/api/notebooks/{item_id}/events", origin=live.origin,
+        additional_headers={"Cookie": f"nbcloud_session={client.cookies['nbcloud_session']}"},
+    )

@@ -7,9 +7,27 @@ from __future__ import annotations
 import json
 import time
 
-from tests.test_execution import (  # noqa: F401  (fixtures)
-    alice, events_socket, live, notebook_with, run, text_of, wait_for_cell,
+import pytest
+
+from tests.live_hub import (
+    events_socket,
+    hub_with_people,
+    live_person,
+    notebook_with,
+    run,
+    text_of,
+    wait_for_cell,
 )
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    """Widgets are the hub's business, not the sandbox's: a hub on the fake backend (tests/fakes.py)."""
+    with hub_with_people(tmp_path_factory.mktemp("widgets") / "data", runtime_backend="fake") as server:
+        yield server
+
+
+alice = live_person("alice")
 
 VIEW = "application/vnd.jupyter.widget-view+json"
 

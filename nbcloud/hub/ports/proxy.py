@@ -35,6 +35,7 @@ import asyncio
 import contextlib
 import html
 import logging
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -348,7 +349,7 @@ class PortProxyMiddleware:
         has_body = any(k == b"content-length" and v.strip() not in (b"", b"0") for k, v in headers) or any(
             k.lower() == b"transfer-encoding" for k, _ in scope.get("headers") or [])
 
-        async def request_body():
+        async def request_body() -> AsyncIterator[bytes]:
             try:
                 while True:
                     message = await receive()

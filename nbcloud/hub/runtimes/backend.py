@@ -17,13 +17,14 @@ from __future__ import annotations
 import socket
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, cast
 
-from jupyter_client.asynchronous import AsyncKernelClient
-from jupyter_client.blocking import BlockingKernelClient
+from jupyter_client.asynchronous.client import AsyncKernelClient
+from jupyter_client.blocking.client import BlockingKernelClient
+from jupyter_client.connect import KernelConnectionInfo
 
 from nbcloud.hub.errors import NotSupported
 
@@ -91,8 +92,8 @@ DriveUsage = Callable[[], tuple[int, int]]
 class RuntimeSpec:
     """What to start. Owner and notebook are optional: pool runtimes are started blank."""
 
-    owner_id: int | str | None = None
-    notebook_id: int | str | None = None
+    owner_id: Hashable = None  # the pool's key is (owner, notebook): ids of the execution layer
+    notebook_id: Hashable = None
     memory_bytes: int | None = None  # None: settings.runtime_memory_bytes
     max_processes: int | None = None  # None: settings.runtime_max_processes
     env: dict[str, str] = field(default_factory=dict)  # extra environment for the kernel
@@ -155,8 +156,8 @@ class Runtime:
     backend_name: str
     connection_info: dict[str, Any]
     memory_limit_bytes: int | None
-    owner_id: int | str | None = None
-    notebook_id: int | str | None = None
+    owner_id: Hashable = None  # the pool's key is (owner, notebook): ids of the execution layer
+    notebook_id: Hashable = None
     started_at: float = field(default_factory=time.monotonic)
     last_activity: float = field(default_factory=time.monotonic)
 
@@ -167,12 +168,12 @@ class Runtime:
     def client(self, **kwargs: Any) -> AsyncKernelClient:
         """A fresh AsyncKernelClient on this runtime (the caller starts/stops its channels)."""
         kc = AsyncKernelClient(**kwargs)
-        kc.load_connection_info(self.connection_info)
+        kc.load_connection_info(cast(KernelConnectionInfo, self.connection_info))
         return kc
 
     def blocking_client(self, **kwargs: Any) -> BlockingKernelClient:
         kc = BlockingKernelClient(**kwargs)
-        kc.load_connection_info(self.connection_info)
+        kc.load_connection_info(cast(KernelConnectionInfo, self.connection_info))
         return kc
 
 

@@ -28,7 +28,6 @@ import os
 import shutil
 import subprocess
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -207,7 +206,7 @@ def clean_orphans(runtimes_dir: Path, live: set[str]) -> list[str]:
     return removed
 
 
-def _young(entry: os.DirEntry) -> bool:
+def _young(entry: os.DirEntry[str]) -> bool:
     """A probe folder another backend of this hub is using right now."""
     try:
         return time.time() - entry.stat(follow_symlinks=False).st_mtime < 60

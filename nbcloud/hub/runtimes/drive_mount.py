@@ -54,6 +54,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -284,6 +285,10 @@ def valid_target(raw: bytes) -> str | None:
     return target
 
 
+# (kernel pid, kernel uid, target folder, tree fd) -> whether the hub mounted the Drive there itself.
+Attach = Callable[[int, int, str, int], bool]
+
+
 class HandOver:
     """A one-shot unix socket in the runtime's ipc folder that gives the Drive to the first
     process that connects (the kernel), then disappears.
@@ -292,7 +297,8 @@ class HandOver:
     ``target`` inside the peer's sandbox and returns True, or returns False to hand over the
     descriptor instead."""
 
-    def __init__(self, ipc_dir: Path, inside_ipc: str, uid: int, gid: int, fd: int, attach=None) -> None:
+    def __init__(self, ipc_dir: Path, inside_ipc: str, uid: int, gid: int, fd: int,
+                 attach: Attach | None = None) -> None:
         name = f"drive-{secrets.token_hex(8)}.sock"
         self.inside_path = f"{inside_ipc}/{name}"
         self._fd = fd

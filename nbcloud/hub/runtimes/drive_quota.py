@@ -71,7 +71,7 @@ def set_readonly(ns_fd: int, target: str, readonly: bool) -> bool:
     return True
 
 
-_running: set[asyncio.Task] = set()
+_running: set[asyncio.Task[None]] = set()
 
 
 def human(n: int) -> str:
@@ -100,7 +100,7 @@ class QuotaGuard:
         self.active = active
         self.readonly = False
         self._written = ""
-        self.task: asyncio.Task | None = None
+        self.task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
         self.task = asyncio.get_running_loop().create_task(self.run())

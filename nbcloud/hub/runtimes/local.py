@@ -17,8 +17,9 @@ import os
 import signal
 import socket
 import uuid
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import psutil
 from jupyter_client.kernelspec import KernelSpec
@@ -26,11 +27,8 @@ from jupyter_client.manager import AsyncKernelManager
 
 from nbcloud.config import Settings
 
-from . import drive_mount, readiness, sandbox as sb
-from . import disk, drive_quota, leftovers
-from .files import RuntimeFiles
-from .listeners import PortCheck, cgroup_pids, port_owner, private_port_owner, process_tree
-from .network import RuntimeNet
+from . import disk, drive_mount, drive_quota, leftovers, readiness
+from . import sandbox as sb
 from .backend import (
     Capabilities,
     CrashInfo,
@@ -45,9 +43,19 @@ from .backend import (
     RuntimeStartError,
     oom_message,
 )
+from .files import RuntimeFiles
 from .limits import Limiter, RuntimeLimits, detect_limiter
+from .listeners import (
+    PortCheck,
+    cgroup_pids,
+    port_owner,
+    private_port_owner,
+    process_tree,
+)
+from .network import RuntimeNet
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class SandboxKernelManager(AsyncKernelManager):
@@ -67,8 +75,9 @@ class SandboxKernelManager(AsyncKernelManager):
         self._mode = mode
         self._limits = limits
         self._kernel_env = env
+        self._argv = sb.kernel_argv(paths, mode)
         self._kernel_spec = KernelSpec(
-            argv=sb.kernel_argv(paths, mode),
+            argv=self._argv,
             display_name="Python 3 (nbcloud)",
             language="python",
             interrupt_mode="message",  # signals cannot cross the sandbox's session/pid namespace
@@ -89,7 +98,7 @@ class SandboxKernelManager(AsyncKernelManager):
         inner.chmod(0o600)
         if self._pending is not None:
             self._pending.close()
-        self._pending = sb.build_command(self._paths, self._mode, self._kernel_env, list(self._kernel_spec.argv))
+        self._pending = sb.build_command(self._paths, self._mode, self._kernel_env, list(self._argv))
         return self._limits.command_prefix() + self._pending.argv
 
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
@@ -340,8 +349,7 @@ class LocalBackend(RuntimeBackend):
             os.close(fd)
             raise
         task = asyncio.create_task(asyncio.to_thread(hand.give))
-        task.add_done_callback(lambda t: t.cancelled() or t.exception() is None
-                               or log.warning("the runtime did not pick up its Drive: %s", t.exception()))
+        task.add_done_callback(_warn_if_not_picked_up)
         return hand.inside_path
 
     def _guard_quota(self, rt: LocalRuntime, target: str, pid: int, usage: DriveUsage) -> None:
@@ -453,7 +461,7 @@ def _drop_short_link(paths: sb.RuntimePaths) -> None:
         link.unlink()
 
 
-async def _thread_to_the_end(fn, *args):
+async def _thread_to_the_end(fn: Callable[..., T], *args: Any) -> T:
     """Run ``fn`` in a thread; if cancelled, wait for the thread first (it cannot be stopped),
     so the caller's clean-up does not race with files it is still writing."""
     future = asyncio.get_running_loop().run_in_executor(None, fn, *args)
@@ -465,13 +473,18 @@ async def _thread_to_the_end(fn, *args):
         raise
 
 
+def _warn_if_not_picked_up(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.warning("the runtime did not pick up its Drive: %s", task.exception())
+
+
 def _local(runtime: Runtime) -> LocalRuntime:
     if not isinstance(runtime, LocalRuntime):
         raise TypeError(f"not a local runtime: {runtime!r}")
     return runtime
 
 
-def _jsonable(info: dict[str, Any]) -> dict[str, Any]:
+def _jsonable(info: Mapping[str, Any]) -> dict[str, Any]:
     return {k: (v.decode() if isinstance(v, bytes) else v) for k, v in info.items()}
 
 

@@ -36,10 +36,13 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 CLONE_NEWNET = 0x40000000
 CLONE_NEWUSER = 0x10000000
@@ -165,7 +168,7 @@ class RuntimeNet:
     pid: int  # the sandbox's first process (on the host), whose namespace this is
     netns_fd: int
     userns_fd: int | None  # bwrap-userns: the user namespace that owns the network namespace
-    slirp: subprocess.Popen | None = None
+    slirp: subprocess.Popen[bytes] | None = None
     exit_write: int | None = None  # slirp4netns ends when this closes
     closed: bool = field(default=False)
 
@@ -292,10 +295,10 @@ def _socket_in_netns(netns_fd: int, family: int) -> socket.socket:
     return socket.socket(family, socket.SOCK_STREAM | socket.SOCK_CLOEXEC)
 
 
-async def _in_thread(fn, *args):
+async def _in_thread(fn: Callable[..., T], *args: Any) -> T:
     """``fn(*args)`` in a new thread (never a pool's: the thread's namespace must not be reused)."""
     loop = asyncio.get_running_loop()
-    future: asyncio.Future = loop.create_future()
+    future: asyncio.Future[T] = loop.create_future()
 
     def run() -> None:
         try:
@@ -309,7 +312,7 @@ async def _in_thread(fn, *args):
     return await future
 
 
-def _settle(future: asyncio.Future, result, exc) -> None:
+def _settle(future: asyncio.Future[T], result: T | None, exc: BaseException | None) -> None:
     if future.cancelled():
         if isinstance(result, socket.socket):
             result.close()
@@ -317,7 +320,7 @@ def _settle(future: asyncio.Future, result, exc) -> None:
     if exc is not None:
         future.set_exception(exc)
     else:
-        future.set_result(result)
+        future.set_result(result)  # type: ignore[arg-type]  # None only with exc
 
 
 # A hub that is not root cannot enter a namespace owned by the sandbox's user namespace from one

@@ -19,7 +19,13 @@ from collections.abc import Callable, Hashable
 
 from nbcloud.config import Settings
 
-from .backend import Runtime, RuntimeBackend, RuntimeBackendError, RuntimeSpec, RuntimeStartError
+from .backend import (
+    Runtime,
+    RuntimeBackend,
+    RuntimeBackendError,
+    RuntimeSpec,
+    RuntimeStartError,
+)
 from .start_line import PlaceCallback, StartLine, start_concurrency
 
 log = logging.getLogger(__name__)
@@ -69,8 +75,8 @@ class RuntimePool:
         self.line = StartLine(start_concurrency(settings.runtime_start_concurrency))
         self.notebook_names: NotebookNames | None = None
         self._last_handout = 0.0  # time.monotonic() of the last acquire
-        self._refill_task: asyncio.Task | None = None
-        self._cull_task: asyncio.Task | None = None
+        self._refill_task: asyncio.Task[None] | None = None
+        self._cull_task: asyncio.Task[None] | None = None
         self._closed = False
         self.last_error: Exception | None = None  # why the last pre-start failed, if it did
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
-from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_client.asynchronous.client import AsyncKernelClient
+from jupyter_client.connect import KernelConnectionInfo
 
 from .backend import RuntimeStartError
 
@@ -43,7 +44,7 @@ class ProcessWatchedClient(AsyncKernelClient):
 def process_client(connection_info: dict[str, Any], process_alive: Callable[[], bool]) -> ProcessWatchedClient:
     """A client on a kernel whose liveness ``process_alive()`` tells (channels not started)."""
     client = ProcessWatchedClient(process_alive)
-    client.load_connection_info(connection_info)
+    client.load_connection_info(cast(KernelConnectionInfo, connection_info))
     return client
 
 

@@ -293,12 +293,14 @@ def write_aliases(site_packages: Path) -> None:
         except metadata.PackageNotFoundError:
             pass
         version = provided.version
+        summary = (provided.metadata.get_all("Summary") or [""])[0]
+        home = (provided.metadata.get_all("Home-page") or [""])[0]
         info = site_packages / f"{name}-{version}.dist-info"
         info.mkdir(exist_ok=True)
         (info / "METADATA").write_text(
             f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
-            f"Summary: {provided.metadata.get('Summary', '')} (nbcloud: provided by {provider} {version})\n"
-            f"Home-page: {provided.metadata.get('Home-page', '')}\n"
+            f"Summary: {summary} (nbcloud: provided by {provider} {version})\n"
+            f"Home-page: {home}\n"
             f"Requires-Dist: {provider}=={version}\n\n"
             f"The {name} package of this runtime is the base environment's {provider} {version}.\n"
         )

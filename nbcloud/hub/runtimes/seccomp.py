@@ -186,7 +186,7 @@ def evaluate(program: bytes, nr: int, arch: int, args: tuple[int, ...] = ()) -> 
             acc = struct.unpack_from("=I", data, k)[0]
             pc += 1
         elif op == BPF_RET_K:
-            return k
+            return int(k)
         elif op in (BPF_JEQ_K, BPF_JGE_K, BPF_JSET_K):
             hit = acc == k if op == BPF_JEQ_K else acc >= k if op == BPF_JGE_K else bool(acc & k)
             pc += 1 + (jt if hit else jf)

@@ -30,7 +30,7 @@ def start_concurrency(setting: int) -> int:
 
 @dataclass(eq=False)
 class _Waiter:
-    granted: asyncio.Future
+    granted: asyncio.Future[None]
     on_place: PlaceCallback | None
     background: bool
     place: int = field(default=0)
