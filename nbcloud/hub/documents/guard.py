@@ -45,19 +45,19 @@ class _Cells(YNotebook):
     """YNotebook's conversions (what a save uses) over the shadow, without its undo manager,
     which would keep every deleted item of the shadow alive."""
 
-    def __init__(self, doc: Doc) -> None:  # noqa: D107 - deliberately not calling super()
+    def __init__(self, doc: Doc[Any]) -> None:  # noqa: D107 - deliberately not calling super()
         self._ydoc = doc
         self._ymeta = doc.get("meta", type=Map)
         self._ycells = doc.get("cells", type=Array)
 
 
 class UpdateGuard:
-    def __init__(self, live: Doc) -> None:
+    def __init__(self, live: Doc[Any]) -> None:
         self._live = live
         self._build()
 
     def _build(self) -> None:
-        self.shadow = Doc()
+        self.shadow: Doc[Any] = Doc()
         self.shadow.apply_update(self._live.get_update())
         self._nb = _Cells(self.shadow)
         self._events: list[Any] = []
@@ -130,15 +130,17 @@ class UpdateGuard:
             if not path:
                 # The cells array itself: new entries must be cells (maps); check each one.
                 if isinstance(event, ArrayEvent):
-                    touched.update(_inserted_indices(event.delta))
+                    touched.update(_inserted_indices(_delta(event)))
                 continue
             index = path[0]
             if not isinstance(index, int):
                 raise RejectedUpdate("it changes the cell list in a way no notebook has")
-            if len(path) == 2 and path[1] == "source" and isinstance(event, TextEvent) and _plain_text(event.delta):
+            if len(path) == 2 and path[1] == "source" and isinstance(event, TextEvent) and _plain_text(_delta(event)):
                 continue  # typing: a cell's text stays text
             touched.add(index)
-        meta = self._meta() if (touched or self._meta_touched) else None
+        if not touched and not self._meta_touched:
+            return  # only typing
+        meta = self._meta()
         if self._meta_touched:
             self._validate_top(meta)
         cells = self._nb.ycells
@@ -199,6 +201,12 @@ def _validate(nb: dict[str, Any], index: int | None = None) -> None:
         raise RejectedUpdate(f"the notebook would not be valid ({type(e).__name__})") from None
 
 
+def _delta(event: ArrayEvent | TextEvent) -> list[dict[str, Any]]:
+    """An event's changes. pycrdt declares ``delta`` in ``__slots__`` only, unseen by type checkers."""
+    delta: list[dict[str, Any]] = event.delta  # type: ignore[union-attr]
+    return delta
+
+
 def _plain_text(delta: list[dict[str, Any]]) -> bool:
     """Only characters inserted or deleted: no embedded objects."""
     return all(isinstance(op.get("insert", ""), str) for op in delta)
@@ -206,7 +214,8 @@ def _plain_text(delta: list[dict[str, Any]]) -> bool:
 
 def _inserted_indices(delta: list[dict[str, Any]]) -> list[int]:
     """Where an array delta's inserts are in the array after it."""
-    indices, position = [], 0
+    indices: list[int] = []
+    position = 0
     for op in delta:
         if "retain" in op:
             position += op["retain"]

@@ -5,12 +5,18 @@ from __future__ import annotations
 import copy
 import json
 import warnings
+from collections.abc import Callable
 from typing import Any
 
 import nbformat
 from nbformat.validator import ValidationError, normalize
 
 from nbcloud.hub.errors import InvalidRequest
+
+# nbformat has no type hints: its functions as this module calls them.
+_from_dict: Callable[[Any], Any] = nbformat.from_dict
+_convert: Callable[[Any, int], Any] = nbformat.convert
+_writes: Callable[..., str] = nbformat.writes
 
 # Largest notebook the hub opens as a live document.
 MAX_NOTEBOOK_BYTES = 256 * 1024 * 1024
@@ -55,9 +61,9 @@ def parse_notebook(raw: bytes) -> dict[str, Any]:
     if data["nbformat"] not in (3, 4):
         raise BadNotebook(f"nbformat {data['nbformat']} is not supported (only 3 and 4)")
     try:
-        nb = nbformat.from_dict(data)
+        nb = _from_dict(data)
         if data["nbformat"] != 4:
-            nb = nbformat.convert(nb, 4)
+            nb = _convert(nb, 4)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             # Adds the cell ids nbformat 4.5 requires when a writer left them out.
@@ -67,7 +73,8 @@ def parse_notebook(raw: bytes) -> dict[str, Any]:
         raise BadNotebook(describe_validation_error(e)) from None
     except Exception as e:  # conversion of a broken v3 file, odd types, ...
         raise BadNotebook(_short(e, 160)) from None
-    return _plain(nb)
+    plain: dict[str, Any] = _plain(nb)
+    return plain
 
 
 def _where(path: list[Any]) -> str:
@@ -137,4 +144,4 @@ def serialize_notebook(nb: dict[str, Any]) -> bytes:
     except ValidationError as e:
         raise BadNotebook(describe_validation_error(e)) from None
     # Exactly what Jupyter writes: multi-line strings as lists of lines, indent 1, sorted keys.
-    return nbformat.writes(nbformat.from_dict(nb), version=4).encode("utf-8") + b"\n"
+    return _writes(_from_dict(nb), version=4).encode("utf-8") + b"\n"

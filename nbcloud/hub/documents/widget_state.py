@@ -73,7 +73,7 @@ def saved_state(notebook: Mapping[str, Any]) -> dict[str, Any]:
     return state if isinstance(state, dict) else {}
 
 
-def live_model_entry(state: Mapping[str, Any], buffers: Mapping[tuple, bytes]) -> dict[str, Any]:
+def live_model_entry(state: Mapping[str, Any], buffers: Mapping[tuple[Any, ...], bytes]) -> dict[str, Any]:
     """One live model (its state and binary buffers by path) as the widget-state format saves it."""
     entry: dict[str, Any] = {
         "model_name": str(state.get("_model_name", "")),
