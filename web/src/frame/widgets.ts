@@ -13,6 +13,12 @@ import outputCss from '@jupyter-widgets/html-manager/css/output.css?inline';
 import * as outputWidgets from '@jupyter-widgets/html-manager/lib/output';
 import type { CommEvent, CommOpenEvent, PageCommMessage, SavedWidgetState } from '../notebook/widgets/protocol';
 
+/** What a comm sends: JSON, as @jupyter-widgets/base types it. */
+type CommData = Parameters<IClassicComm['send']>[0];
+// Kernel messages as the widget manager takes them; the frame fills in only the fields widgets read.
+type StatusMessage = Parameters<NonNullable<NonNullable<ICallbacks['iopub']>['status']>>[0];
+type CommOpenMessage = Parameters<HTMLManager['handle_comm_open']>[1];
+
 const MODULES: Record<string, Record<string, unknown>> = {
   '@jupyter-widgets/base': base as unknown as Record<string, unknown>,
   '@jupyter-widgets/controls': controls as unknown as Record<string, unknown>,
@@ -21,9 +27,9 @@ const MODULES: Record<string, Record<string, unknown>> = {
 
 /** The built-in widgets only: a sandboxed frame fetches no third-party widget code. */
 class FrameManager extends HTMLManager {
-  override loadClass(className: string, moduleName: string, moduleVersion: string): Promise<any> {
+  override loadClass(className: string, moduleName: string, moduleVersion: string): Promise<typeof base.WidgetModel | typeof base.WidgetView> {
     const found = MODULES[moduleName]?.[className];
-    if (found) return Promise.resolve(found);
+    if (found) return Promise.resolve(found as typeof base.WidgetModel | typeof base.WidgetView);
     return Promise.reject(
       new Error(`The widget ${className} from ${moduleName}@${moduleVersion} is not available here: only the ipywidgets built-in widgets are.`),
     );
@@ -47,8 +53,8 @@ function newMessageId(): string {
 
 /** A model's comm: its messages go to the page, the kernel's come from it. */
 class FrameComm implements IClassicComm {
-  private onMessage: ((msg: any) => void) | null = null;
-  private onClosed: ((msg: any) => void) | null = null;
+  private onMessage: ((msg: unknown) => void) | null = null;
+  private onClosed: ((msg: unknown) => void) | null = null;
 
   constructor(
     readonly comm_id: string,
@@ -60,7 +66,7 @@ class FrameComm implements IClassicComm {
     return ''; // every model here was opened by the kernel
   }
 
-  send(data: any, callbacks?: ICallbacks, _metadata?: unknown, buffers?: ArrayBuffer[] | ArrayBufferView[]): string {
+  send(data: CommData, callbacks?: ICallbacks, _metadata?: unknown, buffers?: ArrayBuffer[] | ArrayBufferView[]): string {
     return this.host.send(this.comm_id, data, callbacks, buffers ?? []);
   }
 
@@ -68,11 +74,11 @@ class FrameComm implements IClassicComm {
     return ''; // the kernel owns the widget's life
   }
 
-  on_msg(callback: (msg: any) => void): void {
+  on_msg(callback: (msg: unknown) => void): void {
     this.onMessage = callback;
   }
 
-  on_close(callback: (msg: any) => void): void {
+  on_close(callback: (msg: unknown) => void): void {
     this.onClosed = callback;
   }
 
@@ -121,14 +127,15 @@ export class WidgetsHost {
     } else if (event.type === 'comm_status') {
       const callbacks = this.waiting.get(event.msg_id);
       this.waiting.delete(event.msg_id);
-      callbacks?.iopub?.status?.({ content: { execution_state: event.execution_state }, parent_header: { msg_id: event.msg_id } } as any);
+      callbacks?.iopub?.status?.({ content: { execution_state: event.execution_state }, parent_header: { msg_id: event.msg_id } } as unknown as StatusMessage);
     }
   }
 
-  send(commId: string, data: any, callbacks: ICallbacks | undefined, buffers: ArrayBuffer[] | ArrayBufferView[]): string {
+  send(commId: string, data: CommData, callbacks: ICallbacks | undefined, buffers: ArrayBuffer[] | ArrayBufferView[]): string {
     const msgId = newMessageId();
     if (callbacks?.iopub?.status) this.waiting.set(msgId, callbacks);
-    this.post({ type: 'comm_msg', comm_id: commId, data, buffers: buffers.map(toBase64), msg_id: msgId });
+    // A widget's comm message is a JSON object (ipywidgets' message spec).
+    this.post({ type: 'comm_msg', comm_id: commId, data: data as Record<string, unknown>, buffers: buffers.map(toBase64), msg_id: msgId });
     return msgId;
   }
 
@@ -175,7 +182,7 @@ export class WidgetsHost {
         content: { comm_id: event.comm_id, target_name: event.target_name, data },
         metadata: event.metadata,
         buffers: event.buffers.map(fromBase64),
-      } as any)
+      } as unknown as CommOpenMessage)
       .catch((error: unknown) => console.error('A widget model could not be created:', error));
   }
 }

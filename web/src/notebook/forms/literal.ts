@@ -197,7 +197,7 @@ export class SpecReader {
       this.pos = end;
       return { text, value: s.value, isString: true, quote: s.quote };
     }
-    const m = /^[^\s,:\[\]{}'"]+/.exec(this.text.slice(this.pos));
+    const m = /^[^\s,:[\]{}'"]+/.exec(this.text.slice(this.pos));
     if (!m) return null;
     const text = m[0];
     this.pos += text.length;

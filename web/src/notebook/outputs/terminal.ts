@@ -100,6 +100,7 @@ export class TerminalLines {
         const end = escapeEnd(text, i);
         const sequence = text.slice(i, end);
         i = end;
+        // eslint-disable-next-line no-control-regex -- ESC starts the terminal's control sequences
         if (/^\x1b\[[0-2]?K$/.test(sequence)) {
           // Erase in line: 0 (default) to the end, 1 to the start, 2 the whole line.
           const mode = sequence.length === 3 ? '0' : sequence[2];
