@@ -129,7 +129,7 @@ class SignedInSockets:
                 e.session_digest not in live_digests if e.session_digest is not None else e.user_id not in live_users
             )}
             if ended:
-                self._close(lambda e: id(e.socket()) in ended, SIGNED_OUT_ELSEWHERE)
+                self._close(_socket_in(ended), SIGNED_OUT_ELSEWHERE)
 
     def count(self) -> int:
         with self._lock:
@@ -166,6 +166,10 @@ class SignedInSockets:
             with contextlib.suppress(RuntimeError):  # the loop already stopped: the socket is gone too
                 entry.loop.call_soon_threadsafe(_schedule_close, websocket, reason)
         return closed
+
+
+def _socket_in(ids: set[int]) -> Callable[[_Entry], bool]:
+    return lambda e: id(e.socket()) in ids
 
 
 def _is_open(websocket: SignedInSocket | None) -> bool:

@@ -54,11 +54,10 @@ async def current_principal(request: Request) -> Principal:
     principal = cached_principal(request) or await run_in_threadpool(load_principal, request)
     if principal is None:
         raise signed_out()
-    if principal.session is not None and request.method not in SAFE_METHODS:
-        # Bind the CSRF token to this session, not just to whatever cookie is present.
-        if not tokens_match(request.headers.get(CSRF_HEADER), principal.session.csrf_token):
-            raise Forbidden("This request lacks a valid CSRF token. Reload the page and try again.",
-                            code="csrf_failed")
+    # Bind the CSRF token to this session, not just to whatever cookie is present.
+    if (principal.session is not None and request.method not in SAFE_METHODS
+            and not tokens_match(request.headers.get(CSRF_HEADER), principal.session.csrf_token)):
+        raise Forbidden("This request lacks a valid CSRF token. Reload the page and try again.", code="csrf_failed")
     return principal
 
 

@@ -1,7 +1,7 @@
 """accounts, sessions, tokens, drive
 
 Revision ID: 0001
-Revises: 
+Revises:
 """
 
 import sqlalchemy as sa
