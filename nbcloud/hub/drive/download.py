@@ -34,7 +34,9 @@ INLINE_TYPES = {
 }
 INLINE_PREFIXES = ("audio/", "video/")
 # A browser would render these as text, never as a document.
-TEXT_AS_PLAIN = {"text/x-python", "text/markdown", "application/x-ipynb+json", "application/jsonl", "text/tab-separated-values"}
+TEXT_AS_PLAIN = {
+    "text/x-python", "text/markdown", "application/x-ipynb+json", "application/jsonl", "text/tab-separated-values",
+}
 
 CONTENT_CSP = (
     "sandbox; default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'unsafe-inline'; "
@@ -139,7 +141,8 @@ def file_response(
 ) -> Response:
     """The response for GET on a file's content; takes ownership of ``fd``."""
     try:
-        etag = '"' + hashlib.md5(f"{st.st_ino}-{st.st_mtime_ns}-{st.st_size}".encode(), usedforsecurity=False).hexdigest() + '"'
+        version = f"{st.st_ino}-{st.st_mtime_ns}-{st.st_size}".encode()
+        etag = '"' + hashlib.md5(version, usedforsecurity=False).hexdigest() + '"'
         last_modified = formatdate(st.st_mtime, usegmt=True)
         attach = download or not is_inline_safe(mime)
         served = "text/plain" if mime in TEXT_AS_PLAIN else mime
@@ -159,18 +162,20 @@ def file_response(
         }
         if request.headers.get("if-none-match") == etag:
             os.close(fd)
-            return Response(status_code=304, headers={k: headers[k] for k in ("etag", "cache-control", "last-modified")})
+            kept = {k: headers[k] for k in ("etag", "cache-control", "last-modified")}
+            return Response(status_code=304, headers=kept)
         size = st.st_size
         wanted = parse_range(request.headers.get("range"), size)
         if_range = request.headers.get("if-range")
         if wanted is not None and if_range is not None and if_range not in (etag, last_modified):
             wanted = None  # the file changed since the client's first part: send it all
-        if wanted == "unsatisfiable":
+        if isinstance(wanted, str):  # "unsatisfiable"
             os.close(fd)
-            return Response(status_code=416, headers={"content-range": f"bytes */{size}", **{k: headers[k] for k in ("accept-ranges", "etag")}})
+            kept = {"content-range": f"bytes */{size}", **{k: headers[k] for k in ("accept-ranges", "etag")}}
+            return Response(status_code=416, headers=kept)
         if wanted is None:
             return OpenFileResponse(fd, 0, size, 200, headers)
-        start, end = wanted  # type: ignore[misc]
+        start, end = wanted
         headers["content-range"] = f"bytes {start}-{end - 1}/{size}"
         return OpenFileResponse(fd, start, end, 206, headers)
     except BaseException:

@@ -12,11 +12,12 @@ from collections.abc import Iterable
 
 from sqlalchemy import Text, delete, func, literal, select, update
 from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.sql.elements import ColumnElement
 
 from nbcloud.hub.db.models import DriveItem
 
 
-def _under(prefix: str):
+def _under(prefix: str) -> ColumnElement[bool]:
     """Rows strictly below the stored path ``prefix``."""
     p = prefix + "/"
     return func.substr(DriveItem.path, 1, len(p)) == p

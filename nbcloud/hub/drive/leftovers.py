@@ -1,4 +1,4 @@
-"""Temporary files of atomic writes (``atomic.atomic_write``: ``.nbcloud-*.tmp`` in the target's
+"""Temporary files of atomic writes (``safefs.atomic_write``: ``.nbcloud-*.tmp`` in the target's
 folder) that a hub killed mid-write left in Drive folders, removed when the hub starts.
 
 Only old ones: a Drive on a shared volume may be written by another hub right now, and an
@@ -12,9 +12,10 @@ import os
 import time
 from pathlib import Path
 
+from nbcloud.hub.safefs import TEMP_PREFIX, TEMP_SUFFIX
+
 log = logging.getLogger(__name__)
 
-TEMP_PREFIX, TEMP_SUFFIX = ".nbcloud-", ".tmp"  # what atomic_write names its temp files
 STALE_SECONDS = 600.0
 
 
@@ -23,7 +24,7 @@ def remove_stale_temp_files(drive_dir: Path, older_than: float = STALE_SECONDS) 
     (links are never followed). Returns how many were removed."""
     removed = 0
     cutoff = time.time() - older_than
-    for folder, dirnames, filenames in os.walk(drive_dir, followlinks=False):
+    for folder, _dirnames, filenames in os.walk(drive_dir, followlinks=False):
         for name in filenames:
             if not (name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX)):
                 continue

@@ -6,17 +6,20 @@ user's item id is simply "not found".
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect
 
 from nbcloud.hub.context import get_hub
 from nbcloud.hub.drive.download import file_response
 from nbcloud.hub.drive.items import Item, Order, SortKey, mime_of
 from nbcloud.hub.drive.paths import split_path
 from nbcloud.hub.drive.store import DriveStore
-from nbcloud.hub.drive.uploads import CHUNK_SIZE, UploadState
-from nbcloud.hub.errors import ApiError
+from nbcloud.hub.drive.uploads import CHUNK_SIZE, BodyInterrupted, UploadState
+from nbcloud.hub.errors import BadRequest
 from nbcloud.hub.http.dependencies import CurrentUser
 
 router = APIRouter(prefix="/api/drive", tags=["drive"])
@@ -177,15 +180,24 @@ def upload_status(upload_id: str, request: Request, response: Response, user: Cu
     return upload_out(state)
 
 
+async def _body(request: Request) -> AsyncIterator[bytes]:
+    """The request body in chunks; a dropped connection ends it with ``BodyInterrupted``."""
+    try:
+        async for chunk in request.stream():
+            yield chunk
+    except ClientDisconnect:
+        raise BodyInterrupted from None
+
+
 @router.patch("/uploads/{upload_id}", response_model=UploadOut)
 async def upload_chunk(upload_id: str, request: Request, response: Response, user: CurrentUser) -> UploadOut:
     raw = request.headers.get("upload-offset", "")
     if not raw.strip().isdigit():
-        raise ApiError(
-            400, "bad_offset",
+        raise BadRequest(
             "Send the Upload-Offset header: the byte position this chunk starts at (GET the upload to learn it).",
+            code="bad_offset",
         )
-    state, item = await drive(request).uploads.receive(user, upload_id, int(raw), request.stream())
+    state, item = await drive(request).uploads.receive(user, upload_id, int(raw), _body(request))
     response.headers["Upload-Offset"] = str(state.offset)
     return upload_out(state, item)
 

@@ -8,27 +8,34 @@ taken. Deleting for good (one item or the whole Trash) frees its bytes from the 
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
 
-from nbcloud.hub.db.models import utcnow
+from sqlalchemy.orm import Session
+
+from nbcloud.hub.db.models import DriveItem, utcnow
 from nbcloud.hub.drive import index
-from nbcloud.hub.drive.fs import lstat_at
 from nbcloud.hub.drive.items import Item
-from nbcloud.hub.drive.paths import MYDRIVE, TRASH, api_path, db_path, numbered_name, stored_parts, trash_db_path
-from nbcloud.hub.errors import ApiError, DomainError, not_found
-
-if TYPE_CHECKING:
-    from nbcloud.hub.drive.store import DriveStore
+from nbcloud.hub.drive.paths import (
+    MYDRIVE,
+    TRASH,
+    api_path,
+    db_path,
+    numbered_name,
+    stored_parts,
+    trash_db_path,
+)
+from nbcloud.hub.drive.tree import DriveTree
+from nbcloud.hub.errors import Conflict, DomainError, NotFound, not_found
+from nbcloud.hub.safefs import lstat_at
 
 
 class TrashBin:
-    def __init__(self, store: "DriveStore") -> None:
+    def __init__(self, store: DriveTree) -> None:
         self.store = store
 
-    def _trashed_row(self, user_id: int, item_id: str):
+    def _trashed_row(self, user_id: int, item_id: str) -> DriveItem:
         row = self.store.row(user_id, item_id, in_drive=False)
         if row.trashed_at is None:
-            raise ApiError(404, "not_in_trash", "That item is not in the Trash. Refresh the Trash and try again.")
+            raise NotFound("That item is not in the Trash. Refresh the Trash and try again.", code="not_in_trash")
         return row
 
     def put(self, user_id: int, item_id: str) -> Item:
@@ -47,7 +54,7 @@ class TrashBin:
                 fs.rename(src, parts[-1], dst, parts[-1])
             new = trash_db_path(row.id, parts[-1])
 
-            def record(db):
+            def record(db: Session) -> DriveItem:
                 index.move(db, user_id, row.path, new)
                 moved = index.by_id(db, user_id, row.id)
                 if moved is None:
@@ -85,10 +92,10 @@ class TrashBin:
             try:
                 dst = fs.open_dir((MYDRIVE, *parent), create=True, skip=1)
             except DomainError as exc:
-                raise ApiError(
-                    409, "restore_blocked",
+                raise Conflict(
                     f"Cannot put '{name}' back in '{'/'.join(parent)}': {exc.message} "
                     "Rename or move what is in the way, then restore again.",
+                    code="restore_blocked",
                 ) from None
             try:
                 target = original[-1]

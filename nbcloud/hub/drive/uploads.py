@@ -25,23 +25,19 @@ import stat
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import anyio
 from sqlalchemy import delete, func, select
-from anyio.to_thread import run_sync as run_in_threadpool  # a worker thread, as starlette does
-from starlette.requests import ClientDisconnect
+from sqlalchemy.orm import Session
 
+from nbcloud.hub.db import Database
 from nbcloud.hub.db.models import Upload, User, utcnow
 from nbcloud.hub.drive import index
-from nbcloud.hub.drive.atomic import atomic_move, atomic_write
-from nbcloud.hub.drive.fs import fd_path, lstat_at
 from nbcloud.hub.drive.items import Item, make_item
-from nbcloud.hub.drive.paths import MYDRIVE, check_name, db_path, join, name_taken, split_path
-from nbcloud.hub.errors import ApiError
-
-if TYPE_CHECKING:
-    from nbcloud.hub.drive.store import DriveStore
+from nbcloud.hub.drive.paths import MYDRIVE, Parts, check_name, db_path, join, name_taken, split_path
+from nbcloud.hub.drive.tree import DriveTree
+from nbcloud.hub.errors import Conflict, DomainError, InvalidRequest, NotFound, QuotaExceeded, StorageFailed, TooLarge
+from nbcloud.hub.safefs import atomic_move, atomic_write, fd_path, lstat_at
 
 MiB = 1024 * 1024
 # What clients are told to send per PATCH.
@@ -69,20 +65,24 @@ def human(n: int) -> str:
     return f"{n} bytes"
 
 
-def upload_gone() -> ApiError:
-    return ApiError(
-        404, "not_found",
-        "That upload does not exist: it finished, was cancelled or expired. Check the folder, or start the upload again.",
+class BodyInterrupted(Exception):
+    """The client went away while sending a chunk (the HTTP layer raises it from the body stream)."""
+
+
+def upload_gone() -> NotFound:
+    return NotFound(
+        "That upload does not exist: it finished, was cancelled or expired. "
+        "Check the folder, or start the upload again.",
     )
 
 
-def quota_exceeded(used: int, size: int, quota: int, reserved: int = 0) -> ApiError:
+def quota_exceeded(used: int, size: int, quota: int, reserved: int = 0) -> TooLarge:
     held = f" ({human(reserved)} are held by unfinished uploads; finish or cancel them)" if reserved else ""
-    return ApiError(
-        413, "quota_exceeded",
+    # 413, not 507: this upload is too large for the space left (clients have always seen 413 here).
+    return TooLarge(
         f"Not enough space: this file needs {human(size)}, and you use {human(used)}{held} of your {human(quota)}. "
         "Delete files and empty the Trash, or ask an administrator for more space.",
-        used_bytes=used, quota_bytes=quota,
+        code="quota_exceeded", used_bytes=used, quota_bytes=quota,
     )
 
 
@@ -93,18 +93,20 @@ def _write_all(fd: int, data: bytes | bytearray) -> None:
         view = view[n:]
 
 
-def _disk_error(exc: OSError) -> ApiError:
+def _disk_error(exc: OSError) -> DomainError:
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return ApiError(507, "disk_full", "The server's disk is full. Tell an administrator; your upload can resume later.")
-    return ApiError(500, "write_failed", f"Writing the upload failed ({exc.strerror}). Try again; it resumes where it stopped.")
+        return QuotaExceeded("The server's disk is full. Tell an administrator; your upload can resume later.",
+                             code="disk_full")
+    return StorageFailed(f"Writing the upload failed ({exc.strerror}). Try again; it resumes where it stopped.",
+                         code="write_failed")
 
 
 class UploadManager:
-    def __init__(self, store: "DriveStore") -> None:
+    def __init__(self, store: DriveTree) -> None:
         self.store = store
 
     @property
-    def db(self):
+    def db(self) -> Database:
         return self.store.db
 
     # -- files of an upload ---------------------------------------------------------------
@@ -126,7 +128,7 @@ class UploadManager:
             except FileNotFoundError:
                 pass
 
-    def _row(self, db, user_id: int, upload_id: str) -> Upload:
+    def _row(self, db: Session, user_id: int, upload_id: str) -> Upload:
         if not isinstance(upload_id, str) or not _ID.match(upload_id):
             raise upload_gone()
         row = db.scalar(select(Upload).where(Upload.id == upload_id, Upload.owner_id == user_id))
@@ -147,13 +149,13 @@ class UploadManager:
         parent_parts = split_path(parent)
         check_name(name, "A file name")
         if not isinstance(size, int) or size < 0:
-            raise ApiError(422, "bad_size", "size must be the file's length in bytes (0 or more).")
+            raise InvalidRequest("size must be the file's length in bytes (0 or more).", code="bad_size")
         if size > settings.max_upload_bytes:
-            raise ApiError(
-                413, "file_too_large",
-                f"'{name}' is {human(size)}; the largest file you can upload here is {human(settings.max_upload_bytes)}. "
+            raise TooLarge(
+                f"'{name}' is {human(size)}; the largest file you can upload here is "
+                f"{human(settings.max_upload_bytes)}. "
                 "Split it, or ask an administrator to raise the limit.",
-                max_upload_bytes=settings.max_upload_bytes,
+                code="file_too_large", max_upload_bytes=settings.max_upload_bytes,
             )
         self.expire()
         replaced = self._check_target(user.id, parent_parts, name, overwrite)
@@ -176,7 +178,7 @@ class UploadManager:
                 self._overwrite_marker(user.id, upload_id).touch(mode=0o600)
         return UploadState(upload_id, join((*parent_parts, name)), 0, size, created)
 
-    def _check_target(self, user_id: int, parent_parts, name: str, overwrite: bool) -> int:
+    def _check_target(self, user_id: int, parent_parts: Parts, name: str, overwrite: bool) -> int:
         """Bytes of the file the upload would replace (0 if none); 409 if the name is taken."""
         with self.store.fs(user_id).dir((MYDRIVE, *parent_parts), skip=1) as dfd:
             st = lstat_at(dfd, name)
@@ -253,16 +255,15 @@ class UploadManager:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
-                raise ApiError(
-                    409, "upload_busy",
+                raise Conflict(
                     "Another request is still sending this upload. Wait for it to finish, then ask for the offset.",
+                    code="upload_busy",
                 ) from None
             current = os.fstat(fd).st_size
             if offset != current:
-                raise ApiError(
-                    409, "offset_mismatch",
+                raise Conflict(
                     f"The server has {current} bytes of this upload, not {offset}. Resume from offset {current}.",
-                    offset=current,
+                    code="offset_mismatch", offset=current,
                 )
             os.lseek(fd, current, os.SEEK_SET)
             return fd, UploadState(upload_id, dest, current, size, created)
@@ -281,7 +282,7 @@ class UploadManager:
         self, user: User, upload_id: str, offset: int, body: AsyncIterator[bytes]
     ) -> tuple[UploadState, Item | None]:
         """Append the request body at ``offset``; completes the upload when it is whole."""
-        fd, begun = await run_in_threadpool(self._begin, user.id, upload_id, offset)
+        fd, begun = await anyio.to_thread.run_sync(self._begin, user.id, upload_id, offset)
         size = begun.size
         written = offset
         buf = bytearray()
@@ -302,7 +303,7 @@ class UploadManager:
                         await anyio.to_thread.run_sync(_write_all, fd, buf)
                         written += len(buf)
                         buf = bytearray()
-            except ClientDisconnect:
+            except BodyInterrupted:
                 disconnected = True
             finally:
                 # Keep every byte that arrived, even when the connection dropped or we are cancelled.
@@ -314,20 +315,19 @@ class UploadManager:
                         await anyio.to_thread.run_sync(os.fdatasync, fd)
                     except OSError as exc:
                         written = os.fstat(fd).st_size
-                        await run_in_threadpool(self._record, user.id, upload_id, written)
+                        await anyio.to_thread.run_sync(self._record, user.id, upload_id, written)
                         raise _disk_error(exc) from None
-                    await run_in_threadpool(self._record, user.id, upload_id, written)
+                    await anyio.to_thread.run_sync(self._record, user.id, upload_id, written)
             if too_long:
-                raise ApiError(
-                    413, "upload_too_long",
+                raise TooLarge(
                     f"This upload was declared as {size} bytes and the request sent more. "
                     f"The first {size} bytes are kept; send nothing past the declared size.",
-                    offset=written,
+                    code="upload_too_long", offset=written,
                 )
             state = UploadState(upload_id, begun.path, written, size, begun.created_at)
             if disconnected or written < size:
                 return state, None
-            item = await run_in_threadpool(self._complete, user, upload_id, fd)
+            item = await anyio.to_thread.run_sync(self._complete, user, upload_id, fd)
             return state, item
         finally:
             os.close(fd)  # releases the flock

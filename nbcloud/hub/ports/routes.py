@@ -14,8 +14,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from nbcloud.hub.context import get_hub
-from nbcloud.hub.documents.service import DocumentNotFound, NotANotebook
-from nbcloud.hub.errors import ApiError
+from nbcloud.hub.errors import Conflict, Forbidden
 from nbcloud.hub.http.dependencies import CurrentUser
 from nbcloud.hub.ports.proxy import PREFIX
 
@@ -42,19 +41,17 @@ async def port_link(item_id: str, body: PortRequest, request: Request, user: Cur
     still be starting, and every request through the link checks again.
     """
     hub = get_hub(request)
-    try:
-        session = await hub.execution.session(item_id, user.id)
-    except (DocumentNotFound, NotANotebook) as e:
-        raise e.api_error() from None
+    session = await hub.execution.session(item_id, user.id)  # 404 / 422 when it is not yours
     # The pool's, not the session's: the pool lets go of a runtime as soon as it is shut down.
     runtime = hub.execution.pool.get(session.owner_id, item_id)
     if runtime is None or session.runtime is not runtime:
-        raise ApiError(409, "no_runtime", "This notebook has no runtime now. Run the cell that starts your server, "
-                       "then show it again.")
+        raise Conflict("This notebook has no runtime now. Run the cell that starts your server, "
+                       "then show it again.", code="no_runtime")
     check = await hub.ports.check(runtime, body.port)
     if check.owner == "other":
-        raise ApiError(403, "port_not_yours", f"Port {body.port} is in use by something outside this notebook's "
-                       "runtime. nbcloud only shows a web server that this runtime runs; pick another port.")
+        raise Forbidden(f"Port {body.port} is in use by something outside this notebook's "
+                        "runtime. nbcloud only shows a web server that this runtime runs; pick another port.",
+                        code="port_not_yours")
     link = hub.ports.mint(user_id=user.id, item_id=item_id, owner_id=session.owner_id, runtime=runtime,
                           port=body.port)
     expires = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=hub.ports.lifetime)

@@ -28,7 +28,6 @@ from __future__ import annotations
 import errno
 import os
 import secrets
-import shutil
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,20 +35,23 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # The same no-follow walk as a person's Drive (a FIFO planted in /content must not hang the hub
-# either: FILE_FLAGS has O_NONBLOCK).
-from nbcloud.hub.drive.fs import DIR_FLAGS, FILE_FLAGS, lstat_at
-from nbcloud.hub.drive.paths import MAX_PATH_BYTES, check_name, natural_key
-from nbcloud.hub.errors import ApiError
+# either: safefs opens files O_NONBLOCK).
+from nbcloud.hub import safefs
+from nbcloud.hub.drive.paths import natural_key
+from nbcloud.hub.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidRequest,
+    NotFound,
+    QuotaExceeded,
+    StorageFailed,
+)
+from nbcloud.hub.safefs import DIR_FLAGS, NEW_FILE_FLAGS, Parts, check_name, check_path_text, lstat_at, names_of
+from nbcloud.hub.safefs import bad_path as _bad_path
 
-NEW_FILE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
 TEMP_PREFIX = ".nbcloud-upload-"
 MAX_LISTED = 5000
-
-Parts = tuple[str, ...]
-
-
-def _bad_path(message: str) -> ApiError:
-    return ApiError(422, "bad_path", message)
 
 
 def shown(parts: Parts) -> str:
@@ -62,65 +64,79 @@ def split_path(path: str | None) -> Parts:
     paths, NUL and backslashes are refused."""
     if path is None:
         return ()
-    if not isinstance(path, str):
-        raise _bad_path("A path must be text, like 'sample_data/README.md'.")
-    if "\x00" in path:
-        raise _bad_path("A path cannot contain a NUL byte.")
-    if len(path.encode("utf-8", "surrogatepass")) > MAX_PATH_BYTES:
-        raise _bad_path(f"A path can be at most {MAX_PATH_BYTES} bytes long. Use a shorter one.")
+    path = check_path_text(path, "sample_data/README.md")
     if path in ("", ".", "/content", "/content/"):
         return ()
     if path.startswith("/content/"):
         path = path[len("/content/"):]
-    elif path.startswith("/") or path.startswith("\\"):
+    elif path.startswith(("/", "\\")):
         raise _bad_path(f"'{path[:200]}' is outside /content. The Files panel shows only /content.")
-    names = path.split("/")
-    for name in names:
-        if name == "..":
-            raise _bad_path("A path cannot contain '..'. Name the file from /content down instead.")
-        if name in ("", "."):
-            raise _bad_path("A path cannot contain empty or '.' parts (such as 'a//b' or 'a/./b'). Remove them.")
-        check_name(name, "A name in the path", new=False)
-    return tuple(names)
+    return names_of(path, "/content")
 
 
-def not_found(parts: Parts) -> ApiError:
-    return ApiError(404, "not_found", f"'{shown(parts)}' does not exist. Refresh the Files panel and try again.")
+def not_found(parts: Parts) -> NotFound:
+    return NotFound(f"'{shown(parts)}' does not exist. Refresh the Files panel and try again.")
 
 
-def link_refused(parts: Parts) -> ApiError:
+def link_refused(parts: Parts) -> InvalidRequest:
     if parts[-2:] == ("drive", "MyDrive"):
-        return ApiError(422, "is_a_link", "'/content/drive/MyDrive' is your Drive (drive.mount()); "
-                        "open it on the Drive page. The Files panel does not follow links.")
-    return ApiError(422, "is_a_link", f"'{shown(parts)}' is a symbolic link. The Files panel does not follow or "
-                    "change links; use a cell for that (for example !ls -l or !rm).")
+        return InvalidRequest("'/content/drive/MyDrive' is your Drive (drive.mount()); "
+                              "open it on the Drive page. The Files panel does not follow links.", code="is_a_link")
+    return InvalidRequest(f"'{shown(parts)}' is a symbolic link. The Files panel does not follow or "
+                          "change links; use a cell for that (for example !ls -l or !rm).", code="is_a_link")
 
 
 # Where drive.mount() puts the person's Drive (see the module's docstring).
 DRIVE_SLOT: Parts = ("drive", "MyDrive")
 
 
-def not_a_folder(parts: Parts) -> ApiError:
-    return ApiError(422, "not_a_folder", f"'{shown(parts)}' is a file, not a folder. Pick a folder.")
+def not_a_folder(parts: Parts) -> InvalidRequest:
+    return InvalidRequest(f"'{shown(parts)}' is a file, not a folder. Pick a folder.", code="not_a_folder")
 
 
-def is_a_folder(parts: Parts) -> ApiError:
-    return ApiError(422, "is_a_folder", f"'{shown(parts)}' is a folder. Open a file instead.")
+def is_a_folder(parts: Parts) -> InvalidRequest:
+    return InvalidRequest(f"'{shown(parts)}' is a folder. Open a file instead.", code="is_a_folder")
 
 
-def exists(parts: Parts) -> ApiError:
-    return ApiError(409, "name_taken", f"'{shown(parts)}' already exists. Pick another name, or delete it first.")
+def not_a_file(parts: Parts) -> InvalidRequest:
+    return InvalidRequest(f"'{shown(parts)}' is not a regular file (a pipe, socket or device).", code="not_a_file")
 
 
-def not_allowed(parts: Parts, what: str) -> ApiError:
-    return ApiError(403, "not_permitted", f"The runtime's user may not {what} '{shown(parts)}', so the Files panel "
-                    "does not either. Change its permissions from a cell (!chmod) first.")
+def exists(parts: Parts) -> Conflict:
+    return Conflict(f"'{shown(parts)}' already exists. Pick another name, or delete it first.", code="name_taken")
 
 
-def disk_error(exc: OSError) -> ApiError:
+def not_allowed(parts: Parts, what: str) -> Forbidden:
+    return Forbidden(f"The runtime's user may not {what} '{shown(parts)}', so the Files panel "
+                     "does not either. Change its permissions from a cell (!chmod) first.", code="not_permitted")
+
+
+def disk_error(exc: OSError) -> DomainError:
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return ApiError(507, "disk_full", "The runtime's disk is full. Delete files in /content and try again.")
-    return ApiError(500, "write_failed", f"Writing to the runtime failed ({exc.strerror}). Try again.")
+        return QuotaExceeded("The runtime's disk is full. Delete files in /content and try again.", code="disk_full")
+    return StorageFailed(f"Writing to the runtime failed ({exc.strerror}). Try again.", code="write_failed")
+
+
+class ContentErrors:
+    """Walk failures worded for the Files panel (``safefs.WalkErrors``)."""
+
+    def missing(self, parts: Parts) -> DomainError:
+        return not_found(parts)
+
+    def link(self, parts: Parts) -> DomainError:
+        return link_refused(parts)
+
+    def not_a_folder(self, parts: Parts) -> DomainError:
+        return not_a_folder(parts)
+
+    def is_a_folder(self, parts: Parts) -> DomainError:
+        return is_a_folder(parts)
+
+    def not_a_file(self, parts: Parts) -> DomainError:
+        return not_a_file(parts)
+
+
+ERRORS = ContentErrors()
 
 
 @dataclass(frozen=True)
@@ -188,34 +204,16 @@ class RuntimeFiles:
         try:
             return os.open(self.content, DIR_FLAGS)
         except FileNotFoundError:
-            raise ApiError(409, "no_runtime", "This runtime is gone. Run a cell to get a new one.") from None
+            raise Conflict("This runtime is gone. Run a cell to get a new one.", code="no_runtime") from None
 
     def open_dir(self, parts: Parts) -> int:
         """A descriptor for the folder ``/content/parts``; the caller closes it."""
-        fd = self._open_root()
-        try:
-            for i, name in enumerate(parts):
-                if parts[: i + 1] == DRIVE_SLOT:
-                    raise link_refused(DRIVE_SLOT)
-                try:
-                    nxt = os.open(name, DIR_FLAGS, dir_fd=fd)
-                except FileNotFoundError:
-                    raise not_found(parts[: i + 1]) from None
-                except OSError as exc:
-                    if exc.errno in (errno.ELOOP, errno.ENOTDIR, errno.EMLINK):
-                        st = lstat_at(fd, name)
-                        if st is None:
-                            raise not_found(parts[: i + 1]) from None
-                        if stat.S_ISLNK(st.st_mode):
-                            raise link_refused(parts[: i + 1]) from None
-                        raise not_a_folder(parts[: i + 1]) from None
-                    raise
-                os.close(fd)
-                fd = nxt
-            return fd
-        except BaseException:
-            os.close(fd)
-            raise
+        if parts[: len(DRIVE_SLOT)] == DRIVE_SLOT:
+            # The Drive's mount point is a link to the hub whatever it is on the host (``drive``
+            # itself is walked first, so a missing ``drive`` folder is reported as missing).
+            os.close(safefs.walk(self._open_root(), DRIVE_SLOT[:-1], ERRORS))
+            raise link_refused(DRIVE_SLOT)
+        return safefs.walk(self._open_root(), parts, ERRORS)
 
     @contextmanager
     def dir(self, parts: Parts) -> Iterator[int]:
@@ -233,10 +231,10 @@ class RuntimeFiles:
                 st = os.fstat(fd)
             return Entry("content", "folder", 0, st.st_mtime)
         with self.dir(parts[:-1]) as dfd:
-            st = lstat_at(dfd, parts[-1])
-            if st is None:
+            found = lstat_at(dfd, parts[-1])
+            if found is None:
                 raise not_found(parts)
-            return self._entry(dfd, parts[-1], st, drive_slot=parts == DRIVE_SLOT)
+            return self._entry(dfd, parts[-1], found, drive_slot=parts == DRIVE_SLOT)
 
     @staticmethod
     def _entry(dir_fd: int, name: str, st: os.stat_result, *, drive_slot: bool = False) -> Entry:
@@ -275,25 +273,7 @@ class RuntimeFiles:
         if parts == DRIVE_SLOT:
             raise link_refused(DRIVE_SLOT)
         with self.dir(parts[:-1]) as dfd:
-            try:
-                fd = os.open(parts[-1], FILE_FLAGS, dir_fd=dfd)
-            except FileNotFoundError:
-                raise not_found(parts) from None
-            except OSError as exc:
-                st = lstat_at(dfd, parts[-1])
-                if st is not None and stat.S_ISLNK(st.st_mode):
-                    raise link_refused(parts) from None
-                if st is not None and stat.S_ISDIR(st.st_mode):
-                    raise is_a_folder(parts) from None
-                if exc.errno in (errno.ENXIO, errno.EACCES, errno.EPERM):
-                    raise ApiError(422, "not_a_file", f"'{shown(parts)}' is not a regular file.") from None
-                raise
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            os.close(fd)
-            if stat.S_ISDIR(st.st_mode):
-                raise is_a_folder(parts)
-            raise ApiError(422, "not_a_file", f"'{shown(parts)}' is not a regular file (a pipe, socket or device).")
+            fd, st = safefs.open_file_at(dfd, parts[-1], parts, ERRORS)
         if not self._may_read(st):
             os.close(fd)
             raise not_allowed(parts, "read")
@@ -424,15 +404,12 @@ class RuntimeFiles:
                 raise link_refused(parts)
             self._writable_dir(dfd, parts[:-1])
             if stat.S_ISDIR(st.st_mode):
-                # shutil.rmtree with dir_fd walks with descriptors and never follows a link
-                # (rmtree.avoids_symlink_attacks is True on Linux).
-                assert shutil.rmtree.avoids_symlink_attacks
                 try:
                     nfd = os.open(parts[-1], DIR_FLAGS, dir_fd=dfd)
                 except OSError:
                     raise link_refused(parts) from None
                 os.close(nfd)
-                shutil.rmtree(parts[-1], dir_fd=dfd)
+                safefs.remove_at(dfd, parts[-1])  # links inside are removed, never followed
             else:
                 try:
                     os.unlink(parts[-1], dir_fd=dfd)

@@ -9,7 +9,6 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from nbcloud.hub.context import get_hub
-from nbcloud.hub.documents.service import DocumentNotFound, NotANotebook
 from nbcloud.hub.http.dependencies import CurrentUser
 from nbcloud.hub.secrets.store import SecretInfo, SecretStore
 
@@ -68,10 +67,7 @@ async def delete_secret(name: str, request: Request, user: CurrentUser) -> None:
 @router.put("/{name}/grants/{notebook_id}", response_model=SecretOut)
 async def grant(name: str, notebook_id: str, request: Request, user: CurrentUser) -> SecretOut:
     """Let the notebook ``notebook_id`` (one of yours) read this secret."""
-    try:
-        await get_hub(request).documents.check_access(notebook_id, user.id)
-    except (DocumentNotFound, NotANotebook) as e:
-        raise e.api_error() from None
+    await get_hub(request).documents.check_access(notebook_id, user.id)  # 404 / 422 when it is not yours
     return _out(await run_in_threadpool(_store(request).grant, user.id, name, notebook_id))
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from cryptography.fernet import Fernet, InvalidToken
 
 from nbcloud.config import Settings
-from nbcloud.hub.errors import ApiError
+from nbcloud.hub.errors import Conflict
 
 SEALED_PREFIX = "fernet:"
 KEY_FILE = "secret.key"
@@ -42,7 +42,7 @@ class SecretSealer:
             ) from None
 
     @classmethod
-    def for_settings(cls, settings: Settings) -> "SecretSealer":
+    def for_settings(cls, settings: Settings) -> SecretSealer:
         if settings.secret_key:
             return cls(settings.secret_key.encode())
         settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -57,7 +57,7 @@ class SecretSealer:
         try:
             return self._fernet.decrypt(stored[len(SEALED_PREFIX):].encode()).decode()
         except InvalidToken:
-            raise ApiError(
-                409, "secret_unreadable",
+            raise Conflict(
                 "This secret was sealed with another key (the hub's secret key changed). Set its value again.",
+                code="secret_unreadable",
             ) from None

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from nbcloud.hub.db import Database
-from nbcloud.hub.errors import ApiError
+from nbcloud.hub.errors import Conflict, InvalidRequest, NotFound
 from nbcloud.hub.secrets.models import Secret, SecretGrant
 from nbcloud.hub.secrets.sealing import SecretSealer
 
@@ -28,15 +30,15 @@ class SecretInfo:
 
 def check_name(name: str) -> str:
     if not NAME.match(name):
-        raise ApiError(422, "bad_secret_name", "A secret name is letters, digits and _ (not first a digit), "
-                       "at most 128 characters, like HF_TOKEN. Pick another name.")
+        raise InvalidRequest("A secret name is letters, digits and _ (not first a digit), "
+                             "at most 128 characters, like HF_TOKEN. Pick another name.", code="bad_secret_name")
     return name
 
 
 def check_value(value: str) -> str:
     if len(value) > MAX_VALUE_CHARS:
-        raise ApiError(422, "secret_too_long", f"A secret holds at most {MAX_VALUE_CHARS} characters; store bigger "
-                       "files in your Drive instead.")
+        raise InvalidRequest(f"A secret holds at most {MAX_VALUE_CHARS} characters; store bigger "
+                             "files in your Drive instead.", code="secret_too_long")
     return value
 
 
@@ -45,17 +47,17 @@ class SecretStore:
         self.db = db
         self.sealer = sealer
 
-    def _row(self, db, user_id: int, name: str) -> Secret:
+    def _row(self, db: Session, user_id: int, name: str) -> Secret:
         row = db.scalar(select(Secret).where(Secret.owner_id == user_id, Secret.name == name))
         if row is None:
-            raise ApiError(404, "secret_not_found", f"You have no secret named {name}. Add it first.")
+            raise NotFound(f"You have no secret named {name}. Add it first.", code="secret_not_found")
         return row
 
-    def _info(self, db, row: Secret, *, readable_only: bool = True) -> SecretInfo:
+    def _info(self, db: Session, row: Secret, *, readable_only: bool = True) -> SecretInfo:
         grants = db.scalars(select(SecretGrant.notebook_id).where(SecretGrant.secret_id == row.id))
         try:
             value = self.sealer.unseal(row.value)
-        except ApiError:
+        except Conflict:  # sealed with another key
             if readable_only:
                 raise
             value = ""  # listed, so the person sees it and sets it again
@@ -80,14 +82,15 @@ class SecretStore:
                 db.flush()
                 return self._info(db, row)
         except IntegrityError:
-            raise ApiError(409, "secret_exists", f"You already have a secret named {name}; change its value instead.") from None
+            raise Conflict(f"You already have a secret named {name}; change its value instead.",
+                           code="secret_exists") from None
 
     def update(self, user_id: int, name: str, value: str) -> SecretInfo:
         check_value(value)
         with self.db.session() as db:
             row = self._row(db, user_id, name)
             row.value = self.sealer.seal(value)
-            row.updated_at = dt.datetime.now(dt.timezone.utc)
+            row.updated_at = dt.datetime.now(dt.UTC)
             return self._info(db, row)
 
     def delete(self, user_id: int, name: str) -> None:
@@ -105,10 +108,11 @@ class SecretStore:
     def revoke(self, user_id: int, name: str, notebook_id: str) -> SecretInfo:
         with self.db.session() as db:
             row = self._row(db, user_id, name)
-            db.execute(delete(SecretGrant).where(SecretGrant.secret_id == row.id, SecretGrant.notebook_id == notebook_id))
+            db.execute(delete(SecretGrant).where(SecretGrant.secret_id == row.id,
+                                              SecretGrant.notebook_id == notebook_id))
             return self._info(db, row)
 
-    def answer(self, user_id: int, notebook_id: str, name: str) -> dict:
+    def answer(self, user_id: int, notebook_id: str, name: str) -> dict[str, Any]:
         """The reply to ``userdata.get(name)`` run in ``notebook_id`` by ``user_id`` (Colab's shape)."""
         with self.db.session() as db:
             row = db.scalar(select(Secret).where(Secret.owner_id == user_id, Secret.name == str(name)))

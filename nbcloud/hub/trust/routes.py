@@ -6,9 +6,8 @@ from fastapi import APIRouter, FastAPI, Request
 from pydantic import BaseModel
 from starlette.requests import HTTPConnection
 
-from nbcloud.hub.http.dependencies import CurrentUser
 from nbcloud.hub.context import Hub, get_hub
-from nbcloud.hub.documents.service import DocumentNotFound, NotANotebook
+from nbcloud.hub.http.dependencies import CurrentUser
 from nbcloud.hub.trust.service import TrustService
 from nbcloud.hub.trust.store import TrustStore
 
@@ -28,14 +27,12 @@ def install(app: FastAPI, hub: Hub) -> None:
 
 
 def trust_of(conn: HTTPConnection) -> TrustService:
-    return conn.app.state.trust
+    trust: TrustService = conn.app.state.trust
+    return trust
 
 
 async def _checked(request: Request, item_id: str, user_id: int) -> TrustService:
-    try:
-        await get_hub(request).documents.check_access(item_id, user_id)
-    except (DocumentNotFound, NotANotebook) as e:
-        raise e.api_error() from None
+    await get_hub(request).documents.check_access(item_id, user_id)  # 404 / 422 when it is not yours
     return trust_of(request)
 
 

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from anyio.to_thread import run_sync as run_in_threadpool  # a worker thread, as starlette does
 
-from nbcloud.hub.errors import ApiError
+from nbcloud.hub.errors import DomainError, Forbidden, not_found
 from nbcloud.hub.trust.signature import signature
 from nbcloud.hub.trust.store import TrustStore
 
@@ -37,10 +37,10 @@ log = logging.getLogger("nbcloud.trust")
 NOT_TRUSTED = "notebook_not_trusted"
 
 
-def not_trusted_error() -> ApiError:
-    return ApiError(403, NOT_TRUSTED, "This notebook was not written by you, and running it could read your Drive "
-                    "and secrets. Look at its code, then trust it (POST /api/trust/{id}, or \"Run anyway\" on its "
-                    "page) and run it again.")
+def not_trusted_error() -> Forbidden:
+    return Forbidden("This notebook was not written by you, and running it could read your Drive "
+                     "and secrets. Look at its code, then trust it (POST /api/trust/{id}, or \"Run anyway\" on its "
+                     "page) and run it again.", code=NOT_TRUSTED)
 
 
 class TrustService:
@@ -76,7 +76,7 @@ class TrustService:
         """The signature of the notebook's file in Drive (None when unreadable)."""
         try:
             fd, _st, _name = self.documents.drive.open_item(user_id, item_id)
-        except ApiError:
+        except DomainError:
             return None
         with os.fdopen(fd, "rb") as fh:
             try:
@@ -105,7 +105,7 @@ class TrustService:
         return False
 
     async def require(self, item_id: str, user_id: int) -> None:
-        """Raise ApiError ``notebook_not_trusted`` unless the user trusts the notebook."""
+        """Raise Forbidden ``notebook_not_trusted`` unless the user trusts the notebook."""
         if not await self.is_trusted(item_id, user_id):
             raise not_trusted_error()
 
@@ -127,7 +127,7 @@ class TrustService:
             return
         sig = await run_in_threadpool(self._file_signature, user_id, item_id)
         if sig is None:
-            raise ApiError(404, "not_found", "That notebook does not exist or you have no access to it.")
+            raise not_found("That notebook")
         await run_in_threadpool(self.store.record, user_id, item_id, sig, reason)
 
     def created(self, item_id: str, user_id: int) -> None:

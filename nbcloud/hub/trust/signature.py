@@ -38,7 +38,8 @@ def _output(output: dict[str, Any]) -> dict[str, Any]:
         kept["text"] = _text(kept["text"])
     if isinstance(kept.get("data"), dict):
         kept["data"] = {mime: _text(value) for mime, value in kept["data"].items()}
-    return _plain(kept)
+    plain: dict[str, Any] = _plain(kept)
+    return plain
 
 
 def signature(content: dict[str, Any]) -> str:
