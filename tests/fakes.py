@@ -116,11 +116,13 @@ class FakeBackend(RuntimeBackend):
             self.started += 1
             await self._wait_ready(runtime)
             return runtime
-        except Exception as exc:
+        except BaseException as exc:  # cancelled too (the pool closing mid-refill): leave nothing behind
             if km.has_kernel:
                 await km.shutdown_kernel(now=True)
             log_handle.close()
             shutil.rmtree(paths.root, ignore_errors=True)
+            if not isinstance(exc, Exception):
+                raise
             raise RuntimeStartError(f"fake runtime failed to start: {exc}") from exc
 
     async def _wait_ready(self, rt: FakeRuntime) -> None:

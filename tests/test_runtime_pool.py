@@ -79,3 +79,21 @@ def test_a_crashed_runtime_is_replaced_on_acquire(loop, pool):
     fresh = loop.run(pool.acquire("carol", "nb"))
     assert fresh is not rt
     assert loop.run(pool.backend.is_alive(fresh))
+
+
+def test_a_hub_set_to_an_unknown_runtime_backend_refuses_to_start_and_names_the_known_ones(tmp_path):
+    from nbcloud.hub.app import create_app
+    from nbcloud.hub.runtimes.backends import UnknownBackend
+
+    settings = load_settings(environ={}, data_dir=tmp_path / "data", runtime_backend="kubernetes", runtime_pool_size=0)
+    with pytest.raises(UnknownBackend, match="'kubernetes'.*one of: fake, local"):
+        create_app(settings)
+
+
+def test_a_backend_without_a_capability_says_so_instead_of_failing_on_a_missing_method(loop, pool):
+    from nbcloud.hub.runtimes.backend import BackendLacks
+
+    rt = loop.run(pool.acquire("dave", "nb"))
+    assert not pool.backend.capabilities.files and not pool.backend.capabilities.drive
+    with pytest.raises(BackendLacks, match="do not support the Files panel. Use files.download"):
+        pool.backend.files(rt)
