@@ -159,7 +159,7 @@ def test_a_state_vector_is_read_as_lib0_writes_it():
     import pycrdt
     import pytest
 
-    from nbcloud.hub.documents.room import decode_state_vector
+    from nbcloud.hub.documents.state_vector import decode_state_vector
 
     doc = pycrdt.Doc()
     doc["text"] = text = pycrdt.Text()

@@ -33,35 +33,14 @@ from nbcloud.hub.documents.epoch import LoadEpoch, StaleDocument
 from nbcloud.hub.documents.guard import RejectedUpdate, UpdateGuard
 from nbcloud.hub.documents.kept_text import KeptText
 from nbcloud.hub.documents.persistence import Autosave
-from nbcloud.hub.documents.protocol import (
-    CLOSE_BAD_MESSAGE,
-    CLOSE_GOING_AWAY,
-    CLOSE_TEXT_FRAME,
-    CLOSE_TOO_SLOW,
-    EMPTY_UPDATE,
-    Connection,
-    ProtocolError,
-    SyncProtocol,
-)
+from nbcloud.hub.documents.protocol import EMPTY_UPDATE, Connection, ProtocolError, SyncProtocol
 from nbcloud.hub.documents.state_vector import decode_state_vector
 
 log = logging.getLogger("nbcloud.documents")
 
-# What the room re-exports: the names its callers (routes, execution, tests) import from here.
-__all__ = [
-    "CLOSE_BAD_MESSAGE",
-    "CLOSE_GOING_AWAY",
-    "CLOSE_TEXT_FRAME",
-    "CLOSE_TOO_SLOW",
-    "CellNotFound",
-    "Connection",
-    "DocumentClosed",
-    "LiveDocument",
-    "ProtocolError",
-    "RejectedUpdate",
-    "StaleDocument",
-    "decode_state_vector",
-]
+# Callers (execution, tests) import these from here: the room is the package's entry point.
+__all__ = ["CellNotFound", "Connection", "DocumentClosed", "LiveDocument", "ProtocolError", "RejectedUpdate",
+           "StaleDocument"]
 
 # Writes a room's notebook (the content given) to its file; True when the file changed.
 SaveFn = Callable[["LiveDocument", dict[str, Any]], Awaitable[bool]]

@@ -3,7 +3,7 @@
 GET /api/documents/{item_id}       the notebook JSON as now in the live document (or from disk)
 GET /api/documents/{item_id}/outputs/{kept_id}
                                    a stream text too long for the live document, whole (kept_text.py)
-WS  /api/documents/{item_id}/ws    y-websocket sync of the live document (see room.py)
+WS  /api/documents/{item_id}/ws    y-websocket sync of the live document (see protocol.py)
 
 The socket checks, in this order:
 1-2. Origin and who (``nbcloud.hub.http.websocket``): refused at the handshake, or closed 4401.
@@ -31,19 +31,20 @@ from starlette.websockets import WebSocketDisconnect, WebSocketState
 
 from nbcloud.hub.context import get_hub
 from nbcloud.hub.documents import hub_messages
+from nbcloud.hub.documents.epoch import StaleDocument
+from nbcloud.hub.documents.guard import RejectedUpdate
 from nbcloud.hub.documents.notebook_io import BadNotebook, clean_for_disk
-from nbcloud.hub.documents.room import (
+from nbcloud.hub.documents.notebook_store import DocumentNotFound, NotANotebook
+from nbcloud.hub.documents.protocol import (
     CLOSE_BAD_MESSAGE,
     CLOSE_GOING_AWAY,
     CLOSE_TEXT_FRAME,
     CLOSE_TOO_SLOW,
     Connection,
-    LiveDocument,
     ProtocolError,
-    RejectedUpdate,
-    StaleDocument,
 )
-from nbcloud.hub.documents.service import DocumentNotFound, DocumentService, NotANotebook
+from nbcloud.hub.documents.room import LiveDocument
+from nbcloud.hub.documents.service import DocumentService
 from nbcloud.hub.errors import NotFound
 from nbcloud.hub.http.dependencies import CurrentUser
 from nbcloud.hub.http.websocket import refuse, websocket_principal
