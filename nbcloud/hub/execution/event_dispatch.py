@@ -18,7 +18,8 @@ import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, get_args
 
-from nbcloud.hub.documents.room import CellNotFound, decode_state_vector
+from nbcloud.hub.documents.room import CellNotFound
+from nbcloud.hub.documents.state_vector import decode_state_vector
 from nbcloud.hub.execution.event_messages import (
     REPLY_TYPE_OF_REQUEST,
     ColabReply,
@@ -66,7 +67,8 @@ class EventsConnection:
         reply_type = REPLY_TYPE_OF_REQUEST.get(refused.message_type or "")
         request_id = _request_id(text)
         if reply_type == "execute_reply" and request_id is not None:
-            self.send({"type": "execute_reply", "request_id": request_id, "error": refused.detail, "code": refused.code})
+            self.send({"type": "execute_reply", "request_id": request_id, "error": refused.detail,
+                       "code": refused.code})
         elif reply_type == "invoke_function_reply" and request_id is not None:
             self.send({"type": "invoke_function_reply", "request_id": request_id, "error": refused.detail})
         else:
@@ -120,7 +122,8 @@ class EventsConnection:
         except CellNotFound as e:
             answer["error"] = f"No cell with id {e.args[0]} in this notebook. Reload the page."
         except StaleEdits:
-            answer["error"] = "Your latest edits have not reached the hub. Check your connection and run the cell again."
+            answer["error"] = ("Your latest edits have not reached the hub. "
+                               "Check your connection and run the cell again.")
         except (ValueError, binascii.Error) as e:
             answer["error"] = f"Bad execute request: {e}"
         self.send(answer)

@@ -123,7 +123,8 @@ def _refusal(error: ValidationError, text: str | bytes) -> Refused:
                                           "Reload the page (it may be older or newer than the hub).")
     message_type = str(first["loc"][0]) if first["loc"] else None
     problems = "; ".join(
-        f"{'.'.join(str(part) for part in e['loc'][1:]) or 'message'}: {e['msg']}" for e in error.errors(include_url=False)[:5]
+        f"{'.'.join(str(part) for part in e['loc'][1:]) or 'message'}: {e['msg']}"
+        for e in error.errors(include_url=False)[:5]
     )
     return Refused("invalid_message", f"Bad {message_type} request: {problems}", message_type)
 

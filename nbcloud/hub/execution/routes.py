@@ -3,29 +3,27 @@
 from __future__ import annotations
 
 import asyncio
-import base64
-import binascii
 import contextlib
 import json
+from typing import Any
 
 from fastapi import APIRouter, Request, WebSocket
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.websockets import WebSocketDisconnect
 
-from nbcloud.hub.http.dependencies import CurrentUser
-from nbcloud.hub.http.websocket import refuse, websocket_principal
 from nbcloud.hub.context import get_hub
-from nbcloud.hub.documents.room import CellNotFound, decode_state_vector
+from nbcloud.hub.documents.room import CellNotFound
 from nbcloud.hub.documents.service import DocumentNotFound, NotANotebook
 from nbcloud.hub.drive.items import Item
 from nbcloud.hub.drive.paths import NOTEBOOKS_FOLDER
 from nbcloud.hub.errors import ApiError
+from nbcloud.hub.execution.event_dispatch import EventsConnection
 from nbcloud.hub.execution.notebooks import create_notebook
-from nbcloud.hub.execution.invoke import InvokeFailed
-from nbcloud.hub.execution.session import NotebookSession, RuntimeUnavailable, StaleEdits
+from nbcloud.hub.execution.session import NotebookSession, RuntimeUnavailable
+from nbcloud.hub.http.dependencies import CurrentUser
+from nbcloud.hub.http.websocket import refuse, websocket_principal
 from nbcloud.hub.trust.routes import trust_of
-from nbcloud.hub.trust.service import NOT_TRUSTED, TrustService, not_trusted_error
 
 router = APIRouter(prefix="/api/notebooks", tags=["notebooks"])
 
@@ -67,7 +65,8 @@ async def execute(item_id: str, body: RunCells, request: Request, user: CurrentU
     try:
         queued = await session.enqueue(body.cell_ids, user.id)
     except CellNotFound as e:
-        raise ApiError(404, "cell_not_found", f"No cell with id {e.args[0]} in this notebook. Reload the page.") from None
+        raise ApiError(404, "cell_not_found",
+                       f"No cell with id {e.args[0]} in this notebook. Reload the page.") from None
     return Queued(queued=queued)
 
 
@@ -91,9 +90,9 @@ async def restart(item_id: str, request: Request, user: CurrentUser) -> None:
 
 
 @router.get("/{item_id}/runtime")
-async def runtime_status(item_id: str, request: Request, user: CurrentUser) -> dict:
+async def runtime_status(item_id: str, request: Request, user: CurrentUser) -> dict[str, Any]:
     session = await _session(request, item_id, user.id)
-    status = session.describe()
+    status: dict[str, Any] = dict(session.describe())  # the socket's status, plus usage
     if session.runtime is not None:
         usage = await session.backend.usage(session.runtime)
         status["usage"] = {
@@ -107,24 +106,14 @@ async def runtime_status(item_id: str, request: Request, user: CurrentUser) -> d
 
 @router.websocket("/{item_id}/events")
 async def events(websocket: WebSocket, item_id: str) -> None:
-    """Runtime status and input() prompts for the page; the page answers prompts here.
+    """Runtime status, input() prompts, Colab requests and widget messages for the page; the
+    page answers, runs cells and moves widgets here.
 
-    Server to page (JSON text frames): ``{"type": "runtime", "status", "message", "running",
-    "queued"}``, ``{"type": "input_request", "cell_id", "prompt", "password"}``,
-    ``{"type": "input_done", "cell_id"}``, ``{"type": "colab_request", "cell_id", "request_id",
-    "request_type", "request"}``, ``{"type": "colab_request_done", "cell_id", "request_id"}``,
-    ``{"type": "shell_stdin", "cell_id", "request_id", "echo", "delay_ms"}``, ``{"type":
-    "shell_stdin_done", "cell_id", "request_id"}``.
-    Page to server: ``{"type": "execute", "request_id", "cell_ids", "state_vector"}`` (base64 of
-    the page's ``Y.encodeStateVector``; answered ``{"type": "execute_reply", "request_id",
-    "queued" | "error"}``), ``{"type": "input_reply", "value"}``, ``{"type": "colab_reply", "request_id",
-    "reply"}`` or ``{"type": "colab_reply", "request_id", "error"}`` (see execution.colab);
-    ``{"type": "shell_stdin_reply", "request_id", "value"}`` (see execution.shell);
-    ``{"type": "invoke_function", "request_id", "cell_id", "name", "args", "kwargs"}``, answered
-    on this socket only with ``{"type": "invoke_function_reply", "request_id", "result" | "error"}``
-    (see execution.invoke).
-    Widgets: ``comm_*`` and ``widgets`` events, and the page's ``{"type": "comm_msg", "comm_id",
-    "data", "buffers", "msg_id"}`` (see execution.comms).
+    Every message either way is a JSON text frame, typed in execution.event_messages (the page's
+    copy: web/src/notebook/runtime/protocol.ts) and handled in execution.event_dispatch. One the
+    hub cannot use is refused on this socket with ``{"type": "error", "code": "bad_message" |
+    "unknown_message" | "invalid_message", "detail"}`` (a bad ``execute`` or ``invoke_function``
+    in its own reply, so the page's call ends), and the socket stays open for the next one.
     Opening this socket starts no runtime: a notebook from someone else must not run anything
     on open, and the pool of warm runtimes makes the first run quick anyway. A run (or POST
     .../connect) starts it. A run of a notebook the user does not trust is answered with
@@ -142,85 +131,26 @@ async def events(websocket: WebSocket, item_id: str) -> None:
     sub = session.events.subscribe(principal.user.id)
     sub.queue.put_nowait(session.widgets.snapshot())  # every live widget, for this page's outputs
     sub.queue.put_nowait(session.describe())  # "none" until a run starts the runtime
-    trust = trust_of(websocket)
+    connection = EventsConnection(session, principal.user.id, trust_of(websocket), sub.queue.put_nowait)
 
     async def sender() -> None:
         while True:
             await websocket.send_text(json.dumps(await sub.queue.get()))
 
     send_task = asyncio.create_task(sender())
-    calls: set[asyncio.Task] = set()
     try:
         while True:
-            text = await websocket.receive_text()
-            try:
-                message = json.loads(text)
-            except ValueError:
-                continue
-            if isinstance(message, dict) and message.get("type") == "input_reply":
-                session.answer_input(principal.user.id, str(message.get("value", "")))
-            elif isinstance(message, dict) and message.get("type") == "colab_reply":
-                session.answer_colab(principal.user.id, message)
-            elif isinstance(message, dict) and message.get("type") == "shell_stdin_reply":
-                session.answer_shell(principal.user.id, message)  # typed into a `!cmd` (execution.shell)
-            elif isinstance(message, dict) and message.get("type") == "execute":
-                calls.add(asyncio.create_task(execute_from_page(session, message, principal.user.id, sub, trust)))
-                calls = {c for c in calls if not c.done()}
-            elif isinstance(message, dict) and message.get("type") == "invoke_function":
-                calls.add(asyncio.create_task(invoke_function(session, message, sub, principal.user.id, trust)))
-                calls = {c for c in calls if not c.done()}
-            elif isinstance(message, dict) and message.get("type") == "comm_msg":
-                session.send_comm(message)  # a widget's change or event (see execution.comms)
-    except (WebSocketDisconnect, KeyError, RuntimeError):
+            frame = await websocket.receive()
+            if frame["type"] == "websocket.disconnect":
+                break
+            # Text or binary alike: what is not a message it knows is refused on this socket, which
+            # stays open (see execution.event_dispatch).
+            await connection.receive(frame.get("text") or frame.get("bytes") or b"")
+    except (WebSocketDisconnect, RuntimeError):
         pass
     finally:
         session.events.unsubscribe(sub)
-        for call in calls:
-            call.cancel()
+        connection.close()
         send_task.cancel()
         with contextlib.suppress(BaseException):
             await send_task
-
-
-async def execute_from_page(session: NotebookSession, message: dict, user_id: int, sub, trust: TrustService) -> None:
-    """A page's ``execute``: like POST .../execute, with the page's Y state vector, so the cells
-    run the code the page has (no round trip to flush its edits first)."""
-    answer: dict = {"type": "execute_reply", "request_id": str(message.get("request_id", ""))}
-    try:
-        cell_ids = message.get("cell_ids")
-        if not isinstance(cell_ids, list) or not cell_ids or len(cell_ids) > 10_000:
-            raise ValueError("cell_ids must be a list of 1 to 10000 cell ids")
-        state = base64.b64decode(str(message.get("state_vector", "")), validate=True)
-        decode_state_vector(state)  # ValueError when it is not one
-        if not await trust.is_trusted(session.item_id, user_id):
-            answer["error"], answer["code"] = not_trusted_error().message, NOT_TRUSTED
-            sub.queue.put_nowait(answer)
-            return
-        answer["queued"] = await session.enqueue([str(c) for c in cell_ids], user_id, after_state=state)
-    except CellNotFound as e:
-        answer["error"] = f"No cell with id {e.args[0]} in this notebook. Reload the page."
-    except StaleEdits:
-        answer["error"] = "Your latest edits have not reached the hub. Check your connection and run the cell again."
-    except (ValueError, binascii.Error) as e:
-        answer["error"] = f"Bad execute request: {e}"
-    sub.queue.put_nowait(answer)
-
-
-async def invoke_function(session: NotebookSession, message: dict, sub, user_id: int, trust: TrustService) -> None:
-    """A page's ``invoke_function``: the answer goes to that page's socket alone. A saved
-    output's script calls this too, so an untrusted notebook's calls are refused."""
-    answer: dict = {"type": "invoke_function_reply", "request_id": str(message.get("request_id", ""))}
-    try:
-        if not await trust.is_trusted(session.item_id, user_id):
-            raise InvokeFailed(not_trusted_error().message)
-        answer["result"] = await session.functions.invoke(
-            str(message.get("cell_id", "")), message.get("name"), message.get("args", []), message.get("kwargs", {})
-        )
-    except InvokeFailed as failed:
-        answer["error"] = str(failed)
-    except asyncio.CancelledError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - the page must get an answer whatever happened
-        answer["error"] = f"nbcloud could not call the function: {exc}"
-    with contextlib.suppress(asyncio.QueueFull):
-        sub.queue.put_nowait(answer)
