@@ -10,6 +10,7 @@ its people from here: ``alice = live_person("alice")``.
 from __future__ import annotations
 
 import asyncio
+import json
 import socket
 import threading
 import time
@@ -60,6 +61,10 @@ class LiveHub:
         """Run a coroutine on the hub's own event loop (where documents live)."""
         return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(coro, self.loop))
 
+    def call(self, coro, timeout: float = 60):
+        """The same from a plain test: wait for a coroutine run on the hub's event loop."""
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
+
 
 class BrowserLike(httpx.Client):
     """An HTTP client that echoes the CSRF cookie, as the web app does."""
@@ -89,8 +94,8 @@ def hub_with_people(data_dir: Path, people: tuple[str, ...] = ("alice", "bob"), 
         server.stop()
 
 
-def signed_in(live: LiveHub, username: str) -> BrowserLike:
-    client = BrowserLike(base_url=live.origin, timeout=60)
+def signed_in(live: LiveHub, username: str, timeout: float = 60) -> BrowserLike:
+    client = BrowserLike(base_url=live.origin, timeout=timeout)
     client.get("/api/auth/state")
     assert client.post("/api/auth/login", json={"username": username, "password": PASSWORD}).status_code == 200
     return client
@@ -107,19 +112,26 @@ def live_person(name: str) -> Any:
     return person
 
 
+def put_file(client: BrowserLike, name: str, data: bytes, parent: str = "", overwrite: bool = False) -> str:
+    """Upload a file into the person's Drive in one piece, as the web app does; returns its id."""
+    up = client.post("/api/drive/uploads", json={"parent": parent, "name": name, "size": len(data), "overwrite": overwrite})
+    assert up.status_code == 201, up.text
+    done = client.patch(
+        f"/api/drive/uploads/{up.json()['id']}", content=data,
+        headers={"Upload-Offset": "0", "Content-Type": "application/offset+octet-stream"},
+    )
+    assert done.status_code in (200, 201), done.text
+    return done.json()["item"]["id"]
+
+
 def notebook_with(client: BrowserLike, *sources: str, name: str) -> tuple[str, list[str]]:
-    """A notebook in Alice's Drive with these code cells; returns its id and the cell ids."""
+    """A notebook in the person's Drive with these code cells; returns its id and the cell ids."""
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(src) for src in sources]
-    data = nbformat.writes(nb).encode()
-    up = client.post("/api/drive/uploads", json={"parent": "", "name": name, "size": len(data)}).json()
-    done = client.patch(
-        f"/api/drive/uploads/{up['id']}", content=data,
-        headers={"Upload-Offset": "0", "Content-Type": "application/offset+octet-stream"},
-    ).json()
+    item_id = put_file(client, name, nbformat.writes(nb).encode())
     # Its person wrote it elsewhere and trusts it, as "Run anyway" does (tests/security/test_trust.py).
-    assert client.post(f"/api/trust/{done['item']['id']}").status_code == 200
-    return done["item"]["id"], [c.id for c in nb.cells]
+    assert client.post(f"/api/trust/{item_id}").status_code == 200
+    return item_id, [c.id for c in nb.cells]
 
 
 def run(client: BrowserLike, item_id: str, cell_ids: list[str]) -> None:
@@ -139,6 +151,22 @@ def wait_for_cell(client: BrowserLike, item_id: str, cell_id: str, done, timeout
         time.sleep(0.05)
 
 
+def finished(cell: dict) -> bool:
+    """The cell ran to its end: it has its count and the kernel's reply time."""
+    return bool(cell["execution_count"]) and bool(cell.get("metadata", {}).get("execution", {}).get("shell.execute_reply"))
+
+
+def outputs_after_run(client: BrowserLike, item_id: str, cell_id: str) -> dict:
+    """The cell once it has finished (a sandboxed kernel's first start is slow on a busy machine)."""
+    return wait_for_cell(client, item_id, cell_id, finished, timeout=120)
+
+
+def error_of(cell: dict) -> dict:
+    errors = [o for o in cell["outputs"] if o["output_type"] == "error"]
+    assert errors, f"expected an error, got {cell['outputs']}"
+    return errors[0]
+
+
 def text_of(cell: dict) -> str:
     return "".join(
         "".join(o.get("text", "")) if o["output_type"] == "stream" else "".join(o.get("data", {}).get("text/plain", ""))
@@ -151,3 +179,12 @@ def events_socket(live: LiveHub, client: BrowserLike, item_id: str):
         f"ws://127.0.0.1:{live.port}/api/notebooks/{item_id}/events", origin=live.origin,
         additional_headers={"Cookie": f"nbcloud_session={client.cookies['nbcloud_session']}"},
     )
+
+
+def next_event(ws, kind: str, timeout: float = 90) -> dict:
+    """The next message of this type on a notebook's events socket (others are skipped)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        event = json.loads(ws.recv(timeout=max(0.1, deadline - time.monotonic())))
+        if event["type"] == kind:
+            return event

@@ -5,11 +5,34 @@ from __future__ import annotations
 
 import json
 
-from tests.test_colab_runtime import alice, finished, live, next_event, outputs_after_run  # noqa: F401
-from tests.test_execution import BrowserLike, events_socket, notebook_with, run, text_of, wait_for_cell
+import pytest
+
+from tests.live_hub import (
+    BrowserLike,
+    events_socket,
+    finished,
+    hub_with_people,
+    live_person,
+    next_event,
+    notebook_with,
+    outputs_after_run,
+    run,
+    text_of,
+    wait_for_cell,
+)
 
 
-def test_an_output_calls_a_registered_callback_and_its_prints_land_in_the_cell(live, alice: BrowserLike):  # noqa: F811
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    """Calling a callback is the hub's business, not the sandbox's: a hub on the fake backend (tests/fakes.py)."""
+    with hub_with_people(tmp_path_factory.mktemp("invoke") / "data", ("alice",), runtime_backend="fake") as server:
+        yield server
+
+
+alice = live_person("alice")
+
+
+def test_an_output_calls_a_registered_callback_and_its_prints_land_in_the_cell(live, alice: BrowserLike):
     item_id, (cell,) = notebook_with(
         alice,
         "import IPython\nfrom google.colab import output\n"

@@ -6,20 +6,24 @@ the browser of the person who ran the cell, answering Colab requests as the page
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import json
 import time
 
 import pytest
 
-from tests.test_execution import (
+from tests.live_hub import (
     BrowserLike,
+    error_of,
     events_socket,
+    finished,
     hub_with_people,
+    live_person,
+    next_event,
     notebook_with,
+    outputs_after_run,
+    put_file,
     run,
-    signed_in,
     text_of,
     wait_for_cell,
 )
@@ -32,48 +36,12 @@ def live(tmp_path_factory):
         yield server
 
 
-@pytest.fixture(scope="module")
-def alice(live) -> BrowserLike:
-    return signed_in(live, "alice")
-
-
-@pytest.fixture(scope="module")
-def bob(live) -> BrowserLike:
-    return signed_in(live, "bob")
-
-
-def next_event(ws, kind: str, timeout: float = 90) -> dict:
-    deadline = time.monotonic() + timeout
-    while True:
-        event = json.loads(ws.recv(timeout=max(0.1, deadline - time.monotonic())))
-        if event["type"] == kind:
-            return event
-
-
-def finished(cell: dict) -> bool:
-    return bool(cell["execution_count"]) and cell.get("metadata", {}).get("execution", {}).get("shell.execute_reply")
-
-
-def outputs_after_run(client: BrowserLike, item_id: str, cell_id: str) -> dict:
-    return wait_for_cell(client, item_id, cell_id, finished, timeout=120)
-
-
-def error_of(cell: dict) -> dict:
-    errors = [o for o in cell["outputs"] if o["output_type"] == "error"]
-    assert errors, f"expected an error, got {cell['outputs']}"
-    return errors[0]
+alice = live_person("alice")
+bob = live_person("bob")
 
 
 def html_of(cell: dict) -> str:
     return "".join("".join(o.get("data", {}).get("text/html", "")) for o in cell["outputs"] if "data" in o)
-
-
-def put_file(client: BrowserLike, parent: str, name: str, data: bytes) -> None:
-    up = client.post("/api/drive/uploads", json={"parent": parent, "name": name, "size": len(data)})
-    assert up.status_code == 201, up.text
-    done = client.patch(f"/api/drive/uploads/{up.json()['id']}", content=data,
-                        headers={"Upload-Offset": "0", "Content-Type": "application/offset+octet-stream"})
-    assert done.status_code in (200, 201, 204), done.text
 
 
 def test_a_new_runtime_looks_like_colab(alice: BrowserLike):
@@ -123,11 +91,10 @@ def test_a_reply_from_another_user_is_ignored(live, alice: BrowserLike, bob: Bro
         session = live.hub.execution._sessions[item_id]
         forged = {"type": "colab_reply", "request_id": event["request_id"], "reply": "bob"}
 
-
         async def bob_answers() -> bool:
             return session.answer_colab(bob_id, forged)
 
-        assert asyncio.run_coroutine_threadsafe(bob_answers(), live.loop).result(10) is False
+        assert live.call(bob_answers(), timeout=10) is False
         time.sleep(0.5)
         assert not wait_for_cell(alice, item_id, cell, lambda c: True)["outputs"]
         ws.send(json.dumps({"type": "colab_reply", "request_id": event["request_id"], "reply": "alice"}))
@@ -173,7 +140,7 @@ def test_userdata_reads_a_secret_only_with_the_notebooks_grant(alice: BrowserLik
 
 
 def test_drive_mount_needs_consent_then_shows_the_users_drive(live, alice: BrowserLike):
-    put_file(alice, "", "alice-notes.txt", b"only alice's")
+    put_file(alice, "alice-notes.txt", b"only alice's")
     drive_root = str(live.hub.settings.drive_dir.resolve())
     item_id, cells = notebook_with(
         alice,

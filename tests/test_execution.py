@@ -16,15 +16,13 @@ import nbformat
 import pytest
 from websockets.exceptions import ConnectionClosed
 
-from tests.live_hub import (  # noqa: F401  (helpers other modules import from here)
+from tests.live_hub import (
     BrowserLike,
-    LiveHub,
     events_socket,
     hub_with_people,
     live_person,
     notebook_with,
     run,
-    signed_in,
     text_of,
     wait_for_cell,
 )
@@ -212,9 +210,8 @@ def test_another_user_cannot_run_or_watch_a_notebook(live, alice: BrowserLike, b
     item_id, (cell,) = notebook_with(alice, "print('mine')", name="private.ipynb")
     assert bob.post(f"/api/notebooks/{item_id}/execute", json={"cell_ids": [cell]}).status_code == 404
     assert bob.post(f"/api/notebooks/{item_id}/restart").status_code == 404
-    with events_socket(live, bob, item_id) as ws:
-        with pytest.raises(ConnectionClosed) as closed:
-            ws.recv(timeout=10)
+    with events_socket(live, bob, item_id) as ws, pytest.raises(ConnectionClosed) as closed:
+        ws.recv(timeout=10)
     assert closed.value.rcvd.code == 4404
 
 

@@ -17,12 +17,20 @@ import time
 
 import httpx
 import pytest
+from websockets.exceptions import InvalidHandshake
 from websockets.sync.client import connect as ws_connect
 
 from nbcloud.hub.ports.proxy import rewrite_location
 from nbcloud.hub.runtimes.listeners import _address
-from tests.test_colab_runtime import outputs_after_run
-from tests.test_execution import BrowserLike, hub_with_people, notebook_with, run, signed_in, text_of
+from tests.live_hub import (
+    BrowserLike,
+    hub_with_people,
+    live_person,
+    notebook_with,
+    outputs_after_run,
+    run,
+    text_of,
+)
 
 SANDBOX = "sandbox allow-scripts allow-forms allow-popups"
 
@@ -109,20 +117,14 @@ def live(tmp_path_factory):
         yield server
 
 
-@pytest.fixture(scope="module")
-def alice(live) -> BrowserLike:
-    return signed_in(live, "alice")
-
-
-@pytest.fixture(scope="module")
-def bob(live) -> BrowserLike:
-    return signed_in(live, "bob")
+alice = live_person("alice")
+bob = live_person("bob")
 
 
 @pytest.fixture(scope="module")
 def ports() -> dict[str, int]:
     names = ["static", "echo", "ws", "bobs", "later", "unused"]
-    return dict(zip(names, free_ports(len(names))))
+    return dict(zip(names, free_ports(len(names)), strict=True))
 
 
 def start_servers(client: BrowserLike, name: str, *commands: str) -> str:
@@ -272,7 +274,7 @@ def test_websockets_are_proxied(live, alice: BrowserLike, alices: str, ports):
 
 
 def test_a_port_of_another_users_runtime_or_of_the_hub_is_refused(live, alice: BrowserLike, alices: str,
-                                                                   bobs: str, ports):
+                                                                   bob: BrowserLike, bobs: str, ports):
     r = link(alice, alices, ports["bobs"])
     if own_networks(live):
         # Bob's server is in Bob's runtime's network: in Alice's runtime that port is empty.
@@ -289,7 +291,7 @@ def test_a_port_of_another_users_runtime_or_of_the_hub_is_refused(live, alice: B
     else:
         assert r.status_code == 403 and r.json()["code"] == "port_not_yours"
     # Bob reaches his own server, of course.
-    bob_url = url_for(signed_in(live, "bob"), bobs, ports["bobs"])
+    bob_url = url_for(bob, bobs, ports["bobs"])
     assert httpx.get(live.origin + bob_url).status_code == 200
 
 
@@ -336,7 +338,7 @@ def test_wrong_and_expired_tokens_get_a_clear_page(live, alice: BrowserLike, ali
     r = alice.get(wrong)
     assert r.status_code == 404 and "does not exist" in r.text
     assert alice.get("/api/runtimes/proxy/garbage/").status_code == 404
-    with pytest.raises(Exception), ws_connect(f"ws://127.0.0.1:{live.port}{url}socket"):
+    with pytest.raises(InvalidHandshake), ws_connect(f"ws://127.0.0.1:{live.port}{url}socket"):
         pass
 
 

@@ -16,14 +16,17 @@ import pytest
 
 from nbcloud.hub.errors import DomainError, InvalidRequest
 from nbcloud.hub.runtimes.files import RuntimeFiles, split_path
-from tests.test_colab_runtime import error_of, finished, next_event
-from tests.test_execution import (
+from tests.live_hub import (
     BrowserLike,
+    error_of,
     events_socket,
+    finished,
     hub_with_people,
+    live_person,
+    next_event,
     notebook_with,
+    put_file,
     run,
-    signed_in,
     text_of,
     wait_for_cell,
 )
@@ -187,14 +190,8 @@ def live(tmp_path_factory):
         yield server
 
 
-@pytest.fixture(scope="module")
-def alice(live) -> BrowserLike:
-    return signed_in(live, "alice")
-
-
-@pytest.fixture(scope="module")
-def bob(live) -> BrowserLike:
-    return signed_in(live, "bob")
+alice = live_person("alice")
+bob = live_person("bob")
 
 
 def run_and_wait(client: BrowserLike, item_id: str, cell_id: str, timeout: float = 120) -> dict:
@@ -350,9 +347,7 @@ def test_files_view_opens_the_viewer_of_the_person_who_ran_the_cell(live, alice:
 
 
 def test_files_view_on_the_mounted_drive_opens_the_drive_file(live, alice: BrowserLike):
-    from tests.test_colab_runtime import put_file
-
-    put_file(alice, "", "drive-notes.txt", b"in alice's drive")
+    put_file(alice, "drive-notes.txt", b"in alice's drive")
     item_id, cells = notebook_with(
         alice,
         "from google.colab import drive\ndrive.mount('/content/drive')",

@@ -12,7 +12,7 @@ import pytest
 from nbcloud.config import load_settings
 from nbcloud.hub.runtimes.pool import RuntimePool
 from tests.fakes import FakeBackend
-from tests.test_runtime_sandbox import TIMEOUT, Loop, value
+from tests.kernels import TIMEOUT, Loop, value
 
 
 @pytest.fixture

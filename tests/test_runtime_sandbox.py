@@ -6,13 +6,11 @@ read-only stories and a second one the stories that need a neighbour.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import hashlib
 import io
 import os
 import shutil
-import threading
 import zipfile
 from pathlib import Path
 
@@ -23,25 +21,9 @@ from nbcloud.hub.runtimes import RuntimeSpec, SandboxUnavailable
 from nbcloud.hub.runtimes.limits import RuntimeLimits, detect_limiter
 from nbcloud.hub.runtimes.local import LocalBackend
 from nbcloud.hub.runtimes.sandbox import INSTALL_HINT
+from tests.kernels import TIMEOUT, Loop, run, value
 
 MB = 1024**2
-TIMEOUT = 120  # generous: only there so a broken kernel fails instead of hanging
-
-
-class Loop:
-    """An asyncio loop in a thread, so module-scoped fixtures can own async objects."""
-
-    def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self.thread.start()
-
-    def run(self, coro, timeout: float = TIMEOUT):
-        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
-
-    def close(self) -> None:
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(10)
 
 
 def require_bwrap() -> None:
@@ -93,30 +75,6 @@ def kc(runtime):
     client.wait_for_ready(timeout=TIMEOUT)
     yield client
     client.stop_channels()
-
-
-def run(kc, code: str) -> tuple[str, dict, str]:
-    """Execute code; return (stdout, last execute_result data, reply status)."""
-    out: list[str] = []
-    result: dict = {}
-
-    def hook(msg):
-        t, c = msg["msg_type"], msg["content"]
-        if t == "stream":
-            out.append(c["text"])
-        elif t == "execute_result":
-            result.update(c["data"])
-        elif t == "error":
-            out.append(f"{c['ename']}: {c['evalue']}")
-
-    reply = kc.execute_interactive(code, timeout=TIMEOUT, output_hook=hook)
-    return "".join(out), result, reply["content"]["status"]
-
-
-def value(kc, expr: str):
-    _, result, status = run(kc, expr)
-    assert status == "ok", expr
-    return eval(result["text/plain"])
 
 
 # -- stories ---------------------------------------------------------------------------------

@@ -28,8 +28,7 @@ import pytest
 
 from nbcloud.hub.runtimes.sandbox import has_gpu
 from tests.conftest import PASSWORD
-from tests.live_hub import LiveHub
-from tests.test_execution import BrowserLike, events_socket, hub_with_people, signed_in, text_of
+from tests.live_hub import LiveHub, events_socket, hub_with_people, put_file, signed_in, text_of
 from tests.yclient import YClient
 
 SEEDS = Path(__file__).parent / "seeds"
@@ -61,15 +60,6 @@ def live(tmp_path_factory):
 
 
 _readers = iter(range(1, 1000))
-
-
-def put_file(client: BrowserLike, name: str, data: bytes, parent: str = "") -> str:
-    up = client.post("/api/drive/uploads", json={"parent": parent, "name": name, "size": len(data)})
-    assert up.status_code == 201, up.text
-    done = client.patch(f"/api/drive/uploads/{up.json()['id']}", content=data,
-                        headers={"Upload-Offset": "0", "Content-Type": "application/offset+octet-stream"})
-    assert done.status_code in (200, 201), done.text
-    return done.json()["item"]["id"]
 
 
 class Reader:
@@ -311,7 +301,7 @@ def test_the_deep_learning_quickstart_runs_as_in_colab(live):
     grid = html(tabs)
     cells = re.findall(r'<td class="colab-grid-cell" data-row="0" data-col="(\d)"[^>]*>(.*?)</td>', grid, re.S)
     assert [col for col, _ in cells] == ["0", "1", "2", "3"]
-    for (col, content), position in zip(cells, ["start", "bottom", "end", "top"]):
+    for (_, content), position in zip(cells, ["start", "bottom", "end", "top"], strict=True):
         assert f"<pre>---- {position} ---\n</pre>" in content
         assert content.count('class="colab-tabbar"') == 1
         panels = re.findall(r'<div role="tabpanel" aria-label="(a|b)"[^>]*>(.*?)</div>', content, re.S)

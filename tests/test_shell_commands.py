@@ -7,21 +7,22 @@ the browser of the person who ran the cell, answering as the page would.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 
 import pytest
 
-from tests.live_hub import LiveHub
-from tests.test_colab_runtime import finished, next_event, outputs_after_run
-from tests.test_execution import (
+from tests.live_hub import (
     BrowserLike,
+    LiveHub,
     events_socket,
+    finished,
     hub_with_people,
+    live_person,
+    next_event,
     notebook_with,
+    outputs_after_run,
     run,
-    signed_in,
     text_of,
     wait_for_cell,
 )
@@ -34,14 +35,8 @@ def live(tmp_path_factory):
         yield server
 
 
-@pytest.fixture(scope="module")
-def alice(live) -> BrowserLike:
-    return signed_in(live, "alice")
-
-
-@pytest.fixture(scope="module")
-def bob(live) -> BrowserLike:
-    return signed_in(live, "bob")
+alice = live_person("alice")
+bob = live_person("bob")
 
 
 def user_id(client: BrowserLike) -> int:
@@ -54,7 +49,7 @@ def on_hub(live: LiveHub, fn):
     async def call():
         return fn()
 
-    return asyncio.run_coroutine_threadsafe(call(), live.loop).result(10)
+    return live.call(call(), timeout=10)
 
 
 def stdin_box(ws, cell_id: str, *, echo: bool | None = None, timeout: float = 90) -> dict:

@@ -19,13 +19,12 @@ import psutil
 import pytest
 
 from nbcloud.hub.runtimes.sandbox import INSTALL_HINT
-from tests.conftest import PASSWORD
-from tests.test_execution import BrowserLike, events_socket, hub_with_people, run, text_of
-from tests.test_execution import notebook_with as uploaded
+from tests.live_hub import BrowserLike, LiveHub, events_socket, hub_with_people, notebook_with, run, signed_in, text_of
 
 CLASS = 30
 LIMIT = 4
 PATIENCE = 900  # seconds; thirty kernel starts on two busy cores, with room to spare
+PAGE = 120  # seconds a page waits for one request while thirty pages ask at once
 
 
 def person(n: int) -> str:
@@ -43,21 +42,6 @@ def live(tmp_path_factory):
         yield server
 
 
-def signed_in(live, username: str) -> BrowserLike:
-    client = BrowserLike(base_url=live.origin, timeout=120)
-    client.get("/api/auth/state")
-    assert client.post("/api/auth/login", json={"username": username, "password": PASSWORD}).status_code == 200
-    return client
-
-
-def notebook_with(client: BrowserLike, *sources: str, name: str) -> tuple[str, list[str]]:
-    """A notebook of the person's own (uploaded, then trusted, so it may run at once)."""
-    item_id, cells = uploaded(client, *sources, name=name)
-    r = client.post(f"/api/trust/{item_id}")
-    assert r.status_code in (200, 201, 204), r.text
-    return item_id, cells
-
-
 def first_output(client: BrowserLike, item_id: str, cell_id: str, timeout: float = PATIENCE) -> dict:
     """The cell once it has an output (polled gently: thirty pages poll at once)."""
     deadline = time.monotonic() + timeout
@@ -71,8 +55,8 @@ def first_output(client: BrowserLike, item_id: str, cell_id: str, timeout: float
         time.sleep(0.5)
 
 
-def on_hub(live, coro, timeout: float = PATIENCE):
-    return asyncio.run_coroutine_threadsafe(coro, live.loop).result(timeout)
+def on_hub(live: LiveHub, coro, timeout: float = PATIENCE):
+    return live.call(coro, timeout)
 
 
 def release_all_runtimes(live) -> None:
@@ -88,7 +72,7 @@ def release_all_runtimes(live) -> None:
 
 def test_thirty_people_running_a_first_cell_at_once_all_get_a_result(live):
     students = [person(n) for n in range(CLASS)]
-    clients = {name: signed_in(live, name) for name in students}
+    clients = {name: signed_in(live, name, timeout=PAGE) for name in students}
     notebooks = {name: notebook_with(clients[name], f"print('hello from {name}')", name=f"{name}.ipynb")
                  for name in students}
     together = threading.Barrier(CLASS)
@@ -103,7 +87,7 @@ def test_thirty_people_running_a_first_cell_at_once_all_get_a_result(live):
 
     try:
         with ThreadPoolExecutor(CLASS) as people:
-            cells = dict(zip(students, people.map(first_run, students)))
+            cells = dict(zip(students, people.map(first_run, students), strict=True))
         for name, cell in cells.items():
             # First try: the person's own output, no "kernel died", no "could not start".
             assert [o["output_type"] for o in cell["outputs"]] == ["stream"], (name, cell["outputs"])
@@ -156,7 +140,7 @@ def test_a_kernel_is_not_declared_dead_when_its_heartbeat_is_late(live, monkeypa
 
     monkeypatch.setattr(backend, "_wait_ready", frozen_for_three_seconds)
     monkeypatch.setattr(pool, "_take_warm", no_warm_runtime)  # this run starts its own kernel
-    dora = signed_in(live, "dora")
+    dora = signed_in(live, "dora", timeout=PAGE)
     item_id, (cell,) = notebook_with(dora, "print('still here')", name="frozen.ipynb")
     run(dora, item_id, [cell])
     done = first_output(dora, item_id, cell, timeout=300)
@@ -167,7 +151,7 @@ def test_a_kernel_is_not_declared_dead_when_its_heartbeat_is_late(live, monkeypa
 
 
 def test_the_fifth_runtime_of_one_account_is_refused_with_the_notebooks_holding_runtimes(live):
-    erin = signed_in(live, "erin")
+    erin = signed_in(live, "erin", timeout=PAGE)
     names = [f"Lab {n}.ipynb" for n in range(1, LIMIT + 2)]
     leave = "from google.colab import runtime\nruntime.unassign()"
     notebooks = [notebook_with(erin, "print('ok')", leave, name=name) for name in names]
@@ -224,7 +208,7 @@ def test_a_person_waiting_for_a_start_sees_their_place_in_line(live, monkeypatch
     try:
         for event in held:
             assert event.wait(60), "could not take the start slots"
-        finn = signed_in(live, "finn")
+        finn = signed_in(live, "finn", timeout=PAGE)
         item_id, (cell,) = notebook_with(finn, "print('my turn came')", name="waiting.ipynb")
         seen: list[dict] = []
         with events_socket(live, finn, item_id) as ws:

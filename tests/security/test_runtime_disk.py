@@ -10,14 +10,18 @@ import time
 
 import pytest
 
-from tests.test_colab_runtime import error_of, finished, next_event, outputs_after_run, put_file
-from tests.test_execution import (
+from tests.live_hub import (
     BrowserLike,
+    error_of,
     events_socket,
+    finished,
     hub_with_people,
+    live_person,
+    next_event,
     notebook_with,
+    outputs_after_run,
+    put_file,
     run,
-    signed_in,
     text_of,
     wait_for_cell,
 )
@@ -34,21 +38,8 @@ def live(tmp_path_factory):
         yield server
 
 
-@pytest.fixture(scope="module")
-def alice(live) -> BrowserLike:
-    return signed_in(live, "alice")
-
-
-@pytest.fixture(scope="module")
-def bob(live) -> BrowserLike:
-    return signed_in(live, "bob")
-
-
-def notebook_of(client: BrowserLike, *sources: str, name: str) -> tuple[str, list[str]]:
-    """A notebook the person wrote themselves (uploaded here, so trusted as theirs)."""
-    item_id, cells = notebook_with(client, *sources, name=name)
-    client.post(f"/api/trust/{item_id}")
-    return item_id, cells
+alice = live_person("alice")
+bob = live_person("bob")
 
 
 def backend(live):
@@ -67,10 +58,10 @@ def test_runtime_disks_are_limited_here(live):
 
 def test_filling_content_gives_no_space_left_on_device_in_that_runtime_only(live, alice: BrowserLike,
                                                                               bob: BrowserLike):
-    a_item, a_cells = notebook_of(alice, FILL, name="fill.ipynb")
+    a_item, a_cells = notebook_with(alice, FILL, name="fill.ipynb")
     run(alice, a_item, a_cells)
     assert text_of(outputs_after_run(alice, a_item, a_cells[0])) == "ENOSPC No space left on device True\n"
-    b_item, b_cells = notebook_of(
+    b_item, b_cells = notebook_with(
         bob, "open('/content/mine.bin', 'wb').write(b'y' * 16 * 2**20)\nimport shutil\n"
              "print(shutil.disk_usage('/content').total <= 64 * 2**20)", name="mine.ipynb")
     run(bob, b_item, b_cells)
@@ -78,13 +69,13 @@ def test_filling_content_gives_no_space_left_on_device_in_that_runtime_only(live
 
 
 def test_filling_content_leaves_other_users_saves_working(live, alice: BrowserLike, bob: BrowserLike):
-    a_item, a_cells = notebook_of(alice, FILL, "print('still here')", name="fill-again.ipynb")
+    a_item, a_cells = notebook_with(alice, FILL, "print('still here')", name="fill-again.ipynb")
     run(alice, a_item, a_cells)
     assert "No space left on device" in text_of(outputs_after_run(alice, a_item, a_cells[0]))
     # Bob's upload and his notebook's saved outputs land in Drive as usual.
-    put_file(bob, "", "report.csv", b"a,b\n1,2\n" * 1000)
+    put_file(bob, "report.csv", b"a,b\n1,2\n" * 1000)
     assert bob.get("/api/drive/content", params={"path": "report.csv"}).content == b"a,b\n1,2\n" * 1000
-    b_item, b_cells = notebook_of(bob, "print('saved fine')", name="saves.ipynb")
+    b_item, b_cells = notebook_with(bob, "print('saved fine')", name="saves.ipynb")
     run(bob, b_item, b_cells)
     assert text_of(outputs_after_run(bob, b_item, b_cells[0])) == "saved fine\n"
     path = "saves.ipynb"
@@ -121,7 +112,7 @@ WRITE_60 = ("import time\nfor i in range(60):\n"
 
 
 def test_a_cell_cannot_keep_writing_past_its_drive_quota(live, alice: BrowserLike):
-    item_id, cells = notebook_of(
+    item_id, cells = notebook_with(
         alice, "from google.colab import drive\ndrive.mount('/content/drive')", WRITE_60,
         "open('/content/drive/MyDrive/one-more.bin', 'wb').write(b'!' * 2**20)",
         name="quota.ipynb")
@@ -150,7 +141,7 @@ def test_after_going_over_deleting_a_file_lets_the_cell_write_again(live, alice:
             assert alice.delete(f"/api/drive/items/{item['id']}").status_code == 200
     assert alice.delete("/api/drive/trash").status_code == 204
     assert used(alice) < QUOTA
-    item_id, cells = notebook_of(
+    item_id, cells = notebook_with(
         alice, "from google.colab import drive\ndrive.mount('/content/drive')",
         "import time\nfor _ in range(40):\n    try:\n"
         "        open('/content/drive/MyDrive/after.txt', 'w').write('room again'); print('written'); break\n"

@@ -23,11 +23,18 @@ from nbcloud.hub.runtimes import RuntimeSpec
 from nbcloud.hub.runtimes.local import LocalBackend
 from nbcloud.hub.runtimes.network import SLIRP_INSTALL_HINT
 from nbcloud.hub.runtimes.sandbox import INSTALL_HINT
-from tests.test_colab_runtime import outputs_after_run
-from tests.test_execution import BrowserLike, hub_with_people, run, signed_in, text_of
-from tests.test_execution import notebook_with as uploaded
-from tests.test_runtime_sandbox import Loop
-from tests.test_runtime_sandbox import run as run_in_kernel
+from tests.kernels import Loop
+from tests.kernels import run as run_in_kernel
+from tests.live_hub import (
+    BrowserLike,
+    hub_with_people,
+    live_person,
+    notebook_with,
+    outputs_after_run,
+    run,
+    signed_in,
+    text_of,
+)
 
 # Tries a TCP connection from a cell and prints what happened, one line per address.
 PROBE = textwrap.dedent('''
@@ -62,22 +69,8 @@ def live(tmp_path_factory):
         yield server
 
 
-@pytest.fixture(scope="module")
-def alice(live) -> BrowserLike:
-    return signed_in(live, "alice")
-
-
-@pytest.fixture(scope="module")
-def bob(live) -> BrowserLike:
-    return signed_in(live, "bob")
-
-
-def notebook_with(client: BrowserLike, *sources: str, name: str) -> tuple[str, list[str]]:
-    """A notebook of the person's own, trusted so it may run."""
-    item_id, cells = uploaded(client, *sources, name=name)
-    r = client.post(f"/api/trust/{item_id}")
-    assert r.status_code in (200, 201, 204), r.text
-    return item_id, cells
+alice = live_person("alice")
+bob = live_person("bob")
 
 
 def cell_output(client: BrowserLike, item_id: str, cell: str) -> str:

@@ -8,7 +8,6 @@ you only.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 
@@ -17,12 +16,13 @@ import pytest
 from sqlalchemy import select
 
 from nbcloud.hub.db.models import User
-from tests.live_hub import LiveHub
-from tests.test_execution import (
+from tests.live_hub import (
     BrowserLike,
+    LiveHub,
     events_socket,
     hub_with_people,
-    signed_in,
+    live_person,
+    put_file,
     text_of,
     wait_for_cell,
 )
@@ -43,14 +43,8 @@ def live(tmp_path_factory):
         yield server
 
 
-@pytest.fixture(scope="module")
-def alice(live) -> BrowserLike:
-    return signed_in(live, "alice")
-
-
-@pytest.fixture(scope="module")
-def bob(live) -> BrowserLike:
-    return signed_in(live, "bob")
+alice = live_person("alice")
+bob = live_person("bob")
 
 
 def notebook_bytes(source: str = "print('ran')", outputs=(SCRIPT_OUTPUT,)) -> tuple[bytes, str]:
@@ -59,17 +53,6 @@ def notebook_bytes(source: str = "print('ran')", outputs=(SCRIPT_OUTPUT,)) -> tu
     cell.outputs = [nbformat.from_dict(o) for o in outputs]
     nb.cells = [cell]
     return nbformat.writes(nb).encode(), cell.id
-
-
-def upload(client: BrowserLike, name: str, data: bytes, overwrite: bool = False) -> str:
-    up = client.post("/api/drive/uploads", json={"parent": "", "name": name, "size": len(data), "overwrite": overwrite})
-    assert up.status_code == 201, up.text
-    done = client.patch(
-        f"/api/drive/uploads/{up.json()['id']}", content=data,
-        headers={"Upload-Offset": "0", "Content-Type": "application/offset+octet-stream"},
-    )
-    assert done.status_code in (200, 204), done.text
-    return done.json()["item"]["id"]
 
 
 def refused(client: BrowserLike, item_id: str, cell_id: str) -> bool:
@@ -94,7 +77,7 @@ def runtime_of(live: LiveHub, item_id: str):
 
 def test_opening_a_notebook_starts_no_runtime(live, alice: BrowserLike):
     data, _cell = notebook_bytes()
-    item_id = upload(alice, "opened.ipynb", data)
+    item_id = put_file(alice, "opened.ipynb", data)
     with events_socket(live, alice, item_id) as ws:
         # What the page opens with: the events socket answers with the runtime's state, "none".
         statuses = []
@@ -114,7 +97,7 @@ def test_opening_a_notebook_starts_no_runtime(live, alice: BrowserLike):
 
 def test_an_uploaded_notebooks_saved_script_does_not_run_until_trusted(live, alice: BrowserLike):
     data, cell = notebook_bytes()
-    item_id = upload(alice, "homework.ipynb", data)
+    item_id = put_file(alice, "homework.ipynb", data)
     assert not trusted(alice, item_id)
     # The hub refuses the run, over HTTP and over the page's socket alike: no page can skip the prompt.
     assert refused(alice, item_id, cell)
@@ -146,8 +129,8 @@ def test_an_uploaded_notebooks_saved_script_does_not_run_until_trusted(live, ali
 
 def test_trust_is_per_user(live, alice: BrowserLike, bob: BrowserLike):
     data, cell = notebook_bytes("print('shared homework')")
-    alices = upload(alice, "same.ipynb", data)
-    bobs = upload(bob, "same.ipynb", data)
+    alices = put_file(alice, "same.ipynb", data)
+    bobs = put_file(bob, "same.ipynb", data)
     assert alice.post(f"/api/trust/{alices}").status_code == 200
     assert trusted(alice, alices)
     # The same content, trusted by Alice, is not trusted for Bob.
@@ -160,20 +143,16 @@ def test_trust_is_per_user(live, alice: BrowserLike, bob: BrowserLike):
 
 def test_a_changed_notebook_asks_again(live, alice: BrowserLike):
     data, cell = notebook_bytes("print('v1')", outputs=())
-    item_id = upload(alice, "changing.ipynb", data)
+    item_id = put_file(alice, "changing.ipynb", data)
     assert alice.post(f"/api/trust/{item_id}").status_code == 200
     assert trusted(alice, item_id)
     # Someone else's version lands over it (a new upload of "the fixed homework") with new script.
     changed, _ = notebook_bytes("print('v2')")
     nb = json.loads(changed)
     nb["cells"][0]["id"] = cell
-    assert upload(alice, "changing.ipynb", json.dumps(nb).encode(), overwrite=True) == item_id
+    assert put_file(alice, "changing.ipynb", json.dumps(nb).encode(), overwrite=True) == item_id
     assert not trusted(alice, item_id)
     assert refused(alice, item_id, cell)
-
-
-def on_hub(live: LiveHub, coro):
-    return asyncio.run(live.on_hub(coro))
 
 
 async def user_id(live: LiveHub, username: str) -> int:
@@ -183,7 +162,7 @@ async def user_id(live: LiveHub, username: str) -> int:
 
 def test_a_notebook_alice_created_is_trusted_for_her(live, alice: BrowserLike):
     item_id = alice.post("/api/notebooks", json={}).json()["id"]
-    alice_id = on_hub(live, user_id(live, "alice"))
+    alice_id = live.call(user_id(live, "alice"))
 
     async def type_and_save() -> str:
         room = await live.hub.documents.open(item_id, alice_id)
@@ -193,12 +172,12 @@ def test_a_notebook_alice_created_is_trusted_for_her(live, alice: BrowserLike):
         await room.save()  # her typing reaches the file before anything asks about trust
         return room.cell_ids()[0]
 
-    cell = on_hub(live, type_and_save())
+    cell = live.call(type_and_save())
     assert alice.get(f"/api/trust/{item_id}").json() == {"trusted": True, "reason": "created"}
     assert not refused(alice, item_id, cell)
     done = wait_for_cell(alice, item_id, cell, lambda c: "mine" in text_of(c))
     assert "<script>" in json.dumps(done["outputs"])  # her own run's script output
-    on_hub(live, live.hub.documents.get_open(item_id).save())
+    live.call(live.hub.documents.get_open(item_id).save())
     # Saved with her run's outputs, the file is still content she trusts, tomorrow too.
     trust = live.app.state.trust
     assert trust.store.signature(alice_id, item_id) == trust._file_signature(alice_id, item_id)
