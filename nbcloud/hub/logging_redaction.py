@@ -61,9 +61,10 @@ def _redact_arg(arg: Any) -> Any:
         text = arg.decode("latin-1")
         cleaned = redact(text)
         return arg if cleaned == text else cleaned.encode("latin-1")
-    text = arg if isinstance(arg, str) else _safe_str(arg)
-    if text is None:
+    shown = arg if isinstance(arg, str) else _safe_str(arg)
+    if shown is None:
         return arg
+    text = shown
     cleaned = redact(text)
     return arg if cleaned == text else cleaned
 

@@ -25,6 +25,7 @@ from sqlalchemy import func, select
 from starlette.testclient import TestClient
 from websockets.asyncio.client import connect as ws_connect
 from websockets.exceptions import ConnectionClosed
+from websockets.typing import Origin
 
 from nbcloud.cli import main as cli_main
 from nbcloud.hub.app import create_app
@@ -66,7 +67,7 @@ class PageSockets:
         cookie = session_cookie(client)
         document = await (await YClient.connect(live.ws_url(item_id), origin=live.origin, cookie=cookie)).wait_synced()
         events = await ws_connect(
-            f"ws://127.0.0.1:{live.port}/api/notebooks/{item_id}/events", origin=live.origin,
+            f"ws://127.0.0.1:{live.port}/api/notebooks/{item_id}/events", origin=Origin(live.origin),
             additional_headers={"Cookie": cookie}, open_timeout=10,
         )
         await asyncio.wait_for(events.recv(), 10)  # the widgets snapshot: the socket is being served
@@ -87,7 +88,8 @@ class PageSockets:
             return self.document.ws.close_code
 
         async with asyncio.timeout(timeout):
-            return tuple(await asyncio.gather(document_closed(), events_closed()))
+            document_code, events_code = await asyncio.gather(document_closed(), events_closed())
+        return document_code, events_code
 
     async def still_open(self) -> bool:
         await asyncio.sleep(0.3)  # long enough for a close that was sent to arrive
