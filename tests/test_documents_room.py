@@ -89,6 +89,29 @@ async def test_a_failed_save_is_retried_at_close():
     assert len(calls) == 2 and not room.dirty
 
 
+async def test_a_room_whose_save_is_still_writing_is_not_taken_for_saved():
+    # The hub closes an unused room only once its edits are on disk. A save still writing (a slow
+    # or full disk) must not look like "nothing unsaved", or closing then loses the edits.
+    writing, finish = asyncio.Event(), asyncio.Event()
+
+    async def slow_then_full(_room, _content):
+        writing.set()
+        await finish.wait()
+        raise OSError(28, "No space left on device")
+
+    room = LiveDocument("i", 1, NOTEBOOK, slow_then_full, autosave_delay=3600, autosave_max_delay=3600)
+    room.notebook.ycells[0]["source"].insert(0, "typed")
+    saving = asyncio.ensure_future(room.save())
+    await asyncio.wait_for(writing.wait(), 5)
+    assert room.dirty
+    finish.set()
+    with pytest.raises(OSError):
+        await saving
+    assert room.dirty and room.last_save_error == "the disk is full"
+    with pytest.raises(OSError):  # closing tries once more; the disk is still full
+        await room.close()
+
+
 def _awareness_message(client_id: int, clock: int, state: dict | None) -> bytes:
     enc = Encoder()
     enc.write_var_uint(1)

@@ -19,7 +19,7 @@ from websockets.asyncio.client import connect as ws_connect
 from websockets.exceptions import ConnectionClosed
 
 from nbcloud.hub.app import create_app
-from nbcloud.hub.drive import store as drive_store
+from nbcloud.hub.drive import tree as drive_tree  # where Drive writes files (atomic_write)
 from tests.live_hub import LiveHub
 from tests.yclient import YClient
 
@@ -219,12 +219,12 @@ async def test_a_failed_autosave_says_not_saved_on_every_page_and_saves_once_the
     item_id, path = put_notebook(app, alice, "Full.ipynb", THREE_CELLS)
     a = await open_page(live, item_id, alice)
     b = await open_page(live, item_id, alice)
-    real_write = drive_store.atomic_write
+    real_write = drive_tree.atomic_write
 
     def disk_full(*_args, **_kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(drive_store, "atomic_write", disk_full)
+    monkeypatch.setattr(drive_tree, "atomic_write", disk_full)
     type_into(a.nb.ycells[0]["source"], "  # typed on a full disk")
 
     def failed(page):
@@ -245,7 +245,7 @@ async def test_a_failed_autosave_says_not_saved_on_every_page_and_saves_once_the
     assert cells_on_disk(path)[0].source == "x = 1"
 
     # The disk works again: the retry saves, and a page opened now hears "saved".
-    monkeypatch.setattr(drive_store, "atomic_write", real_write)
+    monkeypatch.setattr(drive_tree, "atomic_write", real_write)
     await until(lambda: cells_on_disk(path)[0].source == "x = 1  # typed on a full disk", "the retried save")
     again = await open_page(live, item_id, alice)
     await until(lambda: bool(save_states(again)) and save_states(again)[-1]["state"] == "saved", "Saved")

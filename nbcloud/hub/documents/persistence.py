@@ -60,13 +60,16 @@ class Autosave:
         self._saved_state = state()  # what the file holds: the document as loaded
         self._lock = asyncio.Lock()
         self._changed = asyncio.Event()
-        self._dirty_since: float | None = None
+        self._dirty_since: float | None = None  # the first change not yet handed to a save
+        self._writing = False  # a save is writing the file now (its changes are not on disk yet)
         self._last_change = 0.0
         self._task = asyncio.get_running_loop().create_task(self._loop(), name=f"autosave {item_id}")
 
     @property
     def dirty(self) -> bool:
-        return self._dirty_since is not None
+        """Whether the file lacks changes: unsaved ones, or those of a save still writing (closing
+        the room now could lose them if that save fails)."""
+        return self._dirty_since is not None or self._writing
 
     def changed(self) -> None:
         """Something to save changed: save once edits pause."""
@@ -117,6 +120,7 @@ class Autosave:
             self._dirty_since = None
             saving_state = self._state()
             self._announce(self.status("saving"))
+            self._writing = True
             try:
                 written = await self._write(content)
             except BaseException as e:
@@ -131,6 +135,8 @@ class Autosave:
                 )
                 self._announce(self.status("failed"))
                 raise
+            finally:
+                self._writing = False
             self.last_save_error = None
             self.retry_delay = None
             self._saved_state = saving_state
@@ -140,7 +146,8 @@ class Autosave:
     def status(self, state: str | None = None) -> bytes:
         """The save-status message (hub_messages.py) as things stand."""
         if state is None:
-            state = "failed" if self.last_save_error is not None else "saving" if self.dirty else "saved"
+            unsaved = self._dirty_since is not None
+            state = "failed" if self.last_save_error is not None else "saving" if unsaved else "saved"
         failed = state == "failed"
         return hub_messages.save_status(
             state,
