@@ -56,7 +56,7 @@ test-deps:
 lint: install web
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/lint-imports
+	$(BIN)/lint-imports --no-cache
 	cd web && npm run typecheck && npm run lint
 
 # Browser tests run in their own pytest process: Playwright's sync API keeps an event loop on
