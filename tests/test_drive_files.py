@@ -6,7 +6,7 @@ import os
 
 from starlette.testclient import TestClient
 
-from tests.test_drive_uploads import mydrive, upload
+from tests.drive_client import mydrive, upload
 
 
 def names(client: TestClient, path: str = "", **params) -> list[str]:

@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 from nbcloud.hub.drive.store import DriveStore
 from nbcloud.hub.errors import DomainError, InvalidRequest
 from nbcloud.hub.safefs import inside
-from tests.test_drive_uploads import mydrive, send, start_upload, upload, user_id
+from tests.drive_client import mydrive, send, start_upload, upload, user_id
 
 
 def test_another_user_cannot_touch_my_items_by_id(alice: TestClient, bob: TestClient):
