@@ -172,7 +172,7 @@ async def hub_numbers(hub: Hub) -> dict[str, list[float] | float]:
     await execute(events, y, [cell_id])
     await y.wait_until(lambda: result_count(y) is not None)
     await browser.wait_warm()
-    for i in range(ROUND_TRIPS):
+    for _ in range(ROUND_TRIPS):
         before = result_count(y)
         t = time.perf_counter()
         await execute(events, y, [cell_id])
@@ -322,7 +322,7 @@ def main() -> None:
     header = ("what", "nbcloud hub", "jupyter_client direct", "stock jupyter_server", "")
     widths = [max(len(r[i]) for r in [*rows, header]) for i in range(len(header))]
     for row in [header, tuple("-" * w for w in widths), *rows]:
-        print(" | ".join(cell.ljust(w) for cell, w in zip(row, widths)))
+        print(" | ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)))
 
 
 if __name__ == "__main__":

@@ -251,7 +251,7 @@ def main() -> None:
     widths = [max(len(r[i]) for r in table) for i in range(len(header))]
     print(f"{PEOPLE} people at once on {os.cpu_count()} cores; runtime_start_concurrency {START_CONCURRENCY}")
     for i, row in enumerate(table):
-        print(" | ".join(cell.ljust(w) for cell, w in zip(row, widths)))
+        print(" | ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)))
         if i == 0:
             print(" | ".join("-" * w for w in widths))
     for name, o in rows:

@@ -99,7 +99,7 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     rng = random.Random(1990)
     (OUT / "README.md").write_text(README)
-    records = [{"Series": s, "X": x, "Y": y} for s, (xs, ys) in ANSCOMBE.items() for x, y in zip(xs, ys)]
+    records = [{"Series": s, "X": x, "Y": y} for s, (xs, ys) in ANSCOMBE.items() for x, y in zip(xs, ys, strict=True)]
     (OUT / "anscombe.json").write_text(json.dumps(records, indent=2) + "\n")
     (OUT / "california_housing_train.csv").write_text(housing(rng, 300))
     (OUT / "california_housing_test.csv").write_text(housing(rng, 100))

@@ -59,7 +59,7 @@ class WidgetModel:
         self.state.update(state)
         # A key set again without a buffer is no longer binary.
         self.buffers = {p: b for p, b in self.buffers.items() if not p or p[0] not in state}
-        for path, buffer in zip(buffer_paths, buffers):
+        for path, buffer in zip(buffer_paths, buffers, strict=False):
             self.buffers[tuple(path)] = bytes(buffer)
 
     def as_open_event(self) -> CommOpen:
@@ -197,7 +197,8 @@ class WidgetComms:
         """True when an output of a request goes to an Output widget capturing that request."""
         kind = msg["header"]["msg_type"]
         parent_id = (msg.get("parent_header") or {}).get("msg_id")
-        return bool(kind in CAPTURED_MESSAGES and parent_id and self._capture(kind, msg.get("content") or {}, parent_id))
+        content = msg.get("content") or {}
+        return bool(kind in CAPTURED_MESSAGES and parent_id and self._capture(kind, content, parent_id))
 
     def _capture(self, kind: str, content: dict[str, Any], parent_id: str) -> bool:
         # The innermost `with out:` wins; ipywidgets sets msg_id on entry and clears it on exit.

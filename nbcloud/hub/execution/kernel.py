@@ -61,7 +61,8 @@ async def _reply(client: Any, msg_id: str, deadline: float, alive: Callable[[], 
     loop = asyncio.get_running_loop()
     while loop.time() < deadline:
         try:
-            reply = await asyncio.wait_for(client.get_shell_msg(), min(ASK_PROCESS_EVERY, max(0.1, deadline - loop.time())))
+            wait = min(ASK_PROCESS_EVERY, max(0.1, deadline - loop.time()))
+            reply = await asyncio.wait_for(client.get_shell_msg(), wait)
         except TimeoutError:
             if alive is not None and not await alive():
                 raise KernelGone("the runtime's kernel stopped before it answered") from None

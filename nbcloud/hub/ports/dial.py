@@ -85,8 +85,9 @@ class _DialerBackend(httpcore.AsyncNetworkBackend):
         reader, writer = await asyncio.open_connection(sock=sock, limit=2**20)
         return _SocketStream(reader, writer)
 
-    async def connect_unix_socket(self, path: str, timeout: float | None = None,
-                                  socket_options: typing.Iterable[typing.Any] | None = None) -> httpcore.AsyncNetworkStream:
+    async def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: typing.Iterable[typing.Any] | None = None
+    ) -> httpcore.AsyncNetworkStream:
         raise httpcore.ConnectError("unix sockets are not dialed into runtimes")
 
     async def sleep(self, seconds: float) -> None:

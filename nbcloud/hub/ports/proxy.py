@@ -130,9 +130,7 @@ def rewrite_location(value: str, port: int, prefix: str) -> str:
         )
     except ValueError:
         return value
-    if own:
-        rest = parts.path.lstrip("/")
-    elif not parts.scheme and not parts.netloc and value.startswith("/") and not value.startswith("//"):
+    if own or not parts.scheme and not parts.netloc and value.startswith("/") and not value.startswith("//"):
         rest = parts.path.lstrip("/")
     else:
         return value
@@ -170,10 +168,10 @@ def preflight(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]] |
 
 def problem_page(status: int, title: str, message: str) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
     body = (
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{t}</title>"
-        "<style>body{{font-family:system-ui,sans-serif;max-width:40em;margin:3em auto;padding:0 1em;color:#1f1f1f}}"
-        "h1{{font-size:1.4em}}</style></head><body><h1>{t}</h1><p>{m}</p></body></html>"
-    ).format(t=html.escape(title), m=html.escape(message)).encode()
+        f"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>"
+        "<style>body{font-family:system-ui,sans-serif;max-width:40em;margin:3em auto;padding:0 1em;color:#1f1f1f}"
+        f"h1{{font-size:1.4em}}</style></head><body><h1>{html.escape(title)}</h1><p>{html.escape(message)}</p></body></html>"
+    ).encode()
     headers = [
         (b"content-type", b"text/html; charset=utf-8"),
         (b"content-length", str(len(body)).encode()),
@@ -443,7 +441,9 @@ class PortProxyMiddleware:
         if first["type"] != "websocket.connect":
             return
         query = scope.get("query_string") or b""
-        uri = f"ws://{_netloc(host, link.port)}{path.decode('latin-1')}" + (f"?{query.decode('latin-1')}" if query else "")
+        uri = f"ws://{_netloc(host, link.port)}{path.decode('latin-1')}"
+        if query:
+            uri += f"?{query.decode('latin-1')}"
         headers = [
             (k.decode("latin-1"), v.decode("latin-1"))
             for k, v in self._upstream_headers(scope, link, prefix, host, WS_REQUEST_DROP)
@@ -470,7 +470,8 @@ class PortProxyMiddleware:
             if sock is not None:
                 sock.close()
             log.info("WebSocket to port %s refused: %r", link.port, exc)
-            await send({"type": "websocket.close", "code": 1011, "reason": "The runtime's server refused the WebSocket"})
+            reason = "The runtime's server refused the WebSocket"
+            await send({"type": "websocket.close", "code": 1011, "reason": reason})
             return
         await send({"type": "websocket.accept", "subprotocol": upstream.subprotocol})
 

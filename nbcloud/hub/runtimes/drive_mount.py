@@ -222,7 +222,7 @@ if op == "attach":
 elif libc.umount2(target, 0x2 | 0x8) != 0:  # MNT_DETACH | UMOUNT_NOFOLLOW
     fail("umount")
 os._exit(0)
-""" % SYS_MOVE_MOUNT
+""" % SYS_MOVE_MOUNT  # noqa: UP031 (Python source: braces in it stay literal)
 
 
 def can_enter_sandboxes() -> bool:

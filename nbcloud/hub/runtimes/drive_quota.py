@@ -55,7 +55,7 @@ if libc.syscall(%d, -100, target, 0x100 | 0x8000, ctypes.byref(attr), ctypes.siz
     err = ctypes.get_errno()
     os.write(2, os.strerror(err).encode()); os._exit(16 if err == 16 else 1)
 os._exit(0)
-""" % SYS_MOUNT_SETATTR
+""" % SYS_MOUNT_SETATTR  # noqa: UP031 (Python source: braces in it stay literal)
 
 
 def set_readonly(ns_fd: int, target: str, readonly: bool) -> bool:

@@ -195,7 +195,8 @@ class Cgroup2Limiter(Limiter):
             raise OSError(f"own cgroup v2 folder not found ({own})")
         available = set((own_dir / "cgroup.controllers").read_text().split())
         if not {"memory", "pids"} <= available:
-            raise OSError(f"cgroup v2 at {own_dir} lacks memory/pids controllers (has: {' '.join(sorted(available)) or 'none'})")
+            has = " ".join(sorted(available)) or "none"
+            raise OSError(f"cgroup v2 at {own_dir} lacks memory/pids controllers (has: {has})")
         if not os.access(own_dir, os.W_OK):
             raise OSError(f"cgroup v2 at {own_dir} is not writable (not delegated)")
         try:

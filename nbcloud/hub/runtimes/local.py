@@ -16,6 +16,7 @@ import logging
 import os
 import signal
 import socket
+import stat
 import uuid
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -207,7 +208,7 @@ class LocalBackend(RuntimeBackend):
             limits = self.limiter.prepare(runtime_id, memory, nproc)
             env = sb.kernel_env(paths, self.mode, spec.env)
             km = SandboxKernelManager(paths=paths, mode=self.mode, limits=limits, env=env)
-            log_handle = open(paths.log_file, "ab")
+            log_handle = open(paths.log_file, "ab")  # noqa: SIM115 (the kernel's log: open while it runs)
             await km.start_kernel(stdout=log_handle, stderr=log_handle, cwd=str(paths.root))
             runtime = LocalRuntime(
                 runtime_id=runtime_id,
@@ -438,10 +439,8 @@ def _short_link_dir() -> Path:
         d.mkdir(mode=0o700)
     except FileExistsError:
         st = d.lstat()
-        import stat as _stat
-
-        if not _stat.S_ISDIR(st.st_mode) or st.st_uid != os.geteuid() or st.st_mode & 0o077:
-            raise RuntimeStartError(f"{d} exists but is not a private folder of this user")
+        if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.geteuid() or st.st_mode & 0o077:
+            raise RuntimeStartError(f"{d} exists but is not a private folder of this user") from None
     return d
 
 

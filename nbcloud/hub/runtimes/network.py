@@ -206,7 +206,7 @@ class RuntimeNet:
         if self.userns_fd is not None:
             argv.append(f"--userns-path=/proc/{self.pid}/ns/user")
         argv += [str(self.pid), "tap0"]
-        out = open(log_path, "ab") if log_path else subprocess.DEVNULL
+        out = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115 (closed below, once spawned)
         try:
             self.slirp = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=out,
                                           pass_fds=(exit_r, ready_w), start_new_session=True)

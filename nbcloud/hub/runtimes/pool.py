@@ -149,7 +149,8 @@ class RuntimePool:
             try:
                 runtime = await self._take_warm()
                 if runtime is None:
-                    runtime = await self._start_in_turn(RuntimeSpec(owner_id=owner_id, notebook_id=notebook_id), on_place)
+                    spec = RuntimeSpec(owner_id=owner_id, notebook_id=notebook_id)
+                    runtime = await self._start_in_turn(spec, on_place)
             finally:
                 self._acquiring.discard(key)
             runtime.owner_id, runtime.notebook_id = owner_id, notebook_id
@@ -256,11 +257,10 @@ class RuntimePool:
         for key, runtime in list(self._assigned.items()):
             too_idle = idle > 0 and now - runtime.last_activity > idle
             too_old = lifetime > 0 and now - runtime.started_at > lifetime
-            if too_idle or too_old:
-                if self._assigned.get(key) is runtime:
-                    del self._assigned[key]
-                    log.info("culling runtime %s (%s)", runtime.runtime_id, "idle" if too_idle else "max lifetime")
-                    gone.append(runtime)
+            if (too_idle or too_old) and self._assigned.get(key) is runtime:
+                del self._assigned[key]
+                log.info("culling runtime %s (%s)", runtime.runtime_id, "idle" if too_idle else "max lifetime")
+                gone.append(runtime)
         for runtime in list(self._warm):  # warm ones only age out
             if lifetime > 0 and now - runtime.started_at > lifetime:
                 self._warm.remove(runtime)

@@ -17,9 +17,9 @@ and nothing else: not the hub's data folder, database, config, other runtimes or
 Modes (see :func:`probe`):
 
 * ``bwrap-setpriv`` (the hub is root): bwrap runs privileged (new mount, pid, ipc, uts,
-  cgroup and network namespaces) and ``setpriv`` inside drops to ``runtime_uid``/``runtime_gid`` with no supplementary groups, an empty
-  capability bounding set and ``no_new_privs``. (A user namespace made by root would map
-  the sandbox's uid to host root, so root does not use one.)
+  cgroup and network namespaces) and ``setpriv`` inside drops to ``runtime_uid``/``runtime_gid``
+  with no supplementary groups, an empty capability bounding set and ``no_new_privs``. (A user
+  namespace made by root would map the sandbox's uid to host root, so root does not use one.)
 * ``bwrap-userns`` (the hub is not root): bwrap in a new user namespace (everything
   unshared), ``--cap-drop ALL``, ``--disable-userns``; the kernel keeps
   the hub's uid on the host but sees only its own folders.

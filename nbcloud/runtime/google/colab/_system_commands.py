@@ -174,8 +174,7 @@ def _process_group() -> dict[str, Any]:
     try:
         os.close(os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY))
     except OSError:
-        if sys.version_info >= (3, 11):
-            return {"process_group": 0}
+        return {"process_group": 0}
     return {"start_new_session": True}
 
 

@@ -53,7 +53,7 @@ def _columns_and_rows(data: Any, include_index: bool, max_rows: int, max_columns
     elif isinstance(data, dict):
         columns = [str(c) for c in list(data)[:max_columns]]
         values = [list(data[c]) for c in list(data)[:max_columns]]
-        rows = [list(r) for r in zip(*values)][:max_rows]
+        rows = [list(r) for r in zip(*values, strict=False)][:max_rows]
         if include_index:
             columns, rows = [""] + columns, [[i, *r] for i, r in enumerate(rows)]
     else:
