@@ -11,7 +11,6 @@ import copy
 import json
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import nbformat
@@ -19,7 +18,9 @@ import pytest
 from pycrdt import Text
 from websockets.exceptions import InvalidStatus
 
+from tests.drive_client import user_id
 from tests.live_hub import LiveHub
+from tests.notebook_files import JUPYTER_NOTEBOOK, put_notebook, session_cookie
 from tests.yclient import YClient
 
 # A notebook as Colab writes it: nbformat 4.0, no cell ids, colab metadata everywhere.
@@ -61,26 +62,6 @@ COLAB_NOTEBOOK = {
     ],
 }
 
-JUPYTER_NOTEBOOK = {
-    "nbformat": 4,
-    "nbformat_minor": 5,
-    "metadata": {
-        "kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"},
-        "language_info": {"name": "python", "version": "3.11.4", "mimetype": "text/x-python"},
-    },
-    "cells": [
-        {
-            "id": "cell-a",
-            "cell_type": "code",
-            "execution_count": None,
-            "metadata": {"tags": ["setup"]},
-            "outputs": [],
-            "source": "print(1)",
-        }
-    ],
-}
-
-
 # ----- a live hub ------------------------------------------------------------------------------
 
 
@@ -94,24 +75,6 @@ def live(app) -> Iterator[LiveHub]:
     server.start()
     yield server
     server.stop()
-
-
-def user_id(client) -> int:
-    return client.get("/api/auth/state").json()["user"]["id"]
-
-
-def session_cookie(client) -> str:
-    return f"nbcloud_session={client.cookies['nbcloud_session']}"
-
-
-def put_notebook(app, client, name: str, content: dict | bytes) -> tuple[str, Path]:
-    """Put a file in the user's Drive (through DriveStore) and return its item id and path on disk."""
-    drive = app.state.hub.drive
-    uid = user_id(client)
-    raw = content if isinstance(content, bytes) else json.dumps(content, indent=1).encode()
-    drive.ensure_user_root(uid)
-    item = drive.write_file(uid, f"Colab Notebooks/{name}", raw)
-    return item.id, drive.user_root(uid) / "MyDrive" / "Colab Notebooks" / name
 
 
 # ----- a y-websocket client (what the browser's y-websocket provider does) ---------------------

@@ -21,6 +21,7 @@ from websockets.exceptions import ConnectionClosed
 from nbcloud.hub.app import create_app
 from nbcloud.hub.drive import tree as drive_tree  # where Drive writes files (atomic_write)
 from tests.live_hub import LiveHub
+from tests.notebook_files import put_notebook, session_cookie
 from tests.yclient import YClient
 
 THREE_CELLS = {
@@ -50,18 +51,6 @@ def live(app) -> Iterator[LiveHub]:
     server.start()
     yield server
     server.stop()
-
-
-def session_cookie(client) -> str:
-    return f"nbcloud_session={client.cookies['nbcloud_session']}"
-
-
-def put_notebook(app, client, name: str, content: dict):
-    drive = app.state.hub.drive
-    uid = client.get("/api/auth/state").json()["user"]["id"]
-    drive.ensure_user_root(uid)
-    item = drive.write_file(uid, f"Colab Notebooks/{name}", json.dumps(content, indent=1).encode())
-    return item.id, drive.user_root(uid) / "MyDrive" / "Colab Notebooks" / name
 
 
 async def open_page(live: LiveHub, item_id: str, client) -> YClient:

@@ -37,7 +37,7 @@ from nbcloud.hub.http.websocket import CLOSE_SIGNED_OUT
 from nbcloud.hub.logging_redaction import redact
 from tests.conftest import PASSWORD, csrf_client, sign_in
 from tests.live_hub import LiveHub
-from tests.test_documents import JUPYTER_NOTEBOOK, put_notebook, session_cookie
+from tests.notebook_files import JUPYTER_NOTEBOOK, put_notebook, session_cookie
 from tests.yclient import YClient
 
 # The hub closes a signed-out socket at once; a second is the promise, with room for a busy machine.
