@@ -18,6 +18,7 @@ from tests.live_hub import (
     text_of,
     wait_for_cell,
 )
+from tests.widget_notebooks import STATE, VIEW, jupyter_saved_slider_notebook
 
 
 @pytest.fixture(scope="module")
@@ -28,8 +29,6 @@ def live(tmp_path_factory):
 
 
 alice = live_person("alice")
-
-VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 class Page:
@@ -158,8 +157,6 @@ def test_a_restart_forgets_the_widgets(live, alice):
 
 # ----- saved widget state ("Save Widget State Automatically") -----------------------------------
 
-STATE = "application/vnd.jupyter.widget-state+json"
-
 
 def saved_file(client, item_id: str, done, timeout: float = 60) -> dict:
     """The notebook as its .ipynb in Drive holds it (what autosave wrote), once ``done(nb)``."""
@@ -236,43 +233,6 @@ def test_the_saved_notebook_holds_the_widgets_its_outputs_show_and_only_those(li
     assert saved_models(nb)[slider]["state"]["value"] == 7
     doc = alice.get(f"/api/documents/{item_id}").json()
     assert doc["metadata"]["widgets"] == nb["metadata"]["widgets"]
-
-
-def jupyter_saved_slider_notebook(*extra_sources: str) -> tuple[bytes, str]:
-    """A notebook as Jupyter writes it with "Save Widget State Automatically": a slider's view
-    output and its models in the metadata. Returns the bytes and the slider's model id."""
-    import nbformat
-
-    slider, layout, style = "5f0c3f9f7b0e4c53a1c7d5c0a1b2c3d4", "6a1d4e0f8c1f5d64b2d8e6d1b2c3d4e5", "7b2e5f1a9d2a6e75c3e9f7e2c3d4e5f6"
-    nb = nbformat.v4.new_notebook()
-    cell = nbformat.v4.new_code_cell("import ipywidgets as w\nw.IntSlider(value=33, description='from jupyter')")
-    cell.execution_count = 1
-    cell.outputs = [nbformat.v4.new_output("execute_result", execution_count=1, data={
-        "text/plain": "IntSlider(value=33, description='from jupyter')",
-        VIEW: {"model_id": slider, "version_major": 2, "version_minor": 0},
-    })]
-    nb.cells = [cell, *(nbformat.v4.new_code_cell(s) for s in extra_sources)]
-    base = {"_model_module_version": "2.0.0", "_view_module_version": "2.0.0"}
-    nb.metadata["widgets"] = {STATE: {"version_major": 2, "version_minor": 0, "state": {
-        slider: {"model_name": "IntSliderModel", "model_module": "@jupyter-widgets/controls",
-                 "model_module_version": "2.0.0", "state": {
-                     **base, "_model_module": "@jupyter-widgets/controls", "_model_name": "IntSliderModel",
-                     "_view_module": "@jupyter-widgets/controls", "_view_name": "IntSliderView",
-                     "description": "from jupyter", "value": 33, "min": 0, "max": 100, "step": 1,
-                     "orientation": "horizontal", "readout": True, "readout_format": "d",
-                     "continuous_update": True, "disabled": False,
-                     "layout": f"IPY_MODEL_{layout}", "style": f"IPY_MODEL_{style}"}},
-        layout: {"model_name": "LayoutModel", "model_module": "@jupyter-widgets/base",
-                 "model_module_version": "2.0.0", "state": {
-                     **base, "_model_module": "@jupyter-widgets/base", "_model_name": "LayoutModel",
-                     "_view_module": "@jupyter-widgets/base", "_view_name": "LayoutView"}},
-        style: {"model_name": "SliderStyleModel", "model_module": "@jupyter-widgets/controls",
-                "model_module_version": "2.0.0", "state": {
-                    **base, "_model_module": "@jupyter-widgets/controls", "_model_name": "SliderStyleModel",
-                    "_view_module": "@jupyter-widgets/base", "_view_name": "StyleView",
-                    "description_width": "", "handle_color": None}},
-    }}}
-    return nbformat.writes(nb).encode(), slider
 
 
 def test_a_notebook_saved_by_jupyter_keeps_its_widget_state_through_open_and_save(live, alice):

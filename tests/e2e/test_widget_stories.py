@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.helpers import Hub, sign_in
 from tests.e2e.test_notebook_stories import RUN_TIMEOUT, notebook_json, open_notebook, output, runtime, upload_notebook
-from tests.test_widget_comms import jupyter_saved_slider_notebook
+from tests.widget_notebooks import jupyter_saved_slider_notebook
 
 pytestmark = pytest.mark.e2e
 
