@@ -24,6 +24,7 @@ import nbformat
 import pytest
 import uvicorn
 from websockets.sync.client import connect as ws_connect
+from websockets.typing import Origin
 
 from nbcloud.config import load_settings
 from nbcloud.hub.app import create_app
@@ -176,7 +177,7 @@ def text_of(cell: dict) -> str:
 
 def events_socket(live: LiveHub, client: BrowserLike, item_id: str):
     return ws_connect(
-        f"ws://127.0.0.1:{live.port}/api/notebooks/{item_id}/events", origin=live.origin,
+        f"ws://127.0.0.1:{live.port}/api/notebooks/{item_id}/events", origin=Origin(live.origin),
         additional_headers={"Cookie": f"nbcloud_session={client.cookies['nbcloud_session']}"},
     )
 

@@ -212,7 +212,7 @@ def test_another_user_cannot_run_or_watch_a_notebook(live, alice: BrowserLike, b
     assert bob.post(f"/api/notebooks/{item_id}/restart").status_code == 404
     with events_socket(live, bob, item_id) as ws, pytest.raises(ConnectionClosed) as closed:
         ws.recv(timeout=10)
-    assert closed.value.rcvd.code == 4404
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4404
 
 
 async def test_a_page_runs_what_it_just_typed_by_asking_over_the_events_socket(live, alice: BrowserLike):

@@ -19,6 +19,7 @@ import httpx
 import pytest
 from websockets.exceptions import InvalidHandshake
 from websockets.sync.client import connect as ws_connect
+from websockets.typing import Origin
 
 from nbcloud.hub.ports.proxy import rewrite_location
 from nbcloud.hub.runtimes.listeners import _address
@@ -266,7 +267,7 @@ def test_bodies_stream_both_ways_and_redirects_stay_under_the_link(alice: Browse
 
 def test_websockets_are_proxied(live, alice: BrowserLike, alices: str, ports):
     url = url_for(alice, alices, ports["ws"])
-    with ws_connect(f"ws://127.0.0.1:{live.port}{url}socket", origin="null") as ws:
+    with ws_connect(f"ws://127.0.0.1:{live.port}{url}socket", origin=Origin("null")) as ws:
         ws.send("hi")
         assert ws.recv(timeout=10) == "echo:hi"
         ws.send(b"\x01\x02\x03")

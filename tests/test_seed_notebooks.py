@@ -21,6 +21,7 @@ import json
 import re
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import nbformat
@@ -66,7 +67,7 @@ class Reader:
     """A person with one seed notebook open: runs its blocks in order and answers the page's
     questions (Drive consent: yes; a file to upload: ``picks``). Downloads are kept."""
 
-    def __init__(self, live: LiveHub, notebook: str, picks: list[tuple[str, bytes]] = ()) -> None:
+    def __init__(self, live: LiveHub, notebook: str, picks: Sequence[tuple[str, bytes]] = ()) -> None:
         self.live = live
         username = f"reader{next(_readers)}"
         admin = signed_in(live, "admin")
@@ -197,8 +198,9 @@ def ok(cell: dict) -> dict:
 
 
 def fails(cell: dict, ename: str, evalue: str) -> dict:
-    assert error(cell) is not None, f"{cell['id']} was expected to fail with {ename}: {shown(cell)}"
-    assert error(cell)[0] == ename and evalue in error(cell)[1], error(cell)
+    raised = error(cell)
+    assert raised is not None, f"{cell['id']} was expected to fail with {ename}: {shown(cell)}"
+    assert raised[0] == ename and evalue in raised[1], raised
     return cell
 
 
