@@ -17,6 +17,7 @@ import shutil
 import signal
 import sys
 import uuid
+from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Any
 
@@ -184,5 +185,5 @@ class FakeBackend(RuntimeBackend):
         return ResourceUsage(memory_rss_bytes=rss, memory_limit_bytes=None, disk_used_bytes=disk, gpus=None)
 
 
-def _jsonable(info: dict[str, Any]) -> dict[str, Any]:
+def _jsonable(info: Mapping[str, Any]) -> dict[str, Any]:
     return {k: (v.decode() if isinstance(v, bytes) else v) for k, v in info.items()}

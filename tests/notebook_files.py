@@ -4,7 +4,9 @@ earlier), and the session cookie a page's sockets carry."""
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
+from typing import Any
 
 from tests.drive_client import user_id
 
@@ -41,3 +43,25 @@ def put_notebook(app, client, name: str, content: dict | bytes) -> tuple[str, Pa
     drive.ensure_user_root(uid)
     item = drive.write_file(uid, f"Colab Notebooks/{name}", raw)
     return item.id, drive.user_root(uid) / "MyDrive" / "Colab Notebooks" / name
+
+
+# The smallest notebook a room opens: one empty code cell.
+NOTEBOOK: dict[str, Any] = {
+    "nbformat": 4,
+    "nbformat_minor": 5,
+    "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3"}},
+    "cells": [{"id": "c", "cell_type": "code", "source": "", "metadata": {}, "outputs": [], "execution_count": None}],
+}
+
+
+class Saves:
+    """A room's save function that keeps what it was given, and when."""
+
+    def __init__(self) -> None:
+        self.times: list[float] = []
+        self.contents: list[dict] = []
+
+    async def __call__(self, _room, content) -> bool:
+        self.times.append(time.monotonic())
+        self.contents.append(content)
+        return True

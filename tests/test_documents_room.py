@@ -18,28 +18,11 @@ from pycrdt import (
 )
 
 from nbcloud.hub.documents.room import Connection, LiveDocument, ProtocolError
-
-NOTEBOOK = {
-    "nbformat": 4,
-    "nbformat_minor": 5,
-    "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3"}},
-    "cells": [{"id": "c", "cell_type": "code", "source": "", "metadata": {}, "outputs": [], "execution_count": None}],
-}
+from tests.notebook_files import NOTEBOOK, Saves
 
 
-class Saves:
-    def __init__(self) -> None:
-        self.times: list[float] = []
-        self.contents: list[dict] = []
-
-    async def __call__(self, _room, content) -> bool:
-        self.times.append(time.monotonic())
-        self.contents.append(content)
-        return True
-
-
-def drain(conn: Connection) -> list[bytes]:
-    out = []
+def drain(conn: Connection) -> list[bytes | None]:
+    out: list[bytes | None] = []
     while not conn.queue.empty():
         out.append(conn.queue.get_nowait())
     return out

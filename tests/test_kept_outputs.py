@@ -8,7 +8,7 @@ import copy
 
 from nbcloud.hub.documents.kept_text import KEY, MIN_CHARS, cut
 from nbcloud.hub.documents.room import LiveDocument
-from tests.test_documents_room import NOTEBOOK, Saves
+from tests.notebook_files import NOTEBOOK, Saves
 
 LINES = "".join(f"line {i}\n" for i in range(200_000))
 

@@ -8,12 +8,13 @@ from jupyter_ydoc import YNotebook
 from pycrdt import Doc, create_sync_message, create_update_message, handle_sync_message
 from websockets.asyncio.client import connect as ws_connect
 from websockets.exceptions import ConnectionClosed
+from websockets.typing import Origin
 
 
 class YClient:
     def __init__(self, ws) -> None:
         self.ws = ws
-        self.doc = Doc()
+        self.doc: Doc = Doc()
         self.nb = YNotebook(self.doc)
         self.synced = asyncio.Event()
         self.received: list[bytes] = []
@@ -31,7 +32,7 @@ class YClient:
         if token:
             headers["Authorization"] = f"Bearer {token}"
         # No size cap: a browser takes a 50 MB output in one update too.
-        ws = await ws_connect(url, origin=origin, additional_headers=headers, open_timeout=10, max_size=None)
+        ws = await ws_connect(url, origin=Origin(origin) if origin else None, additional_headers=headers, open_timeout=10, max_size=None)
         client = cls(ws)
         try:
             await ws.send(create_sync_message(client.doc))

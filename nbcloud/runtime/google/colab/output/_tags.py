@@ -19,9 +19,15 @@ from google.colab import _ipython
 _local = threading.local()
 
 
-def _tags(create: bool = True) -> set[str] | None:
-    if not hasattr(_local, "tags") and create:
+def _tags() -> set[str]:
+    """This thread's active tags, made on first use."""
+    if not hasattr(_local, "tags"):
         _local.tags = set()
+    tags: set[str] = _local.tags
+    return tags
+
+
+def _active_tags() -> set[str] | None:
     return getattr(_local, "tags", None)
 
 
@@ -50,7 +56,7 @@ def reset_tags() -> None:
 
 
 def get_active_tags() -> set[str]:
-    return set(_tags(create=False) or ())
+    return set(_active_tags() or ())
 
 
 @contextlib.contextmanager
