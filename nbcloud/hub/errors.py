@@ -98,13 +98,3 @@ class StorageFailed(DomainError):
 
 def not_found(what: str = "That item") -> NotFound:
     return NotFound(f"{what} does not exist or you have no access to it.")
-
-
-class ApiError(DomainError):
-    """Deprecated: an error with an explicit HTTP status. Raise a DomainError subclass instead."""
-
-    def __init__(self, status: int, code: str, message: str, *, headers: dict[str, str] | None = None,
-                 **extra: object) -> None:
-        super().__init__(message, code=code, **extra)
-        self.status = status
-        self.headers = headers  # e.g. Retry-After on a 429

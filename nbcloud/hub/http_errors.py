@@ -6,7 +6,6 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from nbcloud.hub.errors import (
-    ApiError,
     BadRequest,
     Conflict,
     DomainError,
@@ -41,8 +40,6 @@ STATUS: dict[type[DomainError], int] = {
 
 
 def status_of(exc: DomainError) -> int:
-    if isinstance(exc, ApiError):
-        return exc.status
     for cls in type(exc).__mro__:
         if cls in STATUS:
             return STATUS[cls]
@@ -50,8 +47,6 @@ def status_of(exc: DomainError) -> int:
 
 
 def headers_of(exc: DomainError) -> dict[str, str] | None:
-    if isinstance(exc, ApiError):
-        return exc.headers
     if isinstance(exc, RateLimited):
         return {"Retry-After": str(exc.retry_after)}
     return None

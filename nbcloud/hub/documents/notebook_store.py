@@ -37,10 +37,6 @@ class DocumentNotFound(NotFound):
         super().__init__("That notebook does not exist or you have no access to it.")
         self.item_id = item_id
 
-    def api_error(self) -> DocumentNotFound:
-        """Deprecated: raise the error itself (the app's handler map makes it a 404)."""
-        return self
-
 
 class NotANotebook(InvalidRequest):
     """The item is a file, but not an ``.ipynb``."""
@@ -50,10 +46,6 @@ class NotANotebook(InvalidRequest):
     def __init__(self, item_id: str) -> None:
         super().__init__("Only .ipynb files open as notebooks. Download this file instead.")
         self.item_id = item_id
-
-    def api_error(self) -> NotANotebook:
-        """Deprecated: raise the error itself (the app's handler map makes it a 422)."""
-        return self
 
 
 def _missing(error: DomainError) -> bool:

@@ -14,7 +14,6 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
 from nbcloud.hub.context import get_hub
-from nbcloud.hub.documents.service import DocumentNotFound, NotANotebook
 from nbcloud.hub.drive.download import file_response
 from nbcloud.hub.drive.items import iso, mime_of
 from nbcloud.hub.drive.uploads import human
@@ -22,7 +21,8 @@ from nbcloud.hub.errors import BadRequest, TooLarge
 from nbcloud.hub.execution.runtime_files import runtime_files
 from nbcloud.hub.execution.session import NotebookSession
 from nbcloud.hub.http.dependencies import CurrentUser
-from nbcloud.hub.runtimes.files import Entry, Parts, RuntimeFiles, split_path
+from nbcloud.hub.runtimes.files import Entry, RuntimeFiles, split_path
+from nbcloud.hub.safefs import Parts
 
 router = APIRouter(prefix="/api/notebooks", tags=["runtime files"])
 
@@ -67,10 +67,7 @@ def entry_out(parent: Parts, entry: Entry) -> FileEntry:
 
 
 async def notebook_session(request: Request, item_id: str, user_id: int) -> NotebookSession:
-    try:
-        return await get_hub(request).execution.session(item_id, user_id)
-    except (DocumentNotFound, NotANotebook) as e:
-        raise e.api_error() from None
+    return await get_hub(request).execution.session(item_id, user_id)
 
 
 async def _files(request: Request, item_id: str, user_id: int) -> RuntimeFiles:

@@ -17,7 +17,7 @@ from nbcloud.hub.documents.room import CellNotFound
 from nbcloud.hub.documents.service import DocumentNotFound, NotANotebook
 from nbcloud.hub.drive.items import Item
 from nbcloud.hub.drive.paths import NOTEBOOKS_FOLDER
-from nbcloud.hub.errors import ApiError
+from nbcloud.hub.errors import NotFound, Unavailable
 from nbcloud.hub.execution.event_dispatch import EventsConnection
 from nbcloud.hub.execution.notebooks import create_notebook
 from nbcloud.hub.execution.session import NotebookSession, RuntimeUnavailable
@@ -44,10 +44,7 @@ class Queued(BaseModel):
 
 
 async def _session(request: Request, item_id: str, user_id: int) -> NotebookSession:
-    try:
-        return await get_hub(request).execution.session(item_id, user_id)
-    except (DocumentNotFound, NotANotebook) as e:
-        raise e.api_error() from None
+    return await get_hub(request).execution.session(item_id, user_id)
 
 
 @router.post("", status_code=201, response_model=Item)
@@ -65,8 +62,8 @@ async def execute(item_id: str, body: RunCells, request: Request, user: CurrentU
     try:
         queued = await session.enqueue(body.cell_ids, user.id)
     except CellNotFound as e:
-        raise ApiError(404, "cell_not_found",
-                       f"No cell with id {e.args[0]} in this notebook. Reload the page.") from None
+        raise NotFound(f"No cell with id {e.args[0]} in this notebook. Reload the page.",
+                       code="cell_not_found") from None
     return Queued(queued=queued)
 
 
@@ -76,7 +73,7 @@ async def connect_runtime(item_id: str, request: Request, user: CurrentUser) -> 
     try:
         await (await _session(request, item_id, user.id)).ensure_runtime()
     except RuntimeUnavailable as e:
-        raise ApiError(503, "runtime_unavailable", str(e)) from None
+        raise Unavailable(str(e), code="runtime_unavailable") from None
 
 
 @router.post("/{item_id}/interrupt", status_code=204)
