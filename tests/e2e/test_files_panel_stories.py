@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
 from tests.e2e.helpers import Hub
 from tests.e2e.test_colab_stories import RUN_TIMEOUT, open_code_notebook, run
@@ -42,7 +42,23 @@ def viewer(page: Page):
 
 def test_what_a_cell_writes_shows_in_the_panel_and_opens_in_the_viewer(hub: Hub, page: Page, make_user):
     open_code_notebook(page, hub, make_user("fia"), "open('hello.txt', 'w').write('Hello from the runtime!\\nline two')")
+    # Opening a notebook starts no runtime; opening the panel connects one, as in Colab. The
+    # connect request is held here until the message has been seen (a warm runtime is quick).
+    held: list[Route] = []
+
+    def hold(route: Route) -> None:
+        held.append(route)
+
+    page.route("**/connect", hold)
     panel = open_files(page)
+    expect(panel.get_by_role("status")).to_have_text("Connecting to a runtime to enable file browsing.")
+    for _ in range(300):  # the held request reaches this handler soon after the message shows
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert len(held) == 1, "opening the Files panel did not ask the hub to connect"
+    held[0].continue_()
+    page.unroute("**/connect")
     # Colab's sample data is there from the start.
     expect(panel.get_by_role("button", name="Folder sample_data")).to_be_visible(timeout=RUN_TIMEOUT)
     expect(panel.get_by_role("button", name="Open hello.txt")).to_have_count(0)

@@ -2,9 +2,12 @@
 // place), uploads into any folder with progress, new folders, rename, delete, download, and the
 // file viewer. It reloads after every run, since cells change files. Links (drive/MyDrive after
 // drive.mount(), or any link a cell made) are shown as links and never followed.
+// Opened while the notebook has no runtime, it connects one (as Colab does: connecting runs no
+// notebook code) and shows the tree once the runtime status says connected.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ApiError } from '../../api/http';
+import { connectRuntime } from '../../api/notebooks';
 import {
   deleteRuntimeFile,
   listRuntimeFiles,
@@ -24,6 +27,9 @@ import { errorText } from '../../state/toasts';
 import { NbIcon } from '../NbIcon';
 import type { NotebookSession } from '../NotebookSession';
 import './files.css';
+
+/** The panel's own connect: none asked, waiting for the runtime, or the connect failed (Retry). */
+type Connecting = { state: 'no' } | { state: 'connecting' } | { state: 'failed'; message: string };
 
 type Folder = { state: 'loading' } | { state: 'ready'; listing: RuntimeListing } | { state: 'error'; message: string; code: string };
 
@@ -54,6 +60,15 @@ export function FilesPanel({ session, id }: { session: NotebookSession; id: stri
   const uploadTarget = useRef('');
   const expandedRef = useRef(expanded);
   expandedRef.current = expanded;
+  const [connecting, setConnecting] = useState<Connecting>({ state: 'no' });
+  const connectingRef = useRef(connecting);
+  connectingRef.current = connecting;
+  // Connect by itself once, and only when opened here: a panel this browser remembered open
+  // offers Connect instead, so opening a notebook still starts no runtime.
+  const autoConnect = useRef(!session.files.restoredOpen);
+  const status = session.events.status.value?.status ?? null;
+  const statusRef = useRef(status);
+  statusRef.current = status;
 
   const load = async (path: string, quiet = false) => {
     if (!quiet) setFolders((all) => ({ ...all, [path]: all[path]?.state === 'ready' ? all[path] : { state: 'loading' } }));
@@ -62,6 +77,11 @@ export function FilesPanel({ session, id }: { session: NotebookSession; id: stri
       setFolders((all) => ({ ...all, [path]: { state: 'ready', listing } }));
     } catch (failure) {
       const code = (failure as ApiError).code ?? '';
+      if (!path && code === 'no_runtime' && autoConnect.current) {
+        autoConnect.current = false;
+        void connect();
+        return;
+      }
       if (path && code === 'not_found') {
         // The folder went away (a cell deleted it): close it.
         setExpanded((open) => new Set([...open].filter((p) => p !== path && !p.startsWith(path + '/'))));
@@ -75,12 +95,34 @@ export function FilesPanel({ session, id }: { session: NotebookSession; id: stri
     for (const path of expandedRef.current) void load(path, true);
   };
 
+  const runtimeUp = (state: string | null) => state === 'idle' || state === 'busy';
+
+  const connected = () => {
+    connectingRef.current = { state: 'no' }; // at once: the POST's answer and the status may both say so
+    setConnecting(connectingRef.current);
+    refresh();
+  };
+
+  /** POST .../connect; the tree loads when the runtime status (the events socket) says it is up. */
+  const connect = async () => {
+    setConnecting({ state: 'connecting' });
+    try {
+      await connectRuntime(notebookId);
+      if (connectingRef.current.state === 'connecting' && runtimeUp(statusRef.current)) connected();
+    } catch (failure) {
+      setConnecting({ state: 'failed', message: errorText(failure) });
+    }
+  };
+
   // Load at once, and again whenever the runtime settles (a run ended, the runtime connected
   // or restarted): cells change files.
-  const status = session.events.status.value?.status ?? null;
   const previous = useRef<string | null>(null);
   useEffect(() => {
-    if (previous.current === null || (status === 'idle' && previous.current !== 'idle')) refresh();
+    if (connectingRef.current.state === 'connecting') {
+      if (runtimeUp(status)) connected();
+    } else if (previous.current === null || (status === 'idle' && previous.current !== 'idle')) {
+      refresh();
+    }
     previous.current = status ?? 'none';
   }, [status]);
 
@@ -206,6 +248,14 @@ export function FilesPanel({ session, id }: { session: NotebookSession; id: stri
       return (
         <p class={folder.code === 'no_runtime' ? 'nb-files-note' : 'nb-files-note form-error'} role="alert" style={{ paddingLeft: `${level * 14 + 8}px` }}>
           {folder.message}
+          {!path && folder.code === 'no_runtime' && (
+            <>
+              {' '}
+              <button type="button" class="nb-link-button" onClick={() => void connect()}>
+                Connect
+              </button>
+            </>
+          )}
         </p>
       );
     }
@@ -329,7 +379,20 @@ export function FilesPanel({ session, id }: { session: NotebookSession; id: stri
         <p class="nb-files-root">
           <NbIcon name="folder" size={18} /> /content
         </p>
-        {renderFolder('', 0)}
+        {connecting.state === 'connecting' ? (
+          <p class="nb-files-note" role="status">
+            Connecting to a runtime to enable file browsing.
+          </p>
+        ) : connecting.state === 'failed' ? (
+          <p class="nb-files-note form-error" role="alert">
+            {connecting.message}{' '}
+            <button type="button" class="nb-link-button" onClick={() => void connect()}>
+              Retry
+            </button>
+          </p>
+        ) : (
+          renderFolder('', 0)
+        )}
       </div>
       <p class="nb-files-foot">Files in the runtime are deleted when the runtime is deleted. Keep what matters in your Drive.</p>
     </aside>

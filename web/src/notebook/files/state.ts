@@ -26,10 +26,14 @@ function remembered(): boolean {
 
 export class FilesState {
   readonly panelOpen = signal(remembered());
+  /** True while the panel is open only because this browser remembered it open: opening a
+   * notebook starts no runtime, so such a panel offers Connect rather than connecting. */
+  restoredOpen = this.panelOpen.value;
   readonly viewing = signal<ViewTarget | null>(null);
   private seq = 0;
 
   setPanelOpen(open: boolean): void {
+    this.restoredOpen = false;
     this.panelOpen.value = open;
     try {
       window.localStorage.setItem(PANEL_KEY, open ? 'open' : 'closed');
