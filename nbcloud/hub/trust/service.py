@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from anyio.to_thread import run_sync as run_in_threadpool  # a worker thread, as starlette does
 
-from nbcloud.hub.errors import DomainError, Forbidden, not_found
+from nbcloud.hub.errors import DomainError, Forbidden, InvalidRequest
 from nbcloud.hub.trust.signature import signature
 from nbcloud.hub.trust.store import TrustStore
 
@@ -127,7 +127,8 @@ class TrustService:
             return
         sig = await run_in_threadpool(self._file_signature, user_id, item_id)
         if sig is None:
-            raise not_found("That notebook")
+            raise InvalidRequest("This file is not a notebook nbcloud can read, so there is nothing to trust. "
+                                 "Open it to see what is wrong with it.", code="bad_notebook")
         await run_in_threadpool(self.store.record, user_id, item_id, sig, reason)
 
     def created(self, item_id: str, user_id: int) -> None:
