@@ -72,6 +72,15 @@ class Settings:
     # Addresses of reverse proxies whose X-Forwarded-For is believed (client address for login
     # throttling and logs); empty: the socket's peer address is the client.
     trusted_proxies: tuple[str, ...] = ()
+    # The Python environment runtimes run (Colab's preinstalled stack, kept apart from the hub's
+    # own packages): the folder of a virtual environment. Empty: the checkout's .runtime-env
+    # (made by `make runtime-env`, which `make run` and `make test` call) when it exists, else the
+    # hub's own environment (no Colab stack; the admin page says so).
+    runtime_environment: str = ""
+    # Web apps in runtimes (port links) each get an origin of their own: p-<token>.<port_domain>.
+    # Empty: the hub's own host name (e.g. p-<token>.localhost:8000, which browsers resolve to this
+    # machine). In production set a wildcard DNS name, e.g. "apps.example.org".
+    port_domain: str = ""
 
     @property
     def sqlalchemy_url(self) -> str:
