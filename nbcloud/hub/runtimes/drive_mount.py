@@ -205,22 +205,56 @@ def prepare(mydrive: Path, *, kernel_uid: int, kernel_gid: int, readonly: bool =
 
 # Run in a fresh interpreter (``-I -S``: nothing is imported after setns, so nothing is read
 # from the sandbox's view of the file system): join the mount namespace, then attach the
-# detached tree at the target (``move_mount``; a final symlink is not followed) or detach it.
+# detached tree at the target or detach it.
+#
+# Attaching walks to the target one folder at a time from the sandbox's root, never following a
+# symlink (a link the runtime planted cannot send root elsewhere), and mounts on the folder it
+# holds open (``move_mount`` with both paths empty), so nothing can be swapped in between. When
+# an owner is given it makes what is missing of the last two folders (``<mountpoint>/MyDrive``)
+# and gives them to the runtime: a kernel that runs unprivileged cannot make ``/gdrive`` in the
+# sandbox's root, Colab's root can. The folder above the mountpoint must exist (as in Colab).
+# The target must be an empty folder: a Drive never hides what was there.
 _NS_HELPER = r"""
 import ctypes, os, sys
 libc = ctypes.CDLL(None, use_errno=True)
 libc.syscall.restype = ctypes.c_long
-def fail(what):
-    os.write(2, (what + ": " + os.strerror(ctypes.get_errno())).encode())
+def fail(what, err=None):
+    os.write(2, (what + ": " + os.strerror(err if err is not None else ctypes.get_errno())).encode())
     os._exit(1)
-op, ns_fd, target = sys.argv[1], int(sys.argv[2]), os.fsencode(sys.argv[4])
+op, ns_fd, target = sys.argv[1], int(sys.argv[2]), sys.argv[4]
+uid, gid = int(sys.argv[5]), int(sys.argv[6])
 if libc.setns(ns_fd, 0x00020000) != 0:  # CLONE_NEWNS
     fail("setns")
-if op == "attach":
-    if libc.syscall(%d, int(sys.argv[3]), b"", -100, target, 0x4) != 0:  # MOVE_MOUNT_F_EMPTY_PATH
-        fail("move_mount")
-elif libc.umount2(target, 0x2 | 0x8) != 0:  # MNT_DETACH | UMOUNT_NOFOLLOW
-    fail("umount")
+if op != "attach":
+    if libc.umount2(os.fsencode(target), 0x2 | 0x8) != 0:  # MNT_DETACH | UMOUNT_NOFOLLOW
+        fail("umount")
+    os._exit(0)
+DIR = os.O_PATH | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+parts = target.split("/")[1:]
+fd = os.open("/", DIR)
+for i, name in enumerate(parts):
+    try:
+        step = os.open(name, DIR, dir_fd=fd)
+    except FileNotFoundError:
+        if uid < 0 or i < len(parts) - 2:
+            fail("mkdir " + "/" + "/".join(parts[:i + 1]), 2)
+        try:
+            os.mkdir(name, 0o755, dir_fd=fd)
+            os.chown(name, uid, gid, dir_fd=fd, follow_symlinks=False)
+        except OSError as exc:
+            fail("mkdir " + "/" + "/".join(parts[:i + 1]), exc.errno)
+        step = os.open(name, DIR, dir_fd=fd)
+    except OSError as exc:  # a link (ELOOP) or a file (ENOTDIR) on the way
+        fail("/" + "/".join(parts[:i + 1]), exc.errno)
+    os.close(fd)
+    fd = step
+listing = os.open(".", os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC, dir_fd=fd)
+if os.listdir(listing):
+    fail(target, 39)  # ENOTEMPTY
+os.close(listing)
+# MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH
+if libc.syscall(%d, int(sys.argv[3]), b"", fd, b"", 0x4 | 0x40) != 0:
+    fail("move_mount")
 os._exit(0)
 """ % SYS_MOVE_MOUNT  # noqa: UP031 (Python source: braces in it stay literal)
 
@@ -254,9 +288,10 @@ def sandbox_mount_ns(pid: int, runtime_pid: int | None) -> int | None:
     return fd
 
 
-def _in_namespace(op: str, ns_fd: int, tree_fd: int, target: str) -> None:
+def _in_namespace(op: str, ns_fd: int, tree_fd: int, target: str, owner: tuple[int, int] | None = None) -> None:
+    uid, gid = owner if owner is not None else (-1, -1)
     proc = subprocess.run(
-        [sys.executable, "-I", "-S", "-c", _NS_HELPER, op, str(ns_fd), str(tree_fd), target],
+        [sys.executable, "-I", "-S", "-c", _NS_HELPER, op, str(ns_fd), str(tree_fd), target, str(uid), str(gid)],
         pass_fds=tuple(fd for fd in (ns_fd, tree_fd) if fd >= 0), capture_output=True, text=True, timeout=30,
         stdin=subprocess.DEVNULL,
     )
@@ -264,9 +299,11 @@ def _in_namespace(op: str, ns_fd: int, tree_fd: int, target: str) -> None:
         raise DriveMountError(f"could not {op} the Drive in the runtime: {proc.stderr.strip() or proc.returncode}")
 
 
-def attach(ns_fd: int, tree_fd: int, target: str) -> None:
-    """Attach the detached tree at ``target`` (an empty folder) inside the mount namespace."""
-    _in_namespace("attach", ns_fd, tree_fd, target)
+def attach(ns_fd: int, tree_fd: int, target: str, owner: tuple[int, int] | None = None) -> None:
+    """Attach the detached tree at ``target`` (an empty folder) inside the mount namespace.
+    With ``owner`` (uid, gid), the target and its parent are made for that owner where missing
+    (``drive.mount('/gdrive')``: the kernel may not make a folder in the sandbox's root)."""
+    _in_namespace("attach", ns_fd, tree_fd, target, owner)
 
 
 def detach(ns_fd: int, target: str) -> None:
@@ -329,15 +366,20 @@ class HandOver:
                                                                       struct.calcsize("3i")))
                 target = valid_target(_read_line(conn))
                 attached = False
+                why = b""
                 if self._attach is not None and target is not None:
                     try:
                         attached = bool(self._attach(pid, uid, target, self._fd))
                     except DriveMountError as exc:
                         log.warning("handing over the Drive as a descriptor: %s", exc)
+                        why = str(exc).encode()[:MAX_TARGET_BYTES]
                 if attached:
                     conn.sendall(b"m")
                 else:
-                    conn.sendmsg([b"d"], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [self._fd]))])
+                    # After the descriptor, why the hub could not mount it: the kernel shows it
+                    # when it cannot use a descriptor there either (no folder of its own).
+                    conn.sendmsg([b"d" + why], [(socket.SOL_SOCKET, socket.SCM_RIGHTS,
+                                                 array.array("i", [self._fd]))])
         finally:
             self.close()
 

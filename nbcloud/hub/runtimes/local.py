@@ -44,6 +44,7 @@ from .backend import (
     RuntimeStartError,
     oom_message,
 )
+from .environment import RuntimeEnvironment, runtime_environment
 from .files import RuntimeFiles
 from .limits import Limiter, RuntimeLimits, detect_limiter
 from .listeners import (
@@ -63,7 +64,7 @@ class SandboxKernelManager(AsyncKernelManager):
     """An AsyncKernelManager whose kernel command is the sandboxed launch command."""
 
     def __init__(self, *, paths: sb.RuntimePaths, mode: sb.SandboxMode, limits: RuntimeLimits,
-                 env: dict[str, str], **kwargs: Any):
+                 env: dict[str, str], environment: RuntimeEnvironment, **kwargs: Any):
         super().__init__(
             transport="ipc",
             ip=_short_ipc_prefix(paths),
@@ -76,6 +77,7 @@ class SandboxKernelManager(AsyncKernelManager):
         self._mode = mode
         self._limits = limits
         self._kernel_env = env
+        self._environment = environment
         self._argv = sb.kernel_argv(paths, mode)
         self._kernel_spec = KernelSpec(
             argv=self._argv,
@@ -99,7 +101,8 @@ class SandboxKernelManager(AsyncKernelManager):
         inner.chmod(0o600)
         if self._pending is not None:
             self._pending.close()
-        self._pending = sb.build_command(self._paths, self._mode, self._kernel_env, list(self._argv))
+        self._pending = sb.build_command(self._paths, self._mode, self._kernel_env, list(self._argv),
+                                         environment=self._environment, shm_bytes=shm_size(self._limits))
         return self._limits.command_prefix() + self._pending.argv
 
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
@@ -155,6 +158,8 @@ class LocalBackend(RuntimeBackend):
     def __init__(self, settings: Settings, *, sandbox: str | None = None, limits: str | None = None):
         self.settings = settings
         self.root = Path(settings.runtimes_dir).resolve()
+        # The Python kernels run: Colab's stack (.runtime-env) when it is built, else the hub's.
+        self.environment = runtime_environment(settings)
         self.root.mkdir(parents=True, exist_ok=True)
         self.mode = sb.probe(
             sandbox or settings.runtime_sandbox,
@@ -177,7 +182,7 @@ class LocalBackend(RuntimeBackend):
         # The hub's data must never be inside something the sandbox binds read-only.
         data = Path(self.settings.data_dir).resolve()
         if self.mode.sandboxed:
-            for root in [*sb.python_roots(), "/usr", "/etc"]:
+            for root in [*sb.python_roots(self.environment), "/usr", "/etc"]:
                 if data == Path(root) or Path(root) in data.parents:
                     raise RuntimeStartError(f"data_dir {data} lies inside {root}, which runtimes can read")
 
@@ -207,7 +212,8 @@ class LocalBackend(RuntimeBackend):
             await _thread_to_the_end(self._prepare, paths)
             limits = self.limiter.prepare(runtime_id, memory, nproc)
             env = sb.kernel_env(paths, self.mode, spec.env)
-            km = SandboxKernelManager(paths=paths, mode=self.mode, limits=limits, env=env)
+            km = SandboxKernelManager(paths=paths, mode=self.mode, limits=limits, env=env,
+                                      environment=self.environment)
             log_handle = open(paths.log_file, "ab")  # noqa: SIM115 (the kernel's log: open while it runs)
             await km.start_kernel(stdout=log_handle, stderr=log_handle, cwd=str(paths.root))
             runtime = LocalRuntime(
@@ -242,8 +248,8 @@ class LocalBackend(RuntimeBackend):
             raise RuntimeStartError(f"runtime failed to start: {exc}{shown}") from exc
 
     def _prepare(self, paths: sb.RuntimePaths) -> None:
-        sb.prepare_dirs(paths, self.mode)
-        sb.make_layer(paths, self.mode)
+        sb.prepare_dirs(paths, self.mode, self.environment)
+        sb.make_layer(paths, self.mode, self.environment)
 
     async def _wait_ready(self, runtime: LocalRuntime) -> None:
         # Dead means its process ended, never a late heartbeat (see runtimes.readiness).
@@ -335,7 +341,7 @@ class LocalBackend(RuntimeBackend):
             if ns_fd is None:
                 return False
             try:
-                drive_mount.attach(ns_fd, tree_fd, target)
+                drive_mount.attach(ns_fd, tree_fd, target, owner=(self.mode.uid, self.mode.gid))
             finally:
                 os.close(ns_fd)
             rt.drive_mounts[target] = pid
@@ -442,6 +448,12 @@ def _short_link_dir() -> Path:
         if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.geteuid() or st.st_mode & 0o077:
             raise RuntimeStartError(f"{d} exists but is not a private folder of this user") from None
     return d
+
+
+def shm_size(limits: RuntimeLimits) -> int:
+    """/dev/shm's size in a runtime: half its memory, as Linux sizes a tmpfs by default (half
+    the machine's). What lies there is charged to the runtime's memory all the same."""
+    return max(limits.memory_bytes // 2, 64 * 1024 * 1024)
 
 
 def _short_ipc_prefix(paths: sb.RuntimePaths) -> str:
