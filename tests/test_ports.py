@@ -6,13 +6,15 @@ A real hub with real sandboxed kernels. Each runtime has a loopback of its own (
 the hub reaches into it, and another person's server on the same port number is never reached.
 The ports are picked free by the test anyway, so the stories also hold where runtimes share the
 host's loopback.
+
+These are the stories of the fallback: a hub reached by an IP address other than loopback, with no
+``port_domain``, has no origin to give a link, so links stay under ``/api/runtimes/proxy/<token>/``
+on the hub, sandboxed. (Links on their own origin: tests/test_port_origins.py.)
 """
 
 from __future__ import annotations
 
 import json
-import socket
-import textwrap
 import time
 
 import httpx
@@ -32,84 +34,9 @@ from tests.live_hub import (
     run,
     text_of,
 )
+from tests.port_servers import ECHO_SERVER, WAIT_FOR, WS_SERVER, free_ports, start_servers
 
 SANDBOX = "sandbox allow-scripts allow-forms allow-popups"
-
-# Answers every request with what it received (as JSON), tries to set a cookie and HSTS for the
-# hub's domain, and redirects to its own origin on /redirect.
-ECHO_SERVER = textwrap.dedent('''
-    import json, sys
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-    class Echo(BaseHTTPRequestHandler):
-        def answer(self):
-            size = int(self.headers.get("content-length") or 0)
-            body = self.rfile.read(size) if size else b""
-            if self.path.startswith("/redirect"):
-                self.send_response(302)
-                self.send_header("Location", "http://127.0.0.1:%d/landed?x=1" % self.server.server_port)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            out = json.dumps({"method": self.command, "path": self.path,
-                              "headers": [[k.lower(), v] for k, v in self.headers.items()],
-                              "body_length": len(body), "body_sum": sum(body) % 65536}).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Set-Cookie", "nbcloud_session=planted; Path=/")
-            self.send_header("Strict-Transport-Security", "max-age=31536000")
-            self.send_header("Clear-Site-Data", '"cookies"')
-            self.send_header("Content-Length", str(len(out)))
-            self.end_headers()
-            self.wfile.write(out)
-
-        do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = answer
-
-        def log_message(self, *args):
-            pass
-
-    ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Echo).serve_forever()
-''')
-
-WS_SERVER = textwrap.dedent('''
-    import asyncio, sys
-    from websockets.asyncio.server import serve
-
-    async def echo(ws):
-        async for message in ws:
-            await ws.send("echo:" + message if isinstance(message, str) else message[::-1])
-
-    async def main():
-        async with serve(echo, "127.0.0.1", int(sys.argv[1])):
-            await asyncio.Future()
-
-    asyncio.run(main())
-''')
-
-WAIT_FOR = textwrap.dedent('''
-    import socket, time
-    def wait_for(port):
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                return True
-            except OSError:
-                time.sleep(0.05)
-        return False
-''')
-
-
-def free_ports(n: int) -> list[int]:
-    sockets = [socket.socket() for _ in range(n)]
-    try:
-        for s in sockets:
-            s.bind(("127.0.0.1", 0))
-        return [s.getsockname()[1] for s in sockets]
-    finally:
-        for s in sockets:
-            s.close()
-
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
@@ -126,15 +53,6 @@ bob = live_person("bob")
 def ports() -> dict[str, int]:
     names = ["static", "echo", "ws", "bobs", "later", "unused"]
     return dict(zip(names, free_ports(len(names)), strict=True))
-
-
-def start_servers(client: BrowserLike, name: str, *commands: str) -> str:
-    """A notebook of ``client`` whose one cell starts servers in its runtime; returns its id."""
-    item_id, (cell,) = notebook_with(client, "\n".join(commands), name=name)
-    run(client, item_id, [cell])
-    done = outputs_after_run(client, item_id, cell)
-    assert "ready" in text_of(done), done["outputs"]
-    return item_id
 
 
 @pytest.fixture(scope="module")
@@ -172,8 +90,12 @@ def own_networks(live) -> bool:
     return live.hub.ports.pool.backend.isolation.network != "host"
 
 
+# The hub as its people reach it here: an address with no subdomains and no port_domain.
+BY_ADDRESS = {"Host": "192.0.2.10:8000"}
+
+
 def link(client: BrowserLike, item_id: str, port: int) -> httpx.Response:
-    return client.post(f"/api/notebooks/{item_id}/ports", json={"port": port})
+    return client.post(f"/api/notebooks/{item_id}/ports", json={"port": port}, headers=BY_ADDRESS)
 
 
 def url_for(client: BrowserLike, item_id: str, port: int) -> str:
@@ -203,7 +125,8 @@ def test_http_server_in_the_runtime_is_reached_through_a_link(live, alice: Brows
     # sandboxed frame does), while the API stays closed to it.
     stranger = httpx.Client(base_url=live.origin)
     assert stranger.get(url + "sub/page.txt").text == "a relative page"
-    assert stranger.post(f"/api/notebooks/{alices}/ports", json={"port": ports["static"]}).status_code in (401, 403)
+    assert stranger.post(f"/api/notebooks/{alices}/ports", json={"port": ports["static"]},
+                         headers=BY_ADDRESS).status_code in (401, 403)
 
 
 def test_the_hubs_cookies_and_credentials_never_reach_the_server(alice: BrowserLike, alices: str, ports):
@@ -335,7 +258,7 @@ def test_wrong_and_expired_tokens_get_a_clear_page(live, alice: BrowserLike, ali
     r = alice.get(url)
     assert r.status_code == 403 and "expired" in r.text
     assert r.headers["content-security-policy"].endswith("sandbox")
-    wrong = url.replace(token, token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB"))
+    wrong = url.replace(token, token[:-4] + ("aaaa" if not token.endswith("aaaa") else "bbbb"))
     r = alice.get(wrong)
     assert r.status_code == 404 and "does not exist" in r.text
     assert alice.get("/api/runtimes/proxy/garbage/").status_code == 404

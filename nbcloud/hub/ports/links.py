@@ -2,7 +2,8 @@
 (user, runtime, port).
 
 A link is minted only for a signed-in person who may run the notebook (``routes``), for the
-notebook's current runtime. Its token is 32 random bytes (base64url); the hub keeps it in memory
+notebook's current runtime. Its token is 32 random bytes, in lower-case base32 so that it can be a
+host name's label (``origins``: each link has an origin of its own); the hub keeps it in memory
 (runtimes do not outlive the hub either). A link stops working when
 
 * its lifetime (``runtime_port_link_seconds``) is over;
@@ -14,8 +15,8 @@ notebook's current runtime. Its token is 32 random bytes (base64url); the hub ke
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
-import re
 import secrets
 import time
 from dataclasses import dataclass
@@ -28,16 +29,21 @@ from nbcloud.hub.runtimes.backend import Runtime
 from nbcloud.hub.runtimes.listeners import PortCheck
 
 from . import dial
+from .origins import TOKEN_RE
 
 if TYPE_CHECKING:
     from nbcloud.hub.runtimes.pool import RuntimePool
 
-TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{43}$")
 # Expired links are remembered a while longer, so their page can say "expired", not "unknown".
 FORGET_AFTER_SECONDS = 3600.0
 MAX_LINKS = 20_000
 
 Problem = Literal["unknown", "expired", "runtime_gone"]
+
+
+def new_token() -> str:
+    """256 random bits as 52 characters of a-z2-7: a valid DNS label once prefixed with ``p-``."""
+    return base64.b32encode(secrets.token_bytes(32)).decode().rstrip("=").lower()
 
 
 @dataclass
@@ -104,7 +110,7 @@ class PortLinks:
     def mint(self, *, user_id: int, item_id: str, owner_id: int, runtime: Runtime, port: int) -> PortLink:
         self._forget_old()
         link = PortLink(
-            token=secrets.token_urlsafe(32),
+            token=new_token(),
             user_id=user_id,
             item_id=item_id,
             owner_id=owner_id,

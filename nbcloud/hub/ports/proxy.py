@@ -1,7 +1,16 @@
-"""``/api/runtimes/proxy/{token}/...``: a reverse proxy to a web server in a runtime.
+"""A reverse proxy to a web server in a runtime, on the link's own origin (``origins``):
+``p-<token>.<domain>/...``, or, where the hub has no names to give, ``/api/runtimes/proxy/{token}/...``.
 
-Everything under a link's prefix goes to ``http://127.0.0.1:{port}/...`` (or ``[::1]``) of the
-runtime the link was made for: every method, bodies streamed both ways, WebSocket upgrades too.
+On its own origin (a request whose Host is ``p-<token>.<domain>``) every path goes to the same path
+of the server: absolute paths work, and the hub's own routes are never served on that host. The
+app's origin is its own, so it may keep cookies (host-only: a Domain attribute is dropped, so it
+cannot plant one for the hub's host), and its pages are not sandboxed; the hub's own cookies are
+host-only on the hub's host and are filtered out should any arrive. Its pages send no Referer to
+other origins (``Referrer-Policy: same-origin``): the origin holds the token.
+
+On the hub's origin (the fallback), everything under a link's prefix goes to
+``http://127.0.0.1:{port}/...`` (or ``[::1]``) of the runtime the link was made for: every
+method, bodies streamed both ways, WebSocket upgrades too.
 The token in the path is the only credential: the content is shown in sandboxed frames and tabs
 with an opaque origin, whose requests carry no cookie of the hub. Relative URLs keep working
 because the prefix ends in the token's folder (``.../{token}/``); an upstream redirect to its own
@@ -43,7 +52,10 @@ import httpx
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from nbcloud.hub.auth.accounts import TOKEN_PREFIX
+from nbcloud.hub.auth.csrf import CSRF_COOKIE
+from nbcloud.hub.http.dependencies import SESSION_COOKIE
 from nbcloud.hub.ports.links import PortLink, PortLinks
+from nbcloud.hub.ports.origins import AppHost, app_host
 
 if TYPE_CHECKING:
     from nbcloud.hub.context import Hub
@@ -84,6 +96,9 @@ WS_REQUEST_DROP = REQUEST_DROP | frozenset({
     b"sec-websocket-accept", b"content-length",
 })
 
+# The hub's cookies: never passed to a runtime's server, should a browser send them to a link's host.
+HUB_COOKIES = frozenset({SESSION_COOKIE.encode(), CSRF_COOKIE.encode()})
+
 PROBLEMS = {
     "unknown": (404, "This link does not exist",
                 "There is no link to a runtime's web server at this address. Run the notebook cell that "
@@ -113,6 +128,25 @@ def _hop_by_hop(headers: list[tuple[bytes, bytes]]) -> set[bytes]:
 def _is_hub_token(authorization: bytes) -> bool:
     scheme, _, credentials = authorization.strip().partition(b" ")
     return scheme.lower() == b"bearer" and credentials.strip().startswith(TOKEN_PREFIX.encode())
+
+
+def _header(scope: Scope, name: bytes) -> bytes | None:
+    return next((v for k, v in scope.get("headers") or [] if k.lower() == name), None)
+
+
+def without_hub_cookies(cookie: bytes) -> bytes:
+    """A Cookie header less the hub's own cookies (the app's own are its to read)."""
+    kept = [part.strip() for part in cookie.split(b";")
+            if part.strip() and part.strip().partition(b"=")[0].strip() not in HUB_COOKIES]
+    return b"; ".join(kept)
+
+
+def host_only_cookie(set_cookie: bytes) -> bytes:
+    """A Set-Cookie for the link's own host only: a Domain attribute would reach its parent
+    domain (the hub's host, other links)."""
+    parts = set_cookie.split(b";")
+    kept = [parts[0]] + [p for p in parts[1:] if p.strip().partition(b"=")[0].strip().lower() != b"domain"]
+    return b";".join(kept)
 
 
 def _netloc(host: str, port: int) -> str:
@@ -198,6 +232,12 @@ class PortProxyMiddleware:
         return self.links.client(runtime)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            host = _header(scope, b"host")
+            target = app_host(host.decode("latin-1"), self.hub.settings.port_domain) if host else None
+            if target is not None:
+                await self._own_origin(scope, receive, send, target)
+                return
         root = scope.get("root_path", "") or ""
         path = scope.get("path", "")
         if root and path.startswith(root):
@@ -223,8 +263,26 @@ class PortProxyMiddleware:
             await self._send(send, 308, [(b"location", location.encode()), (b"content-length", b"0"),
                                          (b"cache-control", b"no-store")], b"")
             return
+        await self._serve(scope, receive, send, token, link, runtime, b"/" + rest, prefix, own_origin=False)
+
+    async def _own_origin(self, scope: Scope, receive: Receive, send: Send, target: AppHost) -> None:
+        """A request to ``p-<token>.<domain>``: the link's server at the same path, or a page that
+        says why not. Never the hub's own routes."""
+        resolved = self.links.resolve(target.token) if target.token is not None else "unknown"
+        if isinstance(resolved, str):
+            status, title, message = PROBLEMS[resolved]
+            await self._refuse(scope, receive, send, status, title, message)
+            return
+        link, runtime = resolved
+        raw = (scope.get("raw_path") or scope["path"].encode()).split(b"?", 1)[0]
+        if not raw.startswith(b"/"):
+            raw = b"/" + raw
+        await self._serve(scope, receive, send, link.token, link, runtime, raw, "/", own_origin=True)
+
+    async def _serve(self, scope: Scope, receive: Receive, send: Send, token: str, link: PortLink,
+                     runtime: Runtime, upstream_path: bytes, prefix: str, *, own_origin: bool) -> None:
         headers = list(scope.get("headers") or [])
-        if any(k.lower() == b"service-worker" for k, _ in headers):
+        if not own_origin and any(k.lower() == b"service-worker" for k, _ in headers):
             # A service worker here would control the hub's own pages' fetches below its scope.
             await self._refuse(scope, receive, send, 403, "Not allowed",
                                "A runtime's web server cannot install a service worker through nbcloud.")
@@ -248,11 +306,12 @@ class PortProxyMiddleware:
                     "server in the notebook, wait until it is ready, then reload this frame or page.")
             await self._refuse(scope, receive, send, status, title, message)
             return
-        upstream_path = b"/" + rest
         if scope["type"] == "websocket":
-            await self._websocket(scope, receive, send, link, check.host, upstream_path, prefix, runtime)
+            await self._websocket(scope, receive, send, link, check.host, upstream_path, prefix, runtime,
+                                  own_origin=own_origin)
         else:
-            await self._http(scope, receive, send, link, check.host, upstream_path, prefix, runtime)
+            await self._http(scope, receive, send, link, check.host, upstream_path, prefix, runtime,
+                             own_origin=own_origin)
 
     # ----- plumbing ---------------------------------------------------------------------------------
 
@@ -272,9 +331,11 @@ class PortProxyMiddleware:
         await self._send(send, status, headers, body if scope["method"] != "HEAD" else b"")
 
     def _upstream_headers(self, scope: Scope, link: PortLink, prefix: str, host: str,
-                          drop: frozenset[bytes]) -> list[tuple[bytes, bytes]]:
+                          drop: frozenset[bytes], *, own_origin: bool = False) -> list[tuple[bytes, bytes]]:
         incoming: list[tuple[bytes, bytes]] = list(scope.get("headers") or [])
         skip = _hop_by_hop(incoming) | drop
+        upstream_origin = f"http://{_netloc(host, link.port)}"
+        kept_cookies: list[bytes] = []
         out: list[tuple[bytes, bytes]] = []
         client_host = ""
         hub_host = ""
@@ -285,6 +346,16 @@ class PortProxyMiddleware:
                 hub_host = value.decode("latin-1")
             if name == b"origin":
                 origin_present = True
+            if own_origin and name == b"cookie":
+                # The app's own cookies are its own; the hub's are never passed on.
+                if cookie := without_hub_cookies(value):
+                    kept_cookies.append(cookie)
+                continue
+            if own_origin and name == b"referer":
+                # A page of the app itself (same-origin policy): its path, as the server would see it.
+                if (referer := self._own_referer(scope, value, upstream_origin)) is not None:
+                    out.append((name, referer))
+                continue
             if name in skip:
                 continue
             if name == b"authorization" and _is_hub_token(value):
@@ -295,7 +366,8 @@ class PortProxyMiddleware:
         scheme = scope.get("scheme", "http")
         if scope["type"] == "websocket":
             scheme = "https" if scheme in ("wss", "https") else "http"
-        upstream_origin = f"http://{_netloc(host, link.port)}"
+        if kept_cookies:
+            out.append((b"cookie", b"; ".join(kept_cookies)))
         if origin_present:
             out.append((b"origin", upstream_origin.encode()))
         if client_host:
@@ -303,24 +375,45 @@ class PortProxyMiddleware:
         if hub_host:
             out.append((b"x-forwarded-host", hub_host.encode("latin-1")))
         out.append((b"x-forwarded-proto", scheme.encode()))
-        out.append((b"x-forwarded-prefix", prefix.rstrip("/").encode()))
+        if prefix.rstrip("/"):
+            out.append((b"x-forwarded-prefix", prefix.rstrip("/").encode()))
         return out
 
     @staticmethod
+    def own_origin_of(scope: Scope) -> bytes:
+        """The origin a request to a link's host was made to (``http://p-<token>.<domain>:port``)."""
+        scheme = scope.get("scheme", "http")
+        secure = scheme in ("https", "wss")
+        return (b"https://" if secure else b"http://") + (_header(scope, b"host") or b"").strip().lower()
+
+    def _own_referer(self, scope: Scope, referer: bytes, upstream_origin: str) -> bytes | None:
+        own = self.own_origin_of(scope)
+        if referer.lower().startswith(own + b"/") or referer.lower() == own:
+            return upstream_origin.encode() + referer[len(own):]
+        return None
+
+    @staticmethod
     def _response_headers(headers: list[tuple[bytes, bytes]], link: PortLink, prefix: str,
-                          origin: bytes | None) -> list[tuple[bytes, bytes]]:
+                          origin: bytes | None, *, own_origin: bool = False) -> list[tuple[bytes, bytes]]:
         skip = _hop_by_hop(headers) | RESPONSE_DROP | (CORS_RESPONSE if origin is not None else frozenset())
         out: list[tuple[bytes, bytes]] = []
         for key, value in headers:
             name = key.lower()
+            if own_origin and name == b"set-cookie":
+                out.append((name, host_only_cookie(value)))  # the app's own host, nothing above it
+                continue
             if name in skip:
                 continue
             if name in (b"location", b"content-location"):
                 value = rewrite_location(value.decode("latin-1"), link.port, prefix).encode("latin-1")
             out.append((name, value))
-        # Added, never replaced: an upstream policy still applies too, and only makes it stricter.
-        out.append((b"content-security-policy", SANDBOX_CSP))
-        out.append((b"referrer-policy", b"no-referrer"))
+        if own_origin:
+            # Its own origin: not sandboxed. The origin holds the token: no Referer leaves it.
+            out.append((b"referrer-policy", b"same-origin"))
+        else:
+            # Added, never replaced: an upstream policy still applies too, and only makes it stricter.
+            out.append((b"content-security-policy", SANDBOX_CSP))
+            out.append((b"referrer-policy", b"no-referrer"))
         if origin is not None:
             exposed = sorted({name for name, _ in out} - SAFELISTED)
             out += cors_headers(origin)
@@ -331,16 +424,18 @@ class PortProxyMiddleware:
     # ----- HTTP -------------------------------------------------------------------------------------
 
     async def _http(self, scope: Scope, receive: Receive, send: Send, link: PortLink, host: str,
-                    path: bytes, prefix: str, runtime: Runtime | None = None) -> None:
+                    path: bytes, prefix: str, runtime: Runtime | None = None, *, own_origin: bool = False) -> None:
         incoming = list(scope.get("headers") or [])
         origin = next((v for k, v in incoming if k.lower() == b"origin"), None)
-        if scope["method"] == "OPTIONS" and (allowed := preflight(incoming)) is not None:
+        if own_origin and origin is not None and origin.strip().lower() == self.own_origin_of(scope):
+            origin = None  # the app's own pages: not a CORS request, the app's own headers stand
+        if scope["method"] == "OPTIONS" and origin is not None and (allowed := preflight(incoming)) is not None:
             await self._send(send, 204, allowed, b"")
             return
         query = scope.get("query_string") or b""
         url = httpx.URL(f"http://{_netloc(host, link.port)}").copy_with(
             raw_path=path + (b"?" + query if query else b""))
-        headers = self._upstream_headers(scope, link, prefix, host, REQUEST_DROP)
+        headers = self._upstream_headers(scope, link, prefix, host, REQUEST_DROP, own_origin=own_origin)
         body_done = asyncio.Event()
         disconnected = asyncio.Event()
 
@@ -392,7 +487,8 @@ class PortProxyMiddleware:
                 await send({
                     "type": "http.response.start",
                     "status": response.status_code,
-                    "headers": self._response_headers(list(response.headers.raw), link, prefix, origin),
+                    "headers": self._response_headers(list(response.headers.raw), link, prefix, origin,
+                                                      own_origin=own_origin),
                 })
                 started = True
                 if scope["method"] != "HEAD":
@@ -433,7 +529,8 @@ class PortProxyMiddleware:
     # ----- WebSocket --------------------------------------------------------------------------------
 
     async def _websocket(self, scope: Scope, receive: Receive, send: Send, link: PortLink, host: str,
-                         path: bytes, prefix: str, runtime: Runtime | None = None) -> None:
+                         path: bytes, prefix: str, runtime: Runtime | None = None, *,
+                         own_origin: bool = False) -> None:
         from websockets.asyncio.client import connect
         from websockets.exceptions import ConnectionClosed
 
@@ -446,7 +543,7 @@ class PortProxyMiddleware:
             uri += f"?{query.decode('latin-1')}"
         headers = [
             (k.decode("latin-1"), v.decode("latin-1"))
-            for k, v in self._upstream_headers(scope, link, prefix, host, WS_REQUEST_DROP)
+            for k, v in self._upstream_headers(scope, link, prefix, host, WS_REQUEST_DROP, own_origin=own_origin)
             if k != b"origin"
         ]
         origin = next((v for k, v in scope.get("headers") or [] if k.lower() == b"origin"), None)

@@ -3,7 +3,8 @@
 The page asks for it when an output calls ``google.colab.kernel.proxyPort(port)`` (which is what
 ``google.colab.output.serve_kernel_port_as_iframe`` / ``_as_window`` display): the request carries
 the signed-in person's session and CSRF token, the notebook must be one they may run, and the link
-is bound to them, to the notebook's current runtime and to the port.
+is bound to them, to the notebook's current runtime and to the port. Its URL is an origin of its
+own, ``p-<token>.<port_domain or the hub's host name>`` (``origins``), where there is one to give.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pydantic import BaseModel, Field
 from nbcloud.hub.context import get_hub
 from nbcloud.hub.errors import Conflict, Forbidden
 from nbcloud.hub.http.dependencies import CurrentUser
+from nbcloud.hub.ports.origins import link_origin
 from nbcloud.hub.ports.proxy import PREFIX
 
 router = APIRouter(prefix="/api/notebooks", tags=["notebooks"])
@@ -26,7 +28,9 @@ class PortRequest(BaseModel):
 
 
 class PortLinkOut(BaseModel):
-    url: str  # absolute path on the hub, ending in "/"; relative URLs resolve under it
+    # The link's own origin, "http://p-<token>.localhost:8000/"; or, where the hub has no name to
+    # give it (reached by a non-loopback IP address, no port_domain), a path on the hub ending in "/".
+    url: str
     port: int
     expires_at: str  # ISO 8601, UTC
 
@@ -55,5 +59,8 @@ async def port_link(item_id: str, body: PortRequest, request: Request, user: Cur
     link = hub.ports.mint(user_id=user.id, item_id=item_id, owner_id=session.owner_id, runtime=runtime,
                           port=body.port)
     expires = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=hub.ports.lifetime)
-    return PortLinkOut(url=f"{request.scope.get('root_path', '')}{PREFIX}{link.token}/", port=body.port,
+    origin = link_origin(link.token, scheme=request.url.scheme, hub_host=request.headers.get("host", ""),
+                         port_domain=hub.settings.port_domain)
+    url = f"{origin}/" if origin else f"{request.scope.get('root_path', '')}{PREFIX}{link.token}/"
+    return PortLinkOut(url=url, port=body.port,
                        expires_at=expires.isoformat().replace("+00:00", "Z"))
