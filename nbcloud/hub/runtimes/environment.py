@@ -8,6 +8,10 @@ environment, which lacks that stack.
 
 from __future__ import annotations
 
+import functools
+import json
+import os
+import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +21,37 @@ from nbcloud.config import Settings
 CHECKOUT = Path(__file__).resolve().parents[3]
 DEFAULT_FOLDER = CHECKOUT / ".runtime-env"
 PACKAGE_LIST = CHECKOUT / "nbcloud" / "runtime" / "environments" / "colab.txt"
+COMPLETE_MARK = ".colab-stack"  # `make runtime-env` writes it once every package installed
+
+
+@dataclass(frozen=True)
+class PythonLayout:
+    """Where an environment's interpreter and packages live on the host (what a sandbox binds)."""
+
+    executable: Path  # the real interpreter (symlinks resolved) a runtime's layer links to
+    version: tuple[int, int, int]
+    prefix: Path
+    base_prefix: Path
+    site_packages: tuple[Path, ...]
+
+    @property
+    def short_version(self) -> str:
+        """``python3.11``: the name of the layer's lib folder and of the interpreter."""
+        return f"python{self.version[0]}.{self.version[1]}"
+
+
+# Run by the environment's own interpreter: its paths are its own business (a venv's
+# site-packages, a Debian dist-packages), so ask it rather than guess.
+_DESCRIBE = """
+import json, os, site, sys, sysconfig
+paths = [p for p in site.getsitepackages() if os.path.isdir(p)]
+purelib = sysconfig.get_paths()["purelib"]
+if purelib not in paths and os.path.isdir(purelib):
+    paths.insert(0, purelib)
+exe = getattr(sys, "_base_executable", None) or sys.executable
+print(json.dumps({"executable": os.path.realpath(exe), "version": list(sys.version_info[:3]),
+                  "prefix": sys.prefix, "base_prefix": sys.base_prefix, "site_packages": paths}))
+"""
 
 
 @dataclass(frozen=True)
@@ -32,14 +67,52 @@ class RuntimeEnvironment:
         """Where installed widget packages keep their JupyterLab front-end bundles."""
         return self.prefix / "share" / "jupyter" / "labextensions"
 
+    @property
+    def layout(self) -> PythonLayout:
+        return python_layout(self.python)
+
+    @property
+    def name(self) -> str:
+        """What the admin page says runs in runtimes."""
+        if self.colab_stack:
+            return f"Colab's preinstalled stack ({self.prefix})"
+        return f"the hub's own Python environment, without Colab's stack ({self.prefix}): run `make runtime-env`"
+
+
+@functools.cache
+def python_layout(python: Path) -> PythonLayout:
+    """The layout of the environment whose interpreter is ``python`` (asked once per hub)."""
+    if os.path.realpath(python) == os.path.realpath(sys.executable):
+        out = subprocess.run([sys.executable, "-I", "-c", _DESCRIBE], capture_output=True, text=True, check=True)
+    else:
+        try:
+            out = subprocess.run([str(python), "-I", "-c", _DESCRIBE], capture_output=True, text=True, timeout=60,
+                                 check=True)
+        except (OSError, subprocess.SubprocessError) as exc:
+            raise RuntimeError(f"the runtime environment's python {python} does not run ({exc}): "
+                               "rebuild it with `make runtime-env`") from exc
+    info = json.loads(out.stdout)
+    return PythonLayout(
+        executable=Path(info["executable"]),
+        version=(info["version"][0], info["version"][1], info["version"][2]),
+        prefix=Path(info["prefix"]),
+        base_prefix=Path(info["base_prefix"]),
+        site_packages=tuple(Path(p) for p in info["site_packages"]),
+    )
+
+
+def hub_environment() -> RuntimeEnvironment:
+    """The hub's own environment (what runtimes ran before there was a runtime environment)."""
+    return RuntimeEnvironment(Path(sys.prefix), Path(sys.executable), colab_stack=False)
+
 
 def runtime_environment(settings: Settings) -> RuntimeEnvironment:
     folder = Path(settings.runtime_environment) if settings.runtime_environment else DEFAULT_FOLDER
     python = folder / "bin" / "python"
     if python.exists():
-        return RuntimeEnvironment(folder.resolve(), python, colab_stack=(folder / ".colab-stack").exists())
+        return RuntimeEnvironment(folder.resolve(), python, colab_stack=(folder / COMPLETE_MARK).exists())
     if settings.runtime_environment:
         raise RuntimeError(
             f"runtime_environment {settings.runtime_environment!r} has no bin/python: "
             "make it with `make runtime-env` or point the setting at a virtual environment")
-    return RuntimeEnvironment(Path(sys.prefix), Path(sys.executable), colab_stack=False)
+    return hub_environment()

@@ -9,8 +9,11 @@ Inside the sandbox a runtime sees::
     /opt/nbcloud/lib    nbcloud/runtime             ro, in-sandbox code (google.colab compat, later)
     /run/nbcloud        runtimes_dir/<id>/ipc       rw, ZMQ ipc sockets + the kernel's connection file
     /usr /etc(subset)   host                        ro
-    sys.prefix, sys.base_prefix                     ro, the shared base Python environment
+    the runtime environment                         ro, the shared base Python environment (see
+                                                        ``environment``: Colab's stack, else the hub's)
     /proc /dev          fresh, minimal; no /sys
+    /dev/shm            a tmpfs of its own, half the runtime's memory at most (as Linux sizes
+                        one), its pages charged to the runtime's memory cgroup
 
 and nothing else: not the hub's data folder, database, config, other runtimes or Drives.
 
@@ -37,16 +40,14 @@ import glob
 import logging
 import os
 import shutil
-import site
 import subprocess
-import sys
-import sysconfig
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import network as net
 from . import seccomp
 from .backend import SandboxKind, SandboxUnavailable
+from .environment import RuntimeEnvironment, hub_environment
 
 log = logging.getLogger(__name__)
 
@@ -141,24 +142,23 @@ class SandboxMode:
         }
 
 
-def base_python() -> Path:
-    """The real interpreter of the hub's environment (what the layer's python links to)."""
-    exe = getattr(sys, "_base_executable", None) or sys.executable
-    return Path(os.path.realpath(exe))
+def base_python(environment: RuntimeEnvironment | None = None) -> Path:
+    """The real interpreter of the runtime environment (what the layer's python links to).
+    ``None``: the hub's own environment."""
+    return (environment or hub_environment()).layout.executable
 
 
-def base_site_packages() -> list[str]:
-    paths = [p for p in site.getsitepackages() if os.path.isdir(p)]
-    purelib = sysconfig.get_paths()["purelib"]
-    if purelib not in paths and os.path.isdir(purelib):
-        paths.insert(0, purelib)
-    return paths
+def base_site_packages(environment: RuntimeEnvironment | None = None) -> list[str]:
+    return [str(p) for p in (environment or hub_environment()).layout.site_packages]
 
 
-def python_roots() -> list[str]:
-    """Folders that must be visible (read-only) for the base environment to work."""
-    roots = {os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix), str(base_python().parent.parent)}
-    roots |= {os.path.realpath(p) for p in base_site_packages()}
+def python_roots(environment: RuntimeEnvironment | None = None) -> list[str]:
+    """Folders that must be visible (read-only) for the runtime environment to work: its own,
+    and the interpreter it was made from. Not the hub's environment (unless it is that)."""
+    layout = (environment or hub_environment()).layout
+    roots = {os.path.realpath(layout.prefix), os.path.realpath(layout.base_prefix),
+             str(layout.executable.parent.parent)}
+    roots |= {os.path.realpath(p) for p in layout.site_packages}
     # Keep only the outermost folders; /usr is bound anyway.
     out: list[str] = []
     for r in sorted(roots, key=len):
@@ -168,32 +168,35 @@ def python_roots() -> list[str]:
     return out
 
 
-def make_layer(paths: RuntimePaths, mode: SandboxMode) -> None:
-    """A tiny virtual environment on top of the read-only base: pip installs land in it,
-    the base environment's packages count as installed (pip skips uninstalling them:
-    "outside environment"), and a factory reset throws it away with the runtime."""
+def make_layer(paths: RuntimePaths, mode: SandboxMode, environment: RuntimeEnvironment | None = None) -> None:
+    """A tiny virtual environment on top of the read-only runtime environment (``None``: the
+    hub's own): pip installs land in it, the base environment's packages count as installed
+    (pip skips uninstalling them: "outside environment"), and a factory reset throws it away
+    with the runtime."""
+    environment = environment or hub_environment()
+    layout = environment.layout
     layer = paths.layer
     inside = mode.inside(paths)
-    ver = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    ver = layout.short_version
     sp = layer / "lib" / ver / "site-packages"
     (layer / "bin").mkdir(parents=True, exist_ok=True)
     sp.mkdir(parents=True, exist_ok=True)
-    real = base_python()
+    real = layout.executable
+    major, minor, micro = layout.version
     (layer / "pyvenv.cfg").write_text(
-        f"home = {real.parent}\ninclude-system-site-packages = false\n"
-        f"version = {sys.version_info.major}.{sys.version_info.minor}.{sys.version_info.micro}\n"
+        f"home = {real.parent}\ninclude-system-site-packages = false\nversion = {major}.{minor}.{micro}\n"
     )
     for name in ("python", "python3", ver):
         link = layer / "bin" / name
         if not link.is_symlink():
             link.symlink_to(real)
     # Real paths: the sandbox binds python_roots() (real paths), not a symlinked venv's path.
-    lines = [f"import site; site.addsitedir({os.path.realpath(p)!r})" for p in base_site_packages()]
+    lines = [f"import site; site.addsitedir({os.path.realpath(p)!r})" for p in base_site_packages(environment)]
     lines.append(inside["lib"])
     (sp / "_nbcloud_base.pth").write_text("\n".join(lines) + "\n")
     shebang = f"#!{inside['layer']}/bin/python\n"
     pip = shebang + "import sys\nfrom pip._internal.cli.main import main\nsys.exit(main())\n"
-    for name in ("pip", "pip3", f"pip{sys.version_info.major}.{sys.version_info.minor}"):
+    for name in ("pip", "pip3", f"pip{major}.{minor}"):
         script = layer / "bin" / name
         script.write_text(pip)
         script.chmod(0o755)
@@ -201,7 +204,7 @@ def make_layer(paths: RuntimePaths, mode: SandboxMode) -> None:
         script = layer / "bin" / name
         script.write_text(NO_APT)
         script.chmod(0o755)
-    write_aliases(sp)
+    write_aliases(sp, layout.site_packages)
     smi = layer / "bin" / "nvidia-smi"
     if has_gpu():
         smi.unlink(missing_ok=True)  # the driver's own nvidia-smi (under /usr) answers
@@ -279,19 +282,17 @@ exit 100
 ALIASES = {"tensorflow-cpu": "tensorflow"}
 
 
-def write_aliases(site_packages: Path) -> None:
+def write_aliases(site_packages: Path, base: tuple[Path, ...]) -> None:
+    """``site_packages``: the layer's; ``base``: the runtime environment's (where to look)."""
     from importlib import metadata
 
+    def installed(name: str) -> metadata.Distribution | None:
+        return next(iter(metadata.distributions(name=name, path=[str(p) for p in base])), None)
+
     for provider, name in ALIASES.items():
-        try:
-            provided = metadata.distribution(provider)
-        except metadata.PackageNotFoundError:
-            continue
-        try:
-            metadata.distribution(name)
-            continue  # the real one is there
-        except metadata.PackageNotFoundError:
-            pass
+        provided = installed(provider)
+        if provided is None or installed(name) is not None:
+            continue  # nothing to alias, or the real one is there
         version = provided.version
         summary = (provided.metadata.get_all("Summary") or [""])[0]
         home = (provided.metadata.get_all("Home-page") or [""])[0]
@@ -352,8 +353,11 @@ class SandboxCommand:
             self.launch = None
 
 
-def build_command(paths: RuntimePaths, mode: SandboxMode, env: dict[str, str], argv: list[str]) -> SandboxCommand:
-    """The full launch command (without the limits prefix)."""
+def build_command(paths: RuntimePaths, mode: SandboxMode, env: dict[str, str], argv: list[str], *,
+                  environment: RuntimeEnvironment | None = None, shm_bytes: int | None = None) -> SandboxCommand:
+    """The full launch command (without the limits prefix). ``environment``: the Python the
+    kernel runs (``None``: the hub's own); ``shm_bytes``: the size of /dev/shm (``None``: the
+    kernel's default, half the machine's memory)."""
     if not mode.sandboxed:
         return SandboxCommand((setpriv_argv(mode.uid, mode.gid) if mode.drop_privileges else []) + argv)
     assert mode.bwrap
@@ -401,8 +405,14 @@ def build_command(paths: RuntimePaths, mode: SandboxMode, env: dict[str, str], a
             p = net.write_resolv_conf(paths.root)  # slirp4netns's DNS, not the host's loopback resolver
         if p.exists():
             a += bind(p, f"/etc/{entry}")
-    # /dev/shm as on any Linux (1777): multiprocessing's locks and queues live there.
-    a += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/dev/shm"]
+    # /dev/shm as on any Linux (1777): multiprocessing's locks and queues and PyTorch's
+    # DataLoader workers' tensors live there. Its pages count in the memory of whoever writes
+    # them (the runtime's cgroup); the size keeps one runtime from holding more there than
+    # its memory could ever free.
+    a += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777"]
+    if shm_bytes:
+        a += ["--size", str(shm_bytes)]
+    a += ["--tmpfs", "/dev/shm"]
     for dev in sorted(glob.glob("/dev/nvidia*")):
         a += ["--dev-bind", dev, dev]
     # Writable runtime folders, then the read-only Python base (it may live below /root).
@@ -411,7 +421,7 @@ def build_command(paths: RuntimePaths, mode: SandboxMode, env: dict[str, str], a
     a += bind(paths.home, HOME, rw=True)
     a += bind(paths.layer, LAYER, rw=True)
     a += bind(paths.ipc, IPC, rw=True)
-    for root in python_roots():
+    for root in python_roots(environment):
         a += bind(root, root)
     if RUNTIME_PACKAGE_DIR.is_dir():
         a += bind(RUNTIME_PACKAGE_DIR, LIB)
@@ -522,7 +532,7 @@ def _try(mode: SandboxMode, probe_dir: Path) -> str | None:
     return None
 
 
-def prepare_dirs(paths: RuntimePaths, mode: SandboxMode) -> None:
+def prepare_dirs(paths: RuntimePaths, mode: SandboxMode, environment: RuntimeEnvironment | None = None) -> None:
     paths.root.mkdir(parents=True, exist_ok=True)
     # Unsandboxed, the kernel must walk to its folders by their host paths.
     os.chmod(paths.root, 0o700 if mode.sandboxed else 0o711)
@@ -534,7 +544,7 @@ def prepare_dirs(paths: RuntimePaths, mode: SandboxMode) -> None:
     if mode.sandboxed:
         # Mount points of the Python base below /root live in the runtime's home: make
         # them walkable (bwrap would create them 0700).
-        for root in python_roots():
+        for root in python_roots(environment):
             if root.startswith(HOME + "/"):
                 d = paths.home
                 for part in Path(root).relative_to(HOME).parts:
