@@ -38,6 +38,7 @@ from nbcloud.hub.secrets import routes as secret_routes
 from nbcloud.hub.secrets.sealing import SecretSealer
 from nbcloud.hub.secrets.store import SecretStore
 from nbcloud.hub.trust import routes as trust_routes
+from nbcloud.hub.widgets import routes as widget_routes
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
@@ -149,6 +150,7 @@ def create_app(settings: Settings, hub: Hub | None = None) -> FastAPI:
     app.include_router(secret_routes.router)
     app.include_router(port_routes.router)
     trust_routes.install(app, hub)  # /api/trust, and trusted notebooks stay trusted through saves
+    widget_routes.install(app, hub)  # third-party widget front ends from the runtime environment
     _mount_web_app(app)
     return app
 

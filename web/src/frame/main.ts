@@ -59,8 +59,8 @@ async function render({ mime, value, metadata }: RenderMessage): Promise<void> {
     await runScripts(root);
   } else if (mime === WIDGET_VIEW_MIME) {
     const saved = metadata?.[WIDGET_STATE_MIME] as SavedWidgetState | undefined;
-    if (saved) await showSavedWidget(root, value, saved, sendWidgetMessage);
-    else await showWidget(root, value, sendWidgetMessage);
+    if (saved) await showSavedWidget(root, value, saved, sendWidgetMessage, metadata);
+    else await showWidget(root, value, sendWidgetMessage, metadata);
   } else if (mime === 'image/svg+xml') {
     root.innerHTML = value;
   } else if (mime === 'application/javascript') {

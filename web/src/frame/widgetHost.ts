@@ -1,7 +1,7 @@
 // The frame's side of widgets, in its main script: loads the widget script (widgets.ts) the first
 // time the page sends widget state, and hands it the page's comm events in the order they came.
 
-import type { CommEvent, PageCommMessage, SavedWidgetState } from '../notebook/widgets/protocol';
+import { catalogOf, type CommEvent, type PageCommMessage, type SavedWidgetState } from '../notebook/widgets/protocol';
 import type { Widgets, WidgetsHost } from './widgets';
 
 declare const __FRAME_WIDGETS_URL__: string;
@@ -32,9 +32,17 @@ function viewModelId(view: string): string {
   return modelId;
 }
 
-/** Draws the widget view `{model_id}` (the output's JSON) into `element`. */
-export async function showWidget(element: HTMLElement, view: string, post: (message: PageCommMessage) => void): Promise<void> {
-  await (await load(post)).show(element, viewModelId(view));
+/** Draws the widget view `{model_id}` (the output's JSON) into `element`; `metadata` is the
+ * render message's (it lists the third-party widget packages the frame may load). */
+export async function showWidget(
+  element: HTMLElement,
+  view: string,
+  post: (message: PageCommMessage) => void,
+  metadata?: Record<string, unknown>,
+): Promise<void> {
+  const host = await load(post);
+  host.useExtensions(catalogOf(metadata));
+  await host.show(element, viewModelId(view));
 }
 
 /** Draws the widget view from the notebook's saved widget state: read-only, no kernel behind it. */
@@ -43,6 +51,9 @@ export async function showSavedWidget(
   view: string,
   saved: SavedWidgetState,
   post: (message: PageCommMessage) => void,
+  metadata?: Record<string, unknown>,
 ): Promise<void> {
-  await (await load(post)).showSaved(element, viewModelId(view), saved);
+  const host = await load(post);
+  host.useExtensions(catalogOf(metadata));
+  await host.showSaved(element, viewModelId(view), saved);
 }

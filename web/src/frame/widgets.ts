@@ -11,7 +11,8 @@ import widgetsCss from '@jupyter-widgets/controls/css/widgets.css?inline';
 import { HTMLManager } from '@jupyter-widgets/html-manager/lib/htmlmanager';
 import outputCss from '@jupyter-widgets/html-manager/css/output.css?inline';
 import * as outputWidgets from '@jupyter-widgets/html-manager/lib/output';
-import type { CommEvent, CommOpenEvent, PageCommMessage, SavedWidgetState } from '../notebook/widgets/protocol';
+import type { CommEvent, CommOpenEvent, PageCommMessage, SavedWidgetState, WidgetExtensionInfo } from '../notebook/widgets/protocol';
+import { missingFrontEnd, WidgetExtensions } from './widgetExtensions';
 
 /** What a comm sends: JSON, as @jupyter-widgets/base types it. */
 type CommData = Parameters<IClassicComm['send']>[0];
@@ -25,14 +26,23 @@ const MODULES: Record<string, Record<string, unknown>> = {
   '@jupyter-widgets/output': outputWidgets as unknown as Record<string, unknown>,
 };
 
-/** The built-in widgets only: a sandboxed frame fetches no third-party widget code. */
+type WidgetClass = typeof base.WidgetModel | typeof base.WidgetView;
+
+/** The built-in widgets, then the third-party packages installed in the runtime environment
+ * (served by the hub as JupyterLab extensions; never fetched from a CDN). */
 class FrameManager extends HTMLManager {
-  override loadClass(className: string, moduleName: string, moduleVersion: string): Promise<typeof base.WidgetModel | typeof base.WidgetView> {
-    const found = MODULES[moduleName]?.[className];
-    if (found) return Promise.resolve(found as typeof base.WidgetModel | typeof base.WidgetView);
-    return Promise.reject(
-      new Error(`The widget ${className} from ${moduleName}@${moduleVersion} is not available here: only the ipywidgets built-in widgets are.`),
-    );
+  constructor(private readonly extensions: WidgetExtensions) {
+    super();
+  }
+
+  override async loadClass(className: string, moduleName: string, moduleVersion: string): Promise<WidgetClass> {
+    const builtIn = MODULES[moduleName]?.[className];
+    if (builtIn) return builtIn as WidgetClass;
+    const module = await this.extensions.module(moduleName);
+    if (!module) throw new Error(missingFrontEnd(className, moduleName, moduleVersion));
+    const found = module[className];
+    if (!found) throw new Error(`The widget package ${moduleName} has no widget ${className}: the Python package and its front end differ in version. Reinstall it with !pip install, then restart the runtime.`);
+    return found as WidgetClass;
   }
 }
 
@@ -95,7 +105,11 @@ class FrameComm implements IClassicComm {
 const SAVED_CSS = '.widget-saved, .widget-saved * { pointer-events: none !important; }';
 
 export class WidgetsHost {
-  private readonly manager = new FrameManager();
+  // The page sends the installed packages with the output, just after the models: a model of a
+  // third-party widget waits for them.
+  private setCatalog: (catalog: WidgetExtensionInfo[]) => void = () => {};
+  private readonly extensions = new WidgetExtensions(new Promise((resolve) => (this.setCatalog = resolve)));
+  private readonly manager = new FrameManager(this.extensions);
   private readonly comms = new Map<string, FrameComm>();
   private readonly waiting = new Map<string, ICallbacks>();
 
@@ -139,6 +153,11 @@ export class WidgetsHost {
     return msgId;
   }
 
+  /** The third-party widget packages this frame may load (the first call counts). */
+  useExtensions(catalog: WidgetExtensionInfo[]): void {
+    this.setCatalog(catalog);
+  }
+
   /** Draws the view of one model into `element`. */
   async show(element: HTMLElement, modelId: string): Promise<void> {
     if (!this.comms.has(modelId)) {
@@ -153,7 +172,7 @@ export class WidgetsHost {
    * but nothing reaches a kernel and it takes no input. */
   async showSaved(element: HTMLElement, modelId: string, saved: SavedWidgetState): Promise<void> {
     // A manager of its own: its models have no comm, so a change could never be sent anywhere.
-    const manager = new FrameManager();
+    const manager = new FrameManager(this.extensions);
     await manager.set_state(JSON.parse(JSON.stringify(saved)));
     const model = await manager.get_model(modelId);
     const view = await manager.create_view(model);

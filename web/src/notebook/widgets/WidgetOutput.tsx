@@ -6,7 +6,8 @@
 
 import { FrameOutput } from '../outputs/FrameOutput';
 import { TextOutput } from '../outputs/TextOutput';
-import { savedClosure, WIDGET_STATE_MIME, WIDGET_VIEW_MIME } from './protocol';
+import { loadWidgetExtensions, widgetExtensionCatalog } from './extensions';
+import { savedClosure, WIDGET_EXTENSIONS_KEY, WIDGET_STATE_MIME, WIDGET_VIEW_MIME } from './protocol';
 import { widgetRegistry } from './registry';
 
 export interface WidgetOutputProps {
@@ -23,14 +24,21 @@ export function WidgetOutput({ notebookId, view, fallback }: WidgetOutputProps) 
   const live = registry.modelIds.value.has(modelId);
   // A whole new state from the hub (reconnect, restart): the frame starts over from it.
   const generation = registry.generation.value;
-  if (live) {
-    return <FrameOutput key={`live-${generation}`} mime={WIDGET_VIEW_MIME} value={JSON.stringify(view)} metadata={{}} widgets={registry} />;
-  }
+  // The installed third-party widget packages go with the output: the frame loads the ones it needs.
+  const catalog = widgetExtensionCatalog.value;
   const saved = registry.saved.value ? savedClosure(registry.saved.value, modelId) : null;
+  if ((live || saved) && !catalog) {
+    loadWidgetExtensions();
+    return null; // a moment, once per page
+  }
+  const extensions = { [WIDGET_EXTENSIONS_KEY]: catalog };
+  if (live) {
+    return <FrameOutput key={`live-${generation}`} mime={WIDGET_VIEW_MIME} value={JSON.stringify(view)} metadata={extensions} widgets={registry} />;
+  }
   if (saved) {
     // Only what this view needs goes to the frame; a new saved state draws a new frame.
     const state = JSON.stringify(saved);
-    return <FrameOutput key={`saved-${state}`} mime={WIDGET_VIEW_MIME} value={JSON.stringify(view)} metadata={{ [WIDGET_STATE_MIME]: saved }} />;
+    return <FrameOutput key={`saved-${state}`} mime={WIDGET_VIEW_MIME} value={JSON.stringify(view)} metadata={{ [WIDGET_STATE_MIME]: saved, ...extensions }} />;
   }
   return <TextOutput text={fallback || 'This widget is not live: run its cell again to use it.'} kind="result" />;
 }

@@ -130,3 +130,28 @@ export function referencedModels(state: unknown): string[] {
   }
   return found;
 }
+
+// -- third-party widget packages (see extensions.ts and web/src/frame/widgetExtensions.ts) --
+
+/** Where a widget frame's render message carries the catalog (in the output's metadata). */
+export const WIDGET_EXTENSIONS_KEY = 'nbcloud/widget-extensions';
+
+export interface WidgetExtensionInfo {
+  /** The npm name, usually the widget module's name (jupyter-leaflet, bqplot, jupyterlab-plotly). */
+  name: string;
+  version: string;
+  /** What its module-federation container exposes as the JupyterLab plugin ("./extension"). */
+  exposed: string;
+  /** Its remoteEntry script on the hub. */
+  url: string;
+}
+
+/** The catalog as a frame's render message carries it, or an empty one when it carries none. */
+export function catalogOf(metadata: Record<string, unknown> | undefined): WidgetExtensionInfo[] {
+  const value = metadata?.[WIDGET_EXTENSIONS_KEY];
+  if (!Array.isArray(value)) return [];
+  return value.filter(
+    (e): e is WidgetExtensionInfo =>
+      !!e && typeof e === 'object' && typeof e.name === 'string' && typeof e.url === 'string' && typeof e.exposed === 'string' && e.url.startsWith('/widget-bundles/'),
+  );
+}

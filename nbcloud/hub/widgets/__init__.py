@@ -1,0 +1,1 @@
+"""HTTP routes for third-party widget front ends (the domain part is nbcloud.hub.runtimes.widget_extensions)."""
