@@ -24,6 +24,9 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # Camera and microphone stories: a fake device, and the permission prompt answered "allow".
+    "--use-fake-ui-for-media-stream",
+    "--use-fake-device-for-media-stream",
 ]
 ARTIFACTS = ROOT / ".test-artifacts" / "e2e"
 

@@ -25,6 +25,7 @@ from nbcloud.hub.execution.event_messages import (
     ColabReply,
     Execute,
     ExecuteReply,
+    FrameComm,
     HubMessage,
     InputReply,
     InvokeFunction,
@@ -36,6 +37,7 @@ from nbcloud.hub.execution.event_messages import (
     parse_page_message,
     socket_error,
 )
+from nbcloud.hub.execution.frame_comms import FrameCommRefused
 from nbcloud.hub.execution.invoke import InvokeFailed
 from nbcloud.hub.execution.session import NotebookSession, StaleEdits
 from nbcloud.hub.trust.service import NOT_TRUSTED, TrustService, not_trusted_error
@@ -102,6 +104,29 @@ class EventsConnection:
     async def comm_msg(self, message: PageCommMsg) -> None:
         self.session.send_comm(message.model_dump())  # a widget's change or event (see execution.comms)
 
+    async def frame_comm(self, message: FrameComm) -> None:
+        """An output frame's comms.open / send / close (see execution.frame_comms). Only the person
+        who may run the notebook's cells opens or sends: a viewer's page is refused."""
+        comms, client = self.session.frame_comms, self.session.kernel_client
+        try:
+            if self.user_id != self.session.owner_id:
+                raise FrameCommRefused("Only the person who runs this notebook's cells can talk to its runtime.")
+            if message.kind != "close" and not await self.trust.is_trusted(self.session.item_id, self.user_id):
+                raise FrameCommRefused(not_trusted_error().message)
+            if message.kind == "open":
+                comms.open(client, self.user_id, message.comm_id, message.cell_id, message.target_name,
+                           message.data, message.buffers)
+            elif message.kind == "msg":
+                comms.send(client, self.user_id, message.comm_id, message.data, message.buffers)
+            else:
+                comms.close(client, self.user_id, message.comm_id)
+        except FrameCommRefused as refused:
+            if message.request_id:
+                comms.reply(self.user_id, message.request_id, str(refused))
+            return
+        if message.request_id:
+            comms.reply(self.user_id, message.request_id)
+
     async def execute(self, message: Execute) -> None:
         self._start(self._execute(message))
 
@@ -165,6 +190,7 @@ HANDLERS: dict[type[PageMessage], Callable[[EventsConnection, Any], Awaitable[No
     ShellStdinReply: EventsConnection.shell_stdin_reply,
     InvokeFunction: EventsConnection.invoke_function,
     PageCommMsg: EventsConnection.comm_msg,
+    FrameComm: EventsConnection.frame_comm,
 }
 _unhandled = set(get_args(get_args(PageMessage)[0])) - set(HANDLERS)
 if _unhandled:

@@ -80,8 +80,22 @@ class PageCommMsg(_PageMessage):
     msg_id: str | None = None
 
 
+class FrameComm(_PageMessage):
+    """``google.colab.kernel.comms`` in an output frame of ``cell_id``: open a comm to the kernel's
+    ``target_name``, send on it, or close it (buffers are base64); see execution.frame_comms."""
+
+    type: Literal["frame_comm"]
+    kind: Literal["open", "msg", "close"]
+    comm_id: str = Field(min_length=1, max_length=128)
+    request_id: str = ""
+    cell_id: str = ""
+    target_name: str = ""
+    data: Any = None  # any JSON, as Colab's comms take it
+    buffers: list[str] = Field(default_factory=list)
+
+
 PageMessage = Annotated[
-    Execute | InputReply | ColabReply | ShellStdinReply | InvokeFunction | PageCommMsg,
+    Execute | InputReply | ColabReply | ShellStdinReply | InvokeFunction | PageCommMsg | FrameComm,
     Field(discriminator="type"),
 ]
 PAGE_MESSAGE: TypeAdapter[PageMessage] = TypeAdapter(PageMessage)
@@ -241,6 +255,22 @@ class Widgets(TypedDict):
     models: list[CommOpen]
 
 
+class FrameCommEvent(TypedDict):
+    """An output frame's comm (execution.frame_comms): the kernel opened one to a frame target
+    (``open``), sent on one (``msg``) or closed one (``close``); ``reply`` answers a page's
+    ``frame_comm`` of ``request_id`` (``error`` when it was not passed on)."""
+
+    type: Literal["frame_comm"]
+    kind: Literal["open", "msg", "close", "reply"]
+    comm_id: NotRequired[str]
+    cell_id: NotRequired[str]
+    target_name: NotRequired[str]
+    data: NotRequired[Any]
+    buffers: NotRequired[list[str]]
+    request_id: NotRequired[str]
+    error: NotRequired[str]
+
+
 class SocketError(TypedDict):
     """A message of this page's that the hub refused (see ``Refused``); the socket stays open."""
 
@@ -252,7 +282,7 @@ class SocketError(TypedDict):
 HubMessage = Annotated[
     RuntimeStatusEvent | InputRequest | InputDone | ExecuteReply | ColabRequest | ColabRequestDone | FilesView
     | ShellStdin | ShellStdinDone | InvokeFunctionReply | CommOpen | CommMsg | CommClose | CommStatus | Widgets
-    | SocketError,
+    | FrameCommEvent | SocketError,
     Field(discriminator="type"),
 ]
 HUB_MESSAGE: TypeAdapter[HubMessage] = TypeAdapter(HubMessage)

@@ -24,6 +24,7 @@ from nbcloud.hub.execution.colab import ColabRequests
 from nbcloud.hub.execution.comms import WidgetComms
 from nbcloud.hub.execution.event_messages import RuntimeStatusEvent
 from nbcloud.hub.execution.events import EventHub
+from nbcloud.hub.execution.frame_comms import FrameComms
 from nbcloud.hub.execution.invoke import FunctionCalls
 from nbcloud.hub.execution.kernel import connect
 from nbcloud.hub.execution.output_writer import CallbackOutputs, OutputWriter
@@ -104,6 +105,8 @@ class NotebookSession:
         self.widgets = WidgetComms(self.events.publish, self.callback_outputs.add, self._widgets_changed)
         # The notebook's saves write the widget models its outputs show (documents.widget_state).
         documents.live_widgets[item_id] = self.widgets.saved_model
+        # google.colab.kernel.comms of output frames (execution.frame_comms).
+        self.frame_comms = FrameComms(self.events.publish, owner_id)
         # One reader of the kernel's iopub, always on: widget messages come between cells too.
         self._iopub_pump: asyncio.Task[None] | None = None
         self._cell_iopub: tuple[str, asyncio.Queue[Message]] | None = None  # the running request's messages
@@ -200,6 +203,7 @@ class NotebookSession:
             except Exception:
                 log.exception("keeping the widget state of %s failed", self.item_id)
         self.widgets.reset()
+        self.frame_comms.reset()
         self.callback_outputs.reset()
         if self._client is not None:
             with contextlib.suppress(Exception):
@@ -218,6 +222,8 @@ class NotebookSession:
                 cell[1].put_nowait(msg)
                 continue
             try:
+                if self.frame_comms.received(msg):
+                    continue
                 self.widgets.received(msg)
                 if self.callback_outputs:
                     await self.callback_outputs.write()
@@ -238,6 +244,11 @@ class NotebookSession:
         if self.runtime is not None:
             self.runtime.touch()
         return True
+
+    @property
+    def kernel_client(self) -> KernelClient:
+        """The kernel connection, or None while no runtime is connected."""
+        return self._client
 
     # ----- the queue ----------------------------------------------------------------------------
 
@@ -354,7 +365,7 @@ class NotebookSession:
             while True:
                 msg = await cell_iopub.get()
                 runtime.touch()
-                if self.widgets.received(msg, cell_id):
+                if self.frame_comms.received(msg, request.user_id, cell_id) or self.widgets.received(msg, cell_id):
                     continue
                 kind, content = msg["header"]["msg_type"], msg["content"]
                 if kind == "status" and content.get("execution_state") == "idle":

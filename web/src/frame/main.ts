@@ -7,12 +7,13 @@ import { isRenderMessage, isWidgetEventMessage, type FrameMessage, type RenderMe
 import { WIDGET_STATE_MIME, WIDGET_VIEW_MIME, type PageCommMessage, type SavedWidgetState } from '../notebook/widgets/protocol';
 import { receiveWidgetEvent, showSavedWidget, showWidget } from './widgetHost';
 import type { Rich } from './rich';
-import { installColab } from './colab';
+import { installColab, type ColabFrame } from './colab';
 import { runScripts } from './scripts';
 
 declare const __FRAME_RICH_URL__: string;
 
-const root = document.getElementById('output')!;
+// Colab's outputs write into #output-area (its header and footer are there too, empty).
+const root = document.getElementById('output-area')!;
 // This page's URL is the hub's own (only the origin is opaque), and only the hub's pages frame it.
 const pageOrigin = new URL(location.href).origin;
 
@@ -26,7 +27,9 @@ function sendWidgetMessage(message: PageCommMessage): void {
 
 let lastHeight = -1;
 function reportHeight(): void {
-  // The body, not just #output: output scripts often append to document.body.
+  // pauseOutputUntil: the size is reported once the output's asynchronous setup is done.
+  if (colab.paused()) return;
+  // The body, not just #output-area: output scripts often append to document.body.
   const height = Math.ceil(document.body.getBoundingClientRect().height);
   if (height === lastHeight) return;
   lastHeight = height;
@@ -105,6 +108,9 @@ window.addEventListener('message', (event) => {
     });
 });
 
-const colab = installColab(root, pageOrigin);
+const colab: ColabFrame = installColab(root, pageOrigin, () => {
+  lastHeight = -1;
+  reportHeight();
+});
 new ResizeObserver(reportHeight).observe(document.body);
 tell({ nbcloud: 'ready' });

@@ -96,6 +96,7 @@ export class NotebookSession {
       colab_request: (message) => colab.handle(message),
       colab_request_done: (message) => colab.handle(message),
       invoke_function_reply: (message) => colab.handle(message),
+      frame_comm: (message) => colab.handle(message),
       shell_stdin: (message) => colab.stdin.handle(message),
       shell_stdin_done: (message) => colab.stdin.handle(message),
     };

@@ -11,12 +11,14 @@ import { signal } from '@preact/signals';
 import { portLink } from '../../api/notebooks';
 import { showError } from '../../state/toasts';
 import { decodeBase64, saveDownload } from './bytes';
-import { evalInCell, onInvoke, onProxyPort, post, removeHiddenFrames } from './frames';
+import { evalInCell, onComm, onInvoke, onProxyPort, post, removeHiddenFrames } from './frames';
+import { FrameComms } from './frameComms';
 import type { ColabInvoke, ColabProxyPort } from './protocol';
 import {
   exhaustive,
   type ColabRequestDoneMessage,
   type ColabRequestMessage,
+  type FrameCommEventMessage,
   type InvokeFunctionReplyMessage,
   type PageMessage,
 } from '../runtime/protocol';
@@ -37,13 +39,15 @@ export interface EventsLink {
 }
 
 /** The events socket's messages the bridge handles. */
-export type ColabEvent = ColabRequestMessage | ColabRequestDoneMessage | InvokeFunctionReplyMessage;
+export type ColabEvent = ColabRequestMessage | ColabRequestDoneMessage | InvokeFunctionReplyMessage | FrameCommEventMessage;
 
 export class ColabBridge {
   /** Requests shown in their cell (see ColabPrompts). */
   readonly prompts = signal<ColabPrompt[]>([]);
   /** The input box of the shell command this person runs. */
   readonly stdin: ShellStdin;
+  /** google.colab.kernel.comms of this notebook's output frames. */
+  readonly comms: FrameComms;
   private invokes = new Map<string, { source: Window; id: number }>();
   private invokeCount = 0;
 
@@ -53,6 +57,8 @@ export class ColabBridge {
     interrupt: () => void = () => {},
   ) {
     this.stdin = new ShellStdin(events, interrupt);
+    this.comms = new FrameComms(events);
+    onComm((cellId, source, message) => this.comms.fromFrame(cellId, source, message));
     onInvoke((cellId, source, message) => this.invoke(cellId, source, message));
     onProxyPort((_cellId, source, message) => void this.proxyPort(source, message));
   }
@@ -60,6 +66,7 @@ export class ColabBridge {
   destroy(): void {
     onInvoke(null);
     onProxyPort(null);
+    onComm(null);
     removeHiddenFrames();
     this.prompts.value = [];
     this.stdin.reset();
@@ -68,6 +75,7 @@ export class ColabBridge {
   /** The events socket closed: what waits is sent again when it reconnects. */
   disconnected(): void {
     this.stdin.reset();
+    this.comms.disconnected();
   }
 
   /** A Colab request, its withdrawal, or the answer to an output's invokeFunction. */
@@ -79,6 +87,8 @@ export class ColabBridge {
         return this.dismiss(message.request_id);
       case 'invoke_function_reply':
         return this.invoked(message);
+      case 'frame_comm':
+        return this.comms.fromHub(message);
       default:
         exhaustive(message);
     }

@@ -6,12 +6,17 @@
 import { createContext, type RefObject } from 'preact';
 import { useContext, useLayoutEffect } from 'preact/hooks';
 import {
+  type ColabCommFrameMessage,
   type ColabFrameMessage,
   type ColabInvoke,
   type ColabPageMessage,
   type ColabProxyPort,
   isColabFrameMessage,
 } from './protocol';
+
+/** What output frames may ask the browser for (behind its own prompt): Colab's camera and
+ * microphone snippets call getUserMedia in the output. The frames stay opaque-origin sandboxed. */
+export const FRAME_ALLOW = 'camera; microphone';
 
 /** The cell whose outputs are being rendered (OutputArea provides it, FrameOutput reads it). */
 export const ColabCell = createContext<string | null>(null);
@@ -40,8 +45,34 @@ export function onProxyPort(handler: typeof proxyPortHandler): void {
   proxyPortHandler = handler;
 }
 
-/** Registers an output frame of the cell being rendered (call in FrameOutput). */
-export function useColabFrame(frame: RefObject<HTMLIFrameElement>): void {
+/** Who handles a frame's google.colab.kernel.comms (the open notebook's bridge). */
+let commHandler: ((cellId: string, source: Window, message: ColabCommFrameMessage) => void) | null = null;
+export function onComm(handler: typeof commHandler): void {
+  commHandler = handler;
+}
+
+// no_vertical_scroll() (setIframeHeight(-1, true, {maxHeight})) in any output of a cell lets every
+// output frame of that cell grow to maxHeight, as Colab's one frame per cell does; it lasts until
+// the cell's outputs are cleared.
+const cellMaxHeights = new Map<string, number>();
+const maxHeightListeners = new Set<() => void>();
+
+export function setCellMaxHeight(cellId: string, maxHeight: number): void {
+  cellMaxHeights.set(cellId, maxHeight);
+  for (const listener of Array.from(maxHeightListeners)) listener();
+}
+
+export function cellMaxHeight(cellId: string | null): number | undefined {
+  return cellId ? cellMaxHeights.get(cellId) : undefined;
+}
+
+export function onCellMaxHeight(listener: () => void): () => void {
+  maxHeightListeners.add(listener);
+  return () => maxHeightListeners.delete(listener);
+}
+
+/** Registers an output frame of the cell being rendered (call in FrameOutput); returns the cell. */
+export function useColabFrame(frame: RefObject<HTMLIFrameElement>): string | null {
   const cellId = useContext(ColabCell);
   useLayoutEffect(() => {
     if (!cellId) return;
@@ -49,8 +80,10 @@ export function useColabFrame(frame: RefObject<HTMLIFrameElement>): void {
     entries.add(entry);
     return () => {
       entries.delete(entry);
+      if (!Array.from(entries).some((e) => e.cellId === cellId)) cellMaxHeights.delete(cellId);
     };
   }, [cellId, frame]);
+  return cellId;
 }
 
 function cellOf(source: Window): string | null {
@@ -86,12 +119,38 @@ window.addEventListener('message', (event) => {
   } else if (message.nbcloud === 'colab-proxy-port') {
     if (proxyPortHandler) proxyPortHandler(cellId, source, message);
     else post(source, { nbcloud: 'colab-proxy-port-result', id: message.id, error: 'This notebook is not open.' });
+  } else if (commHandler) {
+    commHandler(cellId, source, message);
+  } else if (message.nbcloud === 'colab-comm-open' || message.nbcloud === 'colab-comm-send') {
+    post(source, { nbcloud: 'colab-comm-result', id: message.id, error: 'This notebook is not open.' });
   }
 });
 
 /** Sends to a frame's own window (its origin is opaque, so '*' is the only target that reaches it). */
 export function post(target: Window, message: ColabPageMessage): void {
   target.postMessage(message, '*');
+}
+
+/** True while `source` is one of this page's output frames (its output is still shown). */
+export function isOutputFrame(source: Window): boolean {
+  return cellOf(source) !== null;
+}
+
+/** The windows of the cell's output frames (its hidden one too), latest first. */
+export function cellFrameWindows(cellId: string): Window[] {
+  const frames = Array.from(entries)
+    .filter((e) => e.cellId === cellId && e.frame.current?.isConnected)
+    .map((e) => e.frame.current!);
+  frames.sort((a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? 1 : -1));
+  const hiddenFrame = hidden.get(cellId);
+  if (hiddenFrame?.isConnected) frames.push(hiddenFrame);
+  return frames.map((f) => f.contentWindow).filter((w): w is Window => !!w);
+}
+
+/** Every output frame's window on this page. */
+export function allFrameWindows(): Window[] {
+  const windows = [...Array.from(entries, (e) => e.frame.current?.contentWindow), ...Array.from(hidden.values(), (f) => f.contentWindow)];
+  return windows.filter((w): w is Window => !!w);
 }
 
 function latestFrame(cellId: string): HTMLIFrameElement | null {
@@ -107,6 +166,7 @@ function hiddenFrame(cellId: string): HTMLIFrameElement {
   if (!frame || !frame.isConnected) {
     frame = document.createElement('iframe');
     frame.setAttribute('sandbox', 'allow-scripts');
+    frame.allow = FRAME_ALLOW;
     frame.title = 'Hidden output';
     frame.hidden = true;
     frame.setAttribute('aria-hidden', 'true');

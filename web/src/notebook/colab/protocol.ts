@@ -33,7 +33,34 @@ export interface ColabEvalResult {
   value?: unknown;
   error?: string;
 }
-export type ColabFrameMessage = ColabReady | ColabRendered | ColabInvoke | ColabProxyPort | ColabEvalResult;
+/** Frame -> page: google.colab.kernel.comms.open(target, data, buffers); answered by ColabCommResult. */
+export interface ColabCommOpen {
+  nbcloud: 'colab-comm-open';
+  id: number;
+  target: string;
+  data: unknown;
+  buffers: ArrayBuffer[];
+}
+/** Frame -> page: comm.send(data, {buffers}) on a comm this frame opened or was given. */
+export interface ColabCommSend {
+  nbcloud: 'colab-comm-send';
+  id: number;
+  commId: string;
+  data: unknown;
+  buffers: ArrayBuffer[];
+}
+/** Frame -> page: comm.close(). */
+export interface ColabCommClose {
+  nbcloud: 'colab-comm-close';
+  commId: string;
+}
+/** Frame -> page: google.colab.kernel.comms.registerTarget(target, callback). */
+export interface ColabCommRegister {
+  nbcloud: 'colab-comm-register';
+  target: string;
+}
+export type ColabCommFrameMessage = ColabCommOpen | ColabCommSend | ColabCommClose | ColabCommRegister;
+export type ColabFrameMessage = ColabReady | ColabRendered | ColabInvoke | ColabProxyPort | ColabEvalResult | ColabCommFrameMessage;
 
 /** Page -> frame: evaluate `script` (eval_js), answer with a ColabEvalResult of the same id. */
 export interface ColabEval {
@@ -55,7 +82,24 @@ export interface ColabProxyPortResult {
   url?: string;
   error?: string;
 }
-export type ColabPageMessage = ColabEval | ColabInvokeResult | ColabProxyPortResult;
+/** Page -> frame: the answer to the frame's ColabCommOpen / ColabCommSend `id`. */
+export interface ColabCommResult {
+  nbcloud: 'colab-comm-result';
+  id: number;
+  commId?: string;
+  error?: string;
+}
+/** Page -> frame: the kernel opened a comm to a target this frame registered (`open`), sent on
+ * one of this frame's comms (`msg`) or closed one (`close`). */
+export interface ColabCommEvent {
+  nbcloud: 'colab-comm-event';
+  event: 'open' | 'msg' | 'close';
+  commId: string;
+  target?: string;
+  data?: unknown;
+  buffers?: ArrayBuffer[];
+}
+export type ColabPageMessage = ColabEval | ColabInvokeResult | ColabProxyPortResult | ColabCommResult | ColabCommEvent;
 
 function record(data: unknown): Record<string, unknown> | null {
   return data && typeof data === 'object' ? (data as Record<string, unknown>) : null;
@@ -81,6 +125,14 @@ export function isColabFrameMessage(data: unknown): data is ColabFrameMessage {
       return typeof m.id === 'number' && Number.isInteger(m.port) && (m.port as number) >= 1 && (m.port as number) <= 65535;
     case 'colab-eval-result':
       return typeof m.id === 'string';
+    case 'colab-comm-open':
+      return typeof m.id === 'number' && typeof m.target === 'string' && m.target.length > 0 && isBufferList(m.buffers);
+    case 'colab-comm-send':
+      return typeof m.id === 'number' && typeof m.commId === 'string' && isBufferList(m.buffers);
+    case 'colab-comm-close':
+      return typeof m.commId === 'string';
+    case 'colab-comm-register':
+      return typeof m.target === 'string' && m.target.length > 0;
     default:
       return false;
   }
@@ -90,7 +142,15 @@ export function isColabPageMessage(data: unknown): data is ColabPageMessage {
   const m = record(data);
   if (!m) return false;
   if (m.nbcloud === 'colab-eval') return typeof m.id === 'string' && typeof m.script === 'string';
-  return (m.nbcloud === 'colab-invoke-result' || m.nbcloud === 'colab-proxy-port-result') && typeof m.id === 'number';
+  if (m.nbcloud === 'colab-comm-event') return typeof m.commId === 'string' && ['open', 'msg', 'close'].includes(String(m.event));
+  return (
+    (m.nbcloud === 'colab-invoke-result' || m.nbcloud === 'colab-proxy-port-result' || m.nbcloud === 'colab-comm-result') &&
+    typeof m.id === 'number'
+  );
+}
+
+function isBufferList(value: unknown): value is ArrayBuffer[] {
+  return Array.isArray(value) && value.every((b) => b instanceof ArrayBuffer);
 }
 
 /** A value as JSON carries it (what eval_js returns to Python): undefined and functions become null. */

@@ -13,7 +13,7 @@
 // Like Colab across cells, scripts of two outputs cannot share globals.
 
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { useColabFrame } from '../colab/frames';
+import { cellMaxHeight, FRAME_ALLOW, onCellMaxHeight, setCellMaxHeight, useColabFrame } from '../colab/frames';
 import type { WidgetRegistry } from '../widgets/registry';
 import { isPageCommMessage } from '../widgets/protocol';
 import { isFrameMessage, isWidgetSendMessage, type RenderMessage, type WidgetEventMessage } from './frameProtocol';
@@ -22,6 +22,8 @@ import { isFrameMessage, isWidgetSendMessage, type RenderMessage, type WidgetEve
  * longer content scrolls inside the frame. */
 export const MAX_FRAME_HEIGHT = 5000;
 const INITIAL_HEIGHT = 20;
+/** How tall google.colab.output.setIframeHeight / no_vertical_scroll may make a frame. */
+export const MAX_REQUESTED_HEIGHT = 100_000;
 /** Never allow-same-origin: the output's origin stays opaque. */
 export const OUTPUT_SANDBOX = 'allow-scripts allow-forms allow-popups';
 
@@ -36,9 +38,14 @@ export interface FrameOutputProps {
 export function FrameOutput({ mime, value, metadata, widgets }: FrameOutputProps) {
   const frame = useRef<HTMLIFrameElement>(null);
   const [height, setHeight] = useState(INITIAL_HEIGHT);
+  // google.colab.output.setIframeHeight: a fixed height, or how tall the content may grow.
+  const policy = useRef<{ fixed: number | null; maxHeight: number }>({ fixed: null, maxHeight: MAX_FRAME_HEIGHT });
+  const contentHeight = useRef(INITIAL_HEIGHT);
   const message = useRef<RenderMessage>({ nbcloud: 'render', mime, value, metadata });
   const generation = useRef(0);
-  useColabFrame(frame); // eval_js and invokeFunction of this cell's outputs
+  const cellId = useColabFrame(frame); // eval_js and invokeFunction of this cell's outputs
+  const cellRef = useRef(cellId);
+  cellRef.current = cellId;
   if (message.current.mime !== mime || message.current.value !== value) {
     // New content: a fresh frame, so the old output's scripts and timers are gone.
     generation.current += 1;
@@ -63,12 +70,30 @@ export function FrameOutput({ mime, value, metadata, widgets }: FrameOutputProps
         // The frame's origin is opaque ("null"), so '*' is the only target that reaches it; the
         // message goes to this frame's own window and carries nothing but its output.
         target.postMessage(message.current, '*');
+      } else if (event.data.nbcloud === 'height-policy') {
+        const { height: asked, autoResize, maxHeight } = event.data;
+        const clamp = (value: number) => Math.min(MAX_REQUESTED_HEIGHT, Math.max(0, Math.ceil(value)));
+        // no_vertical_scroll(): for every output of the cell, not only this (empty) one.
+        if (asked === null && autoResize && maxHeight !== null && cellRef.current) setCellMaxHeight(cellRef.current, clamp(maxHeight));
+        policy.current = {
+          fixed: !autoResize && asked !== null ? clamp(asked) : null,
+          maxHeight: maxHeight !== null ? clamp(maxHeight) : autoResize && asked === null ? policy.current.maxHeight : MAX_FRAME_HEIGHT,
+        };
+        if (asked !== null) setHeight(clamp(asked));
+        else follow();
       } else {
-        setHeight(Math.min(MAX_FRAME_HEIGHT, Math.max(0, Math.ceil(event.data.height))));
+        contentHeight.current = Math.max(0, Math.ceil(event.data.height));
+        follow();
       }
     };
+    const follow = () => {
+      const limit = Math.max(policy.current.maxHeight, cellMaxHeight(cellRef.current) ?? 0);
+      if (policy.current.fixed === null) setHeight(Math.min(limit, contentHeight.current));
+    };
+    const stopFollowing = onCellMaxHeight(follow);
     window.addEventListener('message', onMessage);
     return () => {
+      stopFollowing();
       window.removeEventListener('message', onMessage);
       unsubscribe();
     };
@@ -81,6 +106,7 @@ export function FrameOutput({ mime, value, metadata, widgets }: FrameOutputProps
       class="output-frame"
       title="Output"
       sandbox={OUTPUT_SANDBOX}
+      allow={FRAME_ALLOW}
       src="/output-frame.html"
       style={{ height: `${height}px` }}
     />

@@ -23,12 +23,27 @@ export interface HeightMessage {
   height: number;
 }
 
-export type FrameMessage = ReadyMessage | HeightMessage;
+/** Frame -> page: google.colab.output.setIframeHeight / resizeIframeToContent / no_vertical_scroll.
+ * `height`: the height to take now (null: the content's); `autoResize` false keeps it fixed;
+ * `maxHeight`: how tall the frame may grow with its content (null: the page's limit). */
+export interface HeightPolicyMessage {
+  nbcloud: 'height-policy';
+  height: number | null;
+  autoResize: boolean;
+  maxHeight: number | null;
+}
+
+export type FrameMessage = ReadyMessage | HeightMessage | HeightPolicyMessage;
+
+const finiteOrNull = (value: unknown) => value === null || (typeof value === 'number' && Number.isFinite(value));
 
 export function isFrameMessage(data: unknown): data is FrameMessage {
   if (!data || typeof data !== 'object') return false;
   const message = data as Record<string, unknown>;
   if (message.nbcloud === 'ready') return true;
+  if (message.nbcloud === 'height-policy') {
+    return finiteOrNull(message.height) && finiteOrNull(message.maxHeight) && typeof message.autoResize === 'boolean';
+  }
   return message.nbcloud === 'height' && typeof message.height === 'number' && Number.isFinite(message.height);
 }
 

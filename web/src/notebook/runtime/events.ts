@@ -28,7 +28,14 @@ const CLOSE_NOT_FOUND = 4404;
 
 /** The hub's messages that other parts of the page handle (Colab requests, the file viewer, a
  * shell command's input box): see NotebookSession. */
-export type RoutedMessageType = 'files_view' | 'colab_request' | 'colab_request_done' | 'invoke_function_reply' | 'shell_stdin' | 'shell_stdin_done';
+export type RoutedMessageType =
+  | 'files_view'
+  | 'colab_request'
+  | 'colab_request_done'
+  | 'invoke_function_reply'
+  | 'frame_comm'
+  | 'shell_stdin'
+  | 'shell_stdin_done';
 export type RoutedHandlers = Pick<HubMessageHandlers, RoutedMessageType>;
 
 export class RuntimeEvents {
@@ -68,6 +75,7 @@ export class RuntimeEvents {
     colab_request: (message) => this.route?.colab_request(message),
     colab_request_done: (message) => this.route?.colab_request_done(message),
     invoke_function_reply: (message) => this.route?.invoke_function_reply(message),
+    frame_comm: (message) => this.route?.frame_comm(message),
     shell_stdin: (message) => this.route?.shell_stdin(message),
     shell_stdin_done: (message) => this.route?.shell_stdin_done(message),
   };

@@ -19,6 +19,7 @@ const SAMPLES: HubMessage[] = [
   { type: 'comm_close', comm_id: 'm1' },
   { type: 'comm_status', msg_id: 'p1', execution_state: 'idle' },
   { type: 'widgets', models: [] },
+  { type: 'frame_comm', kind: 'msg', comm_id: 'c1', cell_id: '', target_name: '', data: { x: 1 }, buffers: ['AA=='], request_id: '' },
   { type: 'error', code: 'unknown_message', detail: 'The hub does not know messages of type "x".' },
 ];
 
@@ -28,7 +29,7 @@ function recording(): { handlers: HubMessageHandlers; got: HubMessage[] } {
   const handlers: HubMessageHandlers = {
     runtime: keep, input_request: keep, input_done: keep, execute_reply: keep, colab_request: keep, colab_request_done: keep,
     files_view: keep, shell_stdin: keep, shell_stdin_done: keep, invoke_function_reply: keep, comm_open: keep, comm_msg: keep,
-    comm_close: keep, comm_status: keep, widgets: keep, error: keep,
+    comm_close: keep, comm_status: keep, widgets: keep, frame_comm: keep, error: keep,
   };
   return { handlers, got };
 }

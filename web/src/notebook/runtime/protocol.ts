@@ -75,6 +75,19 @@ export interface InvokeFunctionReplyMessage {
   result?: unknown;
   error?: string;
 }
+/** An output frame's google.colab.kernel.comms (see colab/frameComms): the kernel opened a comm
+ * to a frame target, sent or closed one; `reply` answers this page's frame_comm of `request_id`. */
+export interface FrameCommEventMessage {
+  type: 'frame_comm';
+  kind: 'open' | 'msg' | 'close' | 'reply';
+  comm_id: string;
+  cell_id: string;
+  target_name: string;
+  data: unknown;
+  buffers: string[];
+  request_id: string;
+  error?: string;
+}
 /** A message of this page's that the hub refused; the socket stays open. */
 export interface SocketErrorMessage {
   type: 'error';
@@ -99,6 +112,7 @@ export interface HubMessages {
   comm_close: CommCloseEvent;
   comm_status: CommStatusEvent;
   widgets: WidgetsEvent;
+  frame_comm: FrameCommEventMessage;
   error: SocketErrorMessage;
 }
 export type HubMessageType = keyof HubMessages;
@@ -135,8 +149,26 @@ export interface InvokeFunctionMessage {
   args: unknown[];
   kwargs: Record<string, unknown>;
 }
+/** An output frame's comms.open / send / close, for the kernel (buffers are base64). */
+export interface FrameCommMessage {
+  type: 'frame_comm';
+  kind: 'open' | 'msg' | 'close';
+  request_id: string;
+  comm_id: string;
+  cell_id: string;
+  target_name: string;
+  data: unknown;
+  buffers: string[];
+}
 /** Every message this page sends. */
-export type PageMessage = ExecuteMessage | InputReplyMessage | ColabReplyMessage | ShellStdinReplyMessage | InvokeFunctionMessage | PageCommMessage;
+export type PageMessage =
+  | ExecuteMessage
+  | InputReplyMessage
+  | ColabReplyMessage
+  | ShellStdinReplyMessage
+  | InvokeFunctionMessage
+  | PageCommMessage
+  | FrameCommMessage;
 
 /** For a switch over a union: a case left out makes `value` not `never`, which does not compile. */
 export function exhaustive(value: never): never {
@@ -373,5 +405,20 @@ const READERS: { [K in HubMessageType]: (fields: Fields) => HubMessages[K] } = {
       return commOpen(fields);
     }),
   }),
+  frame_comm: (f) => {
+    const kind = f.str('kind');
+    if (kind !== 'open' && kind !== 'msg' && kind !== 'close' && kind !== 'reply') throw new BadField('kind');
+    return {
+      type: 'frame_comm',
+      kind,
+      comm_id: f.strOr('comm_id', ''),
+      cell_id: f.strOr('cell_id', ''),
+      target_name: f.strOr('target_name', ''),
+      data: f.raw('data') ?? null,
+      buffers: f.has('buffers') ? f.strings('buffers') : [],
+      request_id: f.strOr('request_id', ''),
+      ...(f.has('error') ? { error: f.str('error') } : {}),
+    };
+  },
   error: (f) => ({ type: 'error', code: f.str('code'), detail: f.str('detail') }),
 };

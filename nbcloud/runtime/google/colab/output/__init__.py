@@ -1,14 +1,21 @@
 """Colab's output helpers: JavaScript in the cell's output, callbacks, tags, output areas."""
 
-from google.colab.output._area import redirect_to_element, to_default_area, to_footer_area, to_header_area
-from google.colab.output._js import eval_js, register_callback
+from google.colab.output._area import (
+    no_vertical_scroll,
+    redirect_to_element,
+    to_default_area,
+    to_footer_area,
+    to_header_area,
+)
+from google.colab.output._js import eval_js, register_callback, unregister_callback
 from google.colab.output._ports import serve_kernel_port_as_iframe, serve_kernel_port_as_window
 from google.colab.output._tags import clear, get_active_tags, reset_tags, temporary, use_tags
 
 __all__ = [
-    "clear", "eval_js", "get_active_tags", "redirect_to_element", "register_callback", "reset_tags",
-    "serve_kernel_port_as_iframe", "serve_kernel_port_as_window", "temporary", "to_default_area",
-    "to_footer_area", "to_header_area", "use_tags",
+    "clear", "disable_custom_widget_manager", "enable_custom_widget_manager", "eval_js", "get_active_tags",
+    "no_vertical_scroll", "redirect_to_element", "register_callback", "reset_tags", "serve_kernel_port_as_iframe",
+    "serve_kernel_port_as_window", "temporary", "to_default_area", "to_footer_area", "to_header_area",
+    "unregister_callback", "use_tags",
 ]
 
 

@@ -28,6 +28,17 @@ def register_callback(function_name: str, callback: Callable[..., Any]) -> None:
     _functions[function_name] = callback
 
 
+def unregister_callback(function_name: str) -> None:
+    """Removes a function previously registered by register_callback.
+
+    Raises ValueError if no callback is registered as ``function_name`` (Colab's message).
+    """
+    try:
+        del _functions[function_name]
+    except KeyError as e:
+        raise ValueError(f"Callback function not registered: {function_name}.") from e
+
+
 def _invoke_function(function_name: str, json_args: str, json_kwargs: str) -> Any:
     """Called by the page (as code run in the kernel) to invoke a registered callback."""
     callback = _functions.get(function_name)
