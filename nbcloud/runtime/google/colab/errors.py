@@ -7,3 +7,11 @@ class Error(Exception):
 
 class AuthorizationError(Error):
     """A sign-in or credential was asked for that this runtime cannot provide."""
+
+
+class RuntimeManagementError(Error):
+    """The runtime could not be managed (``runtime.unassign()``)."""
+
+
+class WidgetException(Error):
+    """A google.colab.widgets widget was used in a way it does not support."""

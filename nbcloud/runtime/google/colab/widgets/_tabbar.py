@@ -28,21 +28,28 @@ _LAYOUT = {
 
 
 class TabBar(CapturingWidget):
+    """Tabs whose panels hold ordinary outputs (Colab's ``widgets.TabBar``).
+
+    ``output_to(tab, select=True)``, ``clear_tab(tab=None)``, ``remove(wait=False)`` and
+    iteration (``for i in tb:`` writes into each tab in turn) as in Colab; a tab is named by its
+    0-based index or by its name (a name that appears twice can only be reached by index)."""
+
     def __init__(self, tab_names: list[str], location: str = "top"):
-        super().__init__()
         if location not in ("top", "bottom", "start", "end"):
-            raise ValueError("location must be 'top', 'bottom', 'start' or 'end'")
+            raise ValueError(f"Invalid value for location: {location!r}")
+        super().__init__()
         self.tab_names = [str(n) for n in tab_names]
-        if not self.tab_names:
-            raise ValueError("A TabBar needs at least one tab name.")
         self.location = location
         self._selected = 0
+        self._publish()  # as in Colab: the tab bar shows as soon as it is made
 
     def _index(self, tab: int | str) -> int:
         if isinstance(tab, str):
-            if tab not in self.tab_names:
-                raise KeyError(f"no tab named {tab!r}; tabs: {self.tab_names}")
-            return self.tab_names.index(tab)
+            names = tuple(self.tab_names)
+            index = names.index(tab)  # ValueError: tuple.index(x): x not in tuple, as in Colab
+            if tab in names[index + 1:]:
+                raise ValueError(f"Ambiguous tab name: {tab} ")
+            return index
         if not 0 <= tab < len(self.tab_names):
             raise IndexError(f"no tab {tab}; this TabBar has {len(self.tab_names)} tabs")
         return tab

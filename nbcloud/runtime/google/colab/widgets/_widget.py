@@ -8,6 +8,9 @@ As in Colab, matplotlib figures drawn inside the block are shown in that cell wh
 ends (the inline backend would otherwise show them after the whole notebook cell), and
 ``clear_cell()`` / ``clear_tab()`` without arguments clear the cell being written to. A widget
 made inside another one's cell (a TabBar in a Grid cell) redraws in place there too.
+
+As in Colab a widget shows as soon as it is made, and ``remove()`` takes it out of the output
+(its cells' contents with it); writing to it again shows it again, empty but for the new output.
 """
 
 from __future__ import annotations
@@ -22,9 +25,7 @@ from typing import Any
 
 from google.colab import errors
 
-
-class WidgetException(errors.Error):
-    """A widget was used in a way it does not support."""
+WidgetException = errors.WidgetException
 
 
 def output_html(data: dict[str, Any]) -> str:
@@ -69,6 +70,7 @@ class CapturingWidget:
         self._cells: dict[Any, list[tuple[str | None, str]]] = {}
         self._shown = False
         self._active: tuple[Any, Any] | None = None  # (cell key, its capture) while a block runs
+        self._removed = False
 
     # subclasses draw themselves
     def _render(self) -> str:
@@ -80,6 +82,7 @@ class CapturingWidget:
     def _publish(self) -> None:
         from IPython.display import HTML, display
 
+        self._removed = False
         if self._shown:
             display(HTML(self._render()), display_id=self._display_id, update=True)
         else:
@@ -95,7 +98,7 @@ class CapturingWidget:
 
         if self._active is not None:
             raise WidgetException("Already inside a component: finish that `with ... output_to(...)` block first")
-        if not self._shown:
+        if not self._shown or self._removed:
             self._publish()
         captured = None
         try:
@@ -145,8 +148,20 @@ class CapturingWidget:
             outputs = getattr(captured, "_outputs", None)
             if outputs is not None:
                 del outputs[:]
-        if self._shown:
+        if self._shown and not self._removed:
             self._publish()
+
+    def remove(self, wait: bool = False) -> None:
+        """Take the widget out of the output, with everything in it (Colab's ``remove``).
+        ``wait`` is accepted as in Colab; the widget goes at once either way."""
+        from IPython.display import HTML, display
+
+        sys.stdout.flush()
+        sys.stderr.flush()
+        self._cells.clear()
+        if self._shown:
+            display(HTML(""), display_id=self._display_id, update=True)
+        self._removed = True
 
     def _clear_active(self) -> None:
         if self._active is None:
