@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -20,6 +21,7 @@ from nbcloud.config import Settings
 
 CHECKOUT = Path(__file__).resolve().parents[3]
 DEFAULT_FOLDER = CHECKOUT / ".runtime-env"
+log = logging.getLogger(__name__)
 PACKAGE_LIST = CHECKOUT / "nbcloud" / "runtime" / "environments" / "colab.txt"
 COMPLETE_MARK = ".colab-stack"  # `make runtime-env` writes it once every package installed
 
@@ -109,8 +111,14 @@ def hub_environment() -> RuntimeEnvironment:
 def runtime_environment(settings: Settings) -> RuntimeEnvironment:
     folder = Path(settings.runtime_environment) if settings.runtime_environment else DEFAULT_FOLDER
     python = folder / "bin" / "python"
+    complete = (folder / COMPLETE_MARK).exists()
+    if python.exists() and not complete and not settings.runtime_environment:
+        # `make runtime-env` is under way or failed half-way: a kernel must not start from half a stack.
+        log.warning("%s is incomplete (no %s): runtimes run the hub's own Python until `make runtime-env` "
+                    "finishes", folder, COMPLETE_MARK)
+        return hub_environment()
     if python.exists():
-        return RuntimeEnvironment(folder.resolve(), python, colab_stack=(folder / COMPLETE_MARK).exists())
+        return RuntimeEnvironment(folder.resolve(), python, colab_stack=complete)
     if settings.runtime_environment:
         raise RuntimeError(
             f"runtime_environment {settings.runtime_environment!r} has no bin/python: "

@@ -194,8 +194,16 @@ class LocalBackend(RuntimeBackend):
             uid=self.mode.uid,
             network=self.mode.network.mode,  # type: ignore[arg-type]
             namespaces_blocked=self.mode.seccomp is not None,
-            reasons=tuple(self.mode.reasons) + tuple(self.limiter.reasons) + tuple(self.disks.reasons),
+            reasons=tuple(self.mode.reasons) + tuple(self.limiter.reasons) + tuple(self.disks.reasons)
+            + self._environment_reasons(),
         )
+
+    def _environment_reasons(self) -> tuple[str, ...]:
+        # Shown with the isolation warnings on the admin page: notebooks will miss packages.
+        if self.environment.colab_stack:
+            return ()
+        return (f"runtimes run {self.environment.name}: Colab notebooks' imports of its preinstalled packages "
+                "(sklearn, cv2, ...) fail",)
 
     # -- lifecycle -----------------------------------------------------------------------
 

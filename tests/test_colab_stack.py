@@ -1,0 +1,180 @@
+"""Colab's preinstalled stack in a real runtime: every package of
+nbcloud/runtime/environments/colab.txt imports in a sandboxed kernel started from .runtime-env.
+
+The import names of each distribution are read inside the runtime (importlib.metadata:
+top_level.txt, else the RECORD), and the imports run in a few fresh processes one after the
+other (TensorFlow, torch and JAX in one process would not fit a runtime's memory). A package may
+fail only if colab.txt lists it as ``# unimportable: NAME: why``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import sys
+
+import pytest
+
+from nbcloud.config import load_settings
+from nbcloud.hub.runtimes import RuntimeSpec
+from nbcloud.hub.runtimes.environment import COMPLETE_MARK, DEFAULT_FOLDER, PACKAGE_LIST
+from nbcloud.hub.runtimes.local import LocalBackend
+from nbcloud.hub.runtimes.sandbox import INSTALL_HINT, LIB
+from tests.kernels import Loop
+
+GiB = 1024**3
+IMPORT_TIMEOUT = 1500  # every package of Colab's stack, on 2 slow cores
+
+# Runs inside the runtime: import every distribution's modules, a chunk per fresh process,
+# print one JSON line per distribution.
+IMPORT_ALL = r"""
+import json, os, re, subprocess, sys
+from importlib import metadata
+
+LIST = os.path.join(os.environ.get("NBCLOUD_LIB", "{lib}"), "environments", "colab.txt")
+SKIP = {{"test", "tests", "testing", "docs", "doc", "examples", "example", "benchmarks", "scripts", "bin",
+         "build", "tools", "samples", "conftest", "setup"}}
+norm = lambda n: re.sub(r"[-_.]+", "-", n).lower()
+
+def modules(dist):
+    files = [str(f) for f in (dist.files or [])]
+    top = (dist.read_text("top_level.txt") or "").split()
+    if not top:
+        for f in files:
+            head = f.split("/")[0]
+            if ".dist-info" in head or ".data" in head or head in ("..", "__pycache__") or head.endswith(".pth"):
+                continue
+            name = head.split(".")[0] if "/" not in f else head
+            if f.endswith((".py", ".so")) or "/" in f:
+                top.append(name)
+    out = []
+    for name in dict.fromkeys(top):
+        name = name.replace("/", ".")
+        if not name.isidentifier() and "." not in name or name in SKIP or name.startswith("_"):
+            continue
+        # A namespace package (google, jaxlib's plugins...): import what lies inside it.
+        if f"{{name}}/__init__.py" not in files and any(f.startswith(name + "/") for f in files):
+            inner = {{f.split("/")[1].split(".")[0] for f in files if f.startswith(name + "/") and f.count("/") >= 1
+                     and (f.endswith("/__init__.py") and f.count("/") == 2 or f.count("/") == 1 and f.endswith((".py", ".so")))}}
+            out += [f"{{name}}.{{m}}" for m in sorted(inner) if m.isidentifier() and not m.startswith("_") and m not in SKIP]
+            continue
+        out.append(name)
+    return out
+
+wanted = []
+for line in open(LIST):
+    line = line.strip()
+    if not line or line.startswith("#"):
+        continue
+    wanted.append(norm(re.split(r"[=@ ]", line)[0]))
+plan = []
+for name in wanted:
+    try:
+        plan.append((name, modules(metadata.distribution(name))))
+    except metadata.PackageNotFoundError:
+        print(json.dumps({{"dist": name, "ok": False, "error": "not installed"}}), flush=True)
+
+CHILD = '''
+import json, sys, importlib, io, contextlib
+for dist, mods in json.loads(sys.argv[1]):
+    bad = None
+    for m in mods:
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                importlib.import_module(m)
+        except BaseException as e:
+            bad = f"import {{m}}: {{type(e).__name__}}: {{str(e)[:300]}}"
+            break
+    print(json.dumps({{"dist": dist, "ok": bad is None, "error": bad, "modules": mods}}), flush=True)
+'''
+CHUNK = 40
+pending = plan
+while pending:
+    chunk, pending = pending[:CHUNK], pending[CHUNK:]
+    proc = subprocess.run([sys.executable, "-c", CHILD, json.dumps(chunk)], capture_output=True, text=True)
+    done = set()
+    for line in proc.stdout.splitlines():
+        if line.startswith("{{"):
+            rec = json.loads(line)
+            done.add(rec["dist"])
+            print(line, flush=True)
+    rest = [c for c in chunk if c[0] not in done]
+    if rest:  # the process died (a crash in native code): the first one left did it; go on after it
+        dist, mods = rest[0]
+        print(json.dumps({{"dist": dist, "ok": False, "error": f"the importing process died (status {{proc.returncode}}): "
+                                                         + proc.stderr.strip()[-300:]}}), flush=True)
+        pending = rest[1:] + pending
+"""
+
+
+def known_unimportable() -> dict[str, str]:
+    """``# unimportable: NAME: why`` lines of colab.txt."""
+    out = {}
+    for line in PACKAGE_LIST.read_text().splitlines():
+        m = re.match(r"#\s*unimportable:\s*([A-Za-z0-9_.\-]+):\s*(.+)", line)
+        if m:
+            out[re.sub(r"[-_.]+", "-", m.group(1)).lower()] = m.group(2)
+    return out
+
+
+@pytest.fixture(scope="module")
+def loop():
+    lp = Loop()
+    yield lp
+    lp.close()
+
+
+def test_every_package_of_colabs_stack_imports_in_a_runtime(loop, tmp_path):
+    if not (DEFAULT_FOLDER / COMPLETE_MARK).exists():
+        pytest.fail(f"{DEFAULT_FOLDER} is missing or incomplete (no {COMPLETE_MARK}): build Colab's stack with "
+                    "`make runtime-env` (make test does)")
+    if shutil.which("bwrap") is None:
+        pytest.fail(f"bwrap not found: {INSTALL_HINT}")
+    settings = load_settings(environ={}, data_dir=tmp_path / "data", runtime_sandbox="bwrap", runtime_pool_size=0)
+    backend = LocalBackend(settings)
+    assert backend.environment.colab_stack and backend.environment.prefix == DEFAULT_FOLDER.resolve()
+    rt = loop.run(backend.start(RuntimeSpec(owner_id=1, notebook_id="stack", memory_bytes=8 * GiB)))
+    try:
+        kc = rt.blocking_client()
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=120)
+            # The kernel runs the runtime environment; the hub's own environment is not even visible.
+            out, _, status = run_long(kc, f"import os, ipykernel; print(ipykernel.__file__, os.path.exists({sys.prefix!r}))")
+            assert status == "ok" and out.split() == [
+                f"{DEFAULT_FOLDER.resolve()}/lib/{backend.environment.layout.short_version}/site-packages/ipykernel/__init__.py", "False"], out
+            out, _, status = run_long(kc, IMPORT_ALL.format(lib=LIB))
+        finally:
+            kc.stop_channels()
+    finally:
+        loop.run(backend.shutdown(rt, now=True))
+    assert status == "ok", out[-3000:]
+    results = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    known = known_unimportable()
+    failed = {r["dist"]: r["error"] for r in results if not r["ok"]}
+    imported = [r for r in results if r["ok"]]
+    print(f"\n{len(imported)} of {len(results)} distributions of Colab's stack import in a runtime"
+          f" ({sum(len(r.get('modules') or []) for r in imported)} modules); {len(failed)} do not:")
+    for dist, err in sorted(failed.items()):
+        print(f"  {dist}: {err}" + (f"  [known: {known[dist]}]" if dist in known else ""))
+    unexpected = {d: e for d, e in failed.items() if d not in known}
+    assert not unexpected, ("packages of colab.txt that do not import in a runtime (fix them, or list them there as "
+                            f"'# unimportable: NAME: why'): {json.dumps(unexpected, indent=1)}")
+    # A known failure that imports now should lose its line.
+    assert not [d for d in known if d not in failed], "colab.txt lists as unimportable packages that import now"
+
+
+def run_long(kc, code: str) -> tuple[str, dict, str]:
+    """Execute code with a timeout long enough to import the whole stack: (stdout, result, status)."""
+    out: list[str] = []
+
+    def hook(msg):
+        t, c = msg["msg_type"], msg["content"]
+        if t == "stream":
+            out.append(c["text"])
+        elif t == "error":
+            out.append(f"{c['ename']}: {c['evalue']}")
+
+    reply = kc.execute_interactive(code, timeout=IMPORT_TIMEOUT, output_hook=hook)
+    return "".join(out), {}, reply["content"]["status"]
