@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import json
 import logging
-import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -84,15 +83,14 @@ class RuntimeEnvironment:
 @functools.cache
 def python_layout(python: Path) -> PythonLayout:
     """The layout of the environment whose interpreter is ``python`` (asked once per hub)."""
-    if os.path.realpath(python) == os.path.realpath(sys.executable):
-        out = subprocess.run([sys.executable, "-I", "-c", _DESCRIBE], capture_output=True, text=True, check=True)
-    else:
-        try:
-            out = subprocess.run([str(python), "-I", "-c", _DESCRIBE], capture_output=True, text=True, timeout=60,
-                                 check=True)
-        except (OSError, subprocess.SubprocessError) as exc:
-            raise RuntimeError(f"the runtime environment's python {python} does not run ({exc}): "
-                               "rebuild it with `make runtime-env`") from exc
+    # Run it by the path given, not its real path: a virtual environment's python is a link to
+    # the same interpreter as the hub's, and only its own path finds its pyvenv.cfg.
+    try:
+        out = subprocess.run([str(python), "-I", "-c", _DESCRIBE], capture_output=True, text=True, timeout=60,
+                             check=True)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise RuntimeError(f"the runtime environment's python {python} does not run ({exc}): "
+                           "rebuild it with `make runtime-env`") from exc
     info = json.loads(out.stdout)
     return PythonLayout(
         executable=Path(info["executable"]),
