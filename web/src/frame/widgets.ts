@@ -31,6 +31,9 @@ type WidgetClass = typeof base.WidgetModel | typeof base.WidgetView;
 /** The built-in widgets, then the third-party packages installed in the runtime environment
  * (served by the hub as JupyterLab extensions; never fetched from a CDN). */
 class FrameManager extends HTMLManager {
+  /** Why a module's classes did not load (the manager draws a mute "broken" icon instead). */
+  readonly failures = new Map<string, Error>();
+
   constructor(private readonly extensions: WidgetExtensions) {
     super();
   }
@@ -39,10 +42,26 @@ class FrameManager extends HTMLManager {
     const builtIn = MODULES[moduleName]?.[className];
     if (builtIn) return builtIn as WidgetClass;
     const module = await this.extensions.module(moduleName);
-    if (!module) throw new Error(missingFrontEnd(className, moduleName, moduleVersion));
-    const found = module[className];
-    if (!found) throw new Error(`The widget package ${moduleName} has no widget ${className}: the Python package and its front end differ in version. Reinstall it with !pip install, then restart the runtime.`);
-    return found as WidgetClass;
+    const found = module?.[className];
+    if (found) return found as WidgetClass;
+    const error = new Error(
+      module
+        ? `The widget package ${moduleName} has no widget ${className}: its Python package and its front end differ in version. Reinstall it with !pip install, then restart the runtime.`
+        : missingFrontEnd(className, moduleName, moduleVersion),
+    );
+    this.failures.set(moduleName, error);
+    throw error;
+  }
+
+  /** The view of `model`, or the reason it cannot have one (said in words, not as an icon). */
+  async viewOf(model: base.WidgetModel): Promise<base.DOMWidgetView> {
+    const error: unknown = model.get('error');
+    if (model.get('_view_name') === 'ErrorWidgetView' && error instanceof Error) throw error;
+    const view = await this.create_view<base.DOMWidgetView>(model);
+    if (view instanceof base.ErrorWidgetView) {
+      throw this.failures.get(String(model.get('_view_module'))) ?? new Error('This widget could not be drawn: its front end did not load.');
+    }
+    return view;
   }
 }
 
@@ -164,7 +183,7 @@ export class WidgetsHost {
       throw new Error('This widget is no longer live in the runtime. Run its cell again to use it.');
     }
     const model = await this.manager.get_model(modelId);
-    const view = await this.manager.create_view(model);
+    const view = await this.manager.viewOf(model);
     await this.manager.display_view(view, element);
   }
 
@@ -175,7 +194,7 @@ export class WidgetsHost {
     const manager = new FrameManager(this.extensions);
     await manager.set_state(JSON.parse(JSON.stringify(saved)));
     const model = await manager.get_model(modelId);
-    const view = await manager.create_view(model);
+    const view = await manager.viewOf(model);
     const holder = document.createElement('div');
     holder.className = 'widget-saved';
     holder.title = 'A saved copy of this widget. Run its cell to use it.';

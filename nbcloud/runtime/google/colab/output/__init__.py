@@ -1,5 +1,6 @@
 """Colab's output helpers: JavaScript in the cell's output, callbacks, tags, output areas."""
 
+from google.colab.output import _widgets  # noqa: F401  (anywidget reads _widgets._installed_url, as in Colab)
 from google.colab.output._area import (
     no_vertical_scroll,
     redirect_to_element,
