@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from jupyter_ydoc import YNotebook
@@ -104,6 +104,29 @@ class NotebookEditor:
 
     def clear_outputs(self, cell_id: str) -> None:
         self.set_outputs(cell_id, [])
+
+    def replace_outputs(self, cell_id: str, matches: Callable[[dict[str, Any]], bool],
+                        output: dict[str, Any]) -> int:
+        """Put ``output`` in place of each output of the cell whose metadata ``matches`` (a display
+        redrawn by ``update_display_data``), leaving the others as they are. Only the metadata of
+        each output is read, not its data (which may be megabytes). Returns how many were replaced."""
+        ycell = self._ycell(cell_id)
+        youtputs = ycell.get("outputs")
+        if not isinstance(youtputs, Array):
+            return 0
+        found = []
+        for index, youtput in enumerate(youtputs):
+            metadata = youtput.get("metadata") if isinstance(youtput, Map) else None
+            if isinstance(metadata, Map):  # a page may have written it as a shared map
+                metadata = metadata.to_py()
+            if isinstance(metadata, dict) and matches(metadata):
+                found.append(index)
+        if found:
+            with self.transaction():
+                for index in found:
+                    del youtputs[index]
+                    youtputs.insert(index, self.notebook._create_youtputs([self.kept.keep(output)])[0])
+        return len(found)
 
     def set_execution_count(self, cell_id: str, count: int | None) -> None:
         ycell = self._ycell(cell_id)

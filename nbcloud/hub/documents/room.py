@@ -238,6 +238,10 @@ class LiveDocument:
     def clear_outputs(self, cell_id: str) -> None:
         self.editor.clear_outputs(cell_id)
 
+    def replace_outputs(self, cell_id: str, matches: Callable[[dict[str, Any]], bool],
+                        output: dict[str, Any]) -> int:
+        return self.editor.replace_outputs(cell_id, matches, output)
+
     def set_execution_count(self, cell_id: str, count: int | None) -> None:
         self.editor.set_execution_count(cell_id, count)
 

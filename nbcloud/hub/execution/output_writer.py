@@ -1,9 +1,10 @@
 """Kernel outputs (iopub messages) into a cell of the live document.
 
 One :class:`OutputWriter` follows one run of one cell (or one widget callback, or one
-``invokeFunction`` call) and keeps what it needs to honour ``clear_output(wait=True)``,
-``update_display_data`` and Colab's output tags (``google.colab.output.use_tags`` marks the
-outputs that follow; ``clear_output`` with ``output_tags`` removes only those).
+``invokeFunction`` call) and keeps what it needs to honour ``clear_output(wait=True)`` and Colab's
+output tags (``google.colab.output.use_tags`` marks the outputs that follow; ``clear_output``
+with ``output_tags`` removes only those). Displays with an id are the notebook's, not the run's:
+``update_display_data`` redraws them in whichever cell shows them (displays.py).
 """
 
 from __future__ import annotations
@@ -13,26 +14,28 @@ from typing import Any
 
 from nbcloud.hub.documents.room import CellNotFound, DocumentClosed, LiveDocument
 from nbcloud.hub.documents.service import DocumentService
+from nbcloud.hub.execution.displays import DisplayIndex
 from nbcloud.hub.execution.outputs import to_output
 
 
 class OutputWriter:
     """Writes one run's outputs into ``cell_id`` of ``doc``."""
 
-    def __init__(self, doc: LiveDocument, cell_id: str) -> None:
+    def __init__(self, doc: LiveDocument, cell_id: str, displays: DisplayIndex | None = None) -> None:
         self.doc = doc
         self.cell_id = cell_id
         self.clear_pending = False
-        self.display_ids: dict[str, list[int]] = {}
+        # The notebook session's index; a writer on its own knows only the displays it showed.
+        self.displays = displays if displays is not None else DisplayIndex()
         self.count = 0
         self.last_stream: str | None = None
         self.active_tags: set[str] = set()
         self.tags: list[frozenset[str]] = []  # per output in the document, in order
 
     @classmethod
-    def continuing(cls, doc: LiveDocument, cell_id: str) -> OutputWriter:
+    def continuing(cls, doc: LiveDocument, cell_id: str, displays: DisplayIndex | None = None) -> OutputWriter:
         """A writer that adds to what the cell already shows (a widget callback's prints)."""
-        writer = cls(doc, cell_id)
+        writer = cls(doc, cell_id, displays)
         with contextlib.suppress(CellNotFound):
             shown = doc.get_cell(cell_id).get("outputs", [])
             writer.count, writer.tags = len(shown), [frozenset()] * len(shown)
@@ -51,7 +54,6 @@ class OutputWriter:
     def _clear_now(self) -> None:
         self.doc.clear_outputs(self.cell_id)
         self.clear_pending = False
-        self.display_ids.clear()
         self.count = 0
         self.last_stream = None
         self.tags = []
@@ -61,10 +63,8 @@ class OutputWriter:
         keep = [i for i in range(len(current)) if not (i < len(self.tags) and wanted <= self.tags[i])]
         if len(keep) == len(current):
             return
-        moved = {old: new for new, old in enumerate(keep)}
         self.doc.set_outputs(self.cell_id, [current[i] for i in keep])
         self.tags = [self.tags[i] for i in keep if i < len(self.tags)]
-        self.display_ids = {d: [moved[i] for i in idx if i in moved] for d, idx in self.display_ids.items()}
         self.count = len(keep)
         self.last_stream = None
 
@@ -78,14 +78,13 @@ class OutputWriter:
         if output is None:
             return
         display_id = (content.get("transient") or {}).get("display_id")
+        display_id = str(display_id) if display_id else None
         if kind == "update_display_data":
-            if display_id in self.display_ids:
-                current = self.doc.get_cell(self.cell_id).get("outputs", [])
-                for index in self.display_ids[display_id]:
-                    if index < len(current):
-                        current[index] = output
-                self.doc.set_outputs(self.cell_id, current)
+            if display_id is not None:
+                self.displays.update(self.doc, display_id, output)  # an id never shown: nothing
             return
+        if display_id is not None:
+            output = self.displays.mark(output, display_id)
         stream = output.get("name") if kind == "stream" else None
         tags = frozenset(self.active_tags)
         with self.doc.transaction():
@@ -102,18 +101,20 @@ class OutputWriter:
             self.count += 1
             self.tags.append(tags)
         self.last_stream = stream
-        if display_id:
-            self.display_ids.setdefault(str(display_id), []).append(self.count - 1)
+        if display_id is not None:
+            self.displays.shown(self.doc, display_id, self.cell_id)
 
 
 class CallbackOutputs:
     """What widget callbacks print or display between cells (and what no Output widget
     captures): it goes under the outputs of the cell that displayed the widget, as in Jupyter."""
 
-    def __init__(self, documents: DocumentService, item_id: str, owner_id: int) -> None:
+    def __init__(self, documents: DocumentService, item_id: str, owner_id: int,
+                 displays: DisplayIndex | None = None) -> None:
         self.documents = documents
         self.item_id = item_id
         self.owner_id = owner_id
+        self.displays = displays if displays is not None else DisplayIndex()
         self._pending: list[tuple[str, str, dict[str, Any]]] = []
         self._writers: dict[str, OutputWriter] = {}
 
@@ -138,7 +139,7 @@ class CallbackOutputs:
             for cell_id, kind, content in pending:
                 writer = self._writers.get(cell_id)
                 if writer is None or writer.doc is not doc:
-                    writer = self._writers[cell_id] = OutputWriter.continuing(doc, cell_id)
+                    writer = self._writers[cell_id] = OutputWriter.continuing(doc, cell_id, self.displays)
                 with contextlib.suppress(CellNotFound, DocumentClosed):
                     if kind == "clear_output":
                         writer.clear(wait=bool(content.get("wait")))

@@ -22,13 +22,14 @@ from nbcloud.hub.documents.room import CellNotFound, DocumentClosed, LiveDocumen
 from nbcloud.hub.documents.service import DocumentService
 from nbcloud.hub.execution.colab import ColabRequests
 from nbcloud.hub.execution.comms import WidgetComms
+from nbcloud.hub.execution.displays import DisplayIndex
 from nbcloud.hub.execution.event_messages import RuntimeStatusEvent
 from nbcloud.hub.execution.events import EventHub
 from nbcloud.hub.execution.frame_comms import FrameComms
 from nbcloud.hub.execution.invoke import FunctionCalls
 from nbcloud.hub.execution.kernel import connect
 from nbcloud.hub.execution.output_writer import CallbackOutputs, OutputWriter
-from nbcloud.hub.execution.outputs import crash_output
+from nbcloud.hub.execution.outputs import crash_output, to_output
 from nbcloud.hub.execution.prompts import InputPrompts
 from nbcloud.hub.execution.protocols import KernelClient, Message, RunRequest
 from nbcloud.hub.execution.run_queue import RunQueue
@@ -101,7 +102,9 @@ class NotebookSession:
         self.shell = ShellInput(self)
         self.colab = ColabRequests(self, self.shell)
         self.functions = FunctionCalls(self)
-        self.callback_outputs = CallbackOutputs(documents, item_id, owner_id)
+        # Which cells show each display id, so a later cell's update_display_data redraws them.
+        self.displays = DisplayIndex()
+        self.callback_outputs = CallbackOutputs(documents, item_id, owner_id, self.displays)
         self.widgets = WidgetComms(self.events.publish, self.callback_outputs.add, self._widgets_changed)
         # The notebook's saves write the widget models its outputs show (documents.widget_state).
         documents.live_widgets[item_id] = self.widgets.saved_model
@@ -217,6 +220,7 @@ class NotebookSession:
         what their callbacks print)."""
         while True:
             msg: Message = await client.get_iopub_msg()
+            self.displays.heard_from(msg["header"].get("session"))
             cell = self._cell_iopub
             if cell is not None and msg["parent_header"].get("msg_id") == cell[0]:
                 cell[1].put_nowait(msg)
@@ -224,11 +228,23 @@ class NotebookSession:
             try:
                 if self.frame_comms.received(msg):
                     continue
-                self.widgets.received(msg)
+                if not self.widgets.received(msg) and msg["header"]["msg_type"] == "update_display_data":
+                    await self._redraw_display(msg)
                 if self.callback_outputs:
                     await self.callback_outputs.write()
             except Exception:  # one odd message must not stop the pump
                 log.exception("handling a widget message of %s failed", self.item_id)
+
+    async def _redraw_display(self, msg: Message) -> None:
+        """A display updated outside any cell's run (a thread a finished cell started): redraw it
+        wherever it is shown, as Jupyter does."""
+        display_id = (msg["content"].get("transient") or {}).get("display_id")
+        output = to_output("update_display_data", msg["content"])
+        if not display_id or output is None:
+            return
+        with contextlib.suppress(CellNotFound, DocumentClosed):
+            async with self.documents.hold(self.item_id, self.owner_id) as doc:
+                self.displays.update(doc, str(display_id), output)
 
     def send_comm(self, message: dict[str, Any]) -> bool:
         """A page's comm_msg to a widget, sent to the kernel's shell channel."""
@@ -356,7 +372,7 @@ class NotebookSession:
         self._cell_iopub = (msg_id, cell_iopub)
         self.callback_outputs.cell_runs(cell_id)
         timing: dict[str, str] = {"iopub.status.busy": _now()}
-        outputs = OutputWriter(doc, cell_id)
+        outputs = OutputWriter(doc, cell_id, self.displays)
         # The cells queued when the error was shown; one queued after the user saw it still runs.
         queued_at_error: list[RunRequest] | None = None
 
