@@ -9,6 +9,7 @@ sandbox): the stories are about the hub's document, not the sandbox.
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import time
 
@@ -18,9 +19,11 @@ import pytest
 from tests.live_hub import (
     BrowserLike,
     LiveHub,
+    events_socket,
     finished,
     hub_with_people,
     live_person,
+    next_event,
     notebook_with,
     run,
     text_of,
@@ -270,3 +273,25 @@ def test_updates_from_threads_and_cells_at_once_keep_the_document_whole(alice: B
     done_b = cell_now(alice, item_id, cells[1])
     assert text_of(done_b).startswith("'b49'") and "19\n" in text_of(done_b)
 
+
+
+def test_a_colab_callback_called_from_a_later_cells_output_redraws_the_first_cells_display(
+    live: LiveHub, alice: BrowserLike,
+):
+    item_id, cells = notebook_with(
+        alice, "from IPython.display import display\ncounter = display('clicked 0 times', display_id=True)",
+        "from google.colab import output\nclicks = 0\n"
+        "def clicked():\n    global clicks\n    clicks += 1\n    counter.update(f'clicked {clicks} times')\n"
+        "output.register_callback('notebook.clicked', clicked)",
+        name="callback.ipynb",
+    )
+    run_one(alice, item_id, cells[0])
+    run_one(alice, item_id, cells[1])
+    with events_socket(live, alice, item_id) as ws:
+        for n in (1, 2):
+            ws.send(json.dumps({"type": "invoke_function", "request_id": f"r{n}", "cell_id": cells[1],
+                                "name": "notebook.clicked", "args": [], "kwargs": {}}))
+            assert next_event(ws, "invoke_function_reply")["request_id"] == f"r{n}"
+    done = wait_for_cell(alice, item_id, cells[0], lambda c: "2 times" in text_of(c))
+    assert text_of(done) == "'clicked 2 times'"
+    assert cell_now(alice, item_id, cells[1])["outputs"] == []

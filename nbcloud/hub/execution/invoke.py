@@ -124,7 +124,7 @@ class FunctionCalls:
         with contextlib.suppress(CellNotFound, DocumentClosed):
             async with session.documents.hold(session.item_id, session.owner_id) as doc:
                 doc.get_cell(cell_id)  # raises CellNotFound for a cell that is gone
-                writer = OutputWriter(doc, cell_id)
+                writer = OutputWriter(doc, cell_id, session.displays)
                 for kind, content in outputs:
                     writer.add(kind, content)
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from nbcloud.hub.documents.service import DocumentService
+from nbcloud.hub.execution.displays import DisplayIndex
 from nbcloud.hub.execution.events import EventHub
 from nbcloud.hub.runtimes.backend import Runtime, RuntimeBackend
 from nbcloud.hub.secrets.store import SecretStore
@@ -57,6 +58,11 @@ class SessionHandle(Protocol):
 
     @property
     def secrets(self) -> SecretStore: ...
+
+    @property
+    def displays(self) -> DisplayIndex:
+        """Which cells show each display id (an update redraws them wherever they are)."""
+        ...
 
     async def ensure_runtime(self) -> Runtime:
         """The notebook's runtime, started (or waited for in line) if it has none."""
