@@ -27,6 +27,7 @@ from nbcloud.hub.drive.store import DriveStore
 from nbcloud.hub.execution import files_routes
 from nbcloud.hub.execution import routes as execution_routes
 from nbcloud.hub.execution.service import ExecutionService
+from nbcloud.hub.http import output_frames
 from nbcloud.hub.http.csrf import CSRFMiddleware
 from nbcloud.hub.http_errors import install_error_handlers
 from nbcloud.hub.ports import routes as port_routes
@@ -50,14 +51,16 @@ SECURITY_HEADERS = [
     (
         b"content-security-policy",
         b"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
-        b"connect-src 'self' ws: wss:; frame-src 'self' blob:; frame-ancestors 'none'; base-uri 'self'; "
+        b"connect-src 'self' ws: wss:; frame-src 'self' blob:{frames}; frame-ancestors 'none'; base-uri 'self'; "
         b"form-action 'self'",
     ),
 ]
 
 
-# The frame's own sandbox, as well as its iframe's: opened by itself (a link, a new tab, a frame
-# someone forgot to sandbox) it still gets an opaque origin. Never allow-same-origin.
+# The frame's own sandbox on the hub's origin, as well as its iframe's: opened by itself (a link, a
+# new tab, a frame someone forgot to sandbox) it still gets an opaque origin. Never allow-same-origin
+# here. Output frames live on origins of their own (``output_frames``) wherever the hub has names to
+# give; this page on the hub's origin is the fallback for a hub reached by an IP address.
 OUTPUT_FRAME_SANDBOX = "sandbox allow-scripts allow-forms allow-popups"
 
 OUTPUT_FRAME_HEADERS = {
@@ -72,20 +75,25 @@ OUTPUT_FRAME_HEADERS = {
 
 
 class SecurityHeadersMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, port_domain: str = "") -> None:
         self.app = app
+        self.port_domain = port_domain
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
 
+        # The page frames its outputs on their own origins (f-<token>.<domain>).
+        frames = output_frames.page_frame_source(scope, self.port_domain)
+        own = [(k, v.replace(b"{frames}", f" {frames}".encode() if frames else b"")) for k, v in SECURITY_HEADERS]
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 present = {k.lower() for k, _ in message.get("headers", [])}
                 message.setdefault("headers", [])
                 message["headers"] = list(message["headers"]) + [
-                    (k, v) for k, v in SECURITY_HEADERS if k not in present
+                    (k, v) for k, v in own if k not in present
                 ]
             await send(message)
 
@@ -138,7 +146,9 @@ def create_app(settings: Settings, hub: Hub | None = None) -> FastAPI:
     app.state.hub = hub
     install_error_handlers(app)
     app.add_middleware(CSRFMiddleware)
-    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware, port_domain=settings.port_domain)
+    # Output frames' own origins (f-<token>.<domain>): the frame page and its files, nothing else.
+    app.add_middleware(output_frames.OutputFrameHostMiddleware, settings=settings, static_dir=STATIC_DIR)
     # Outermost: links to runtimes' web servers are neither the hub's pages nor its API.
     app.add_middleware(PortProxyMiddleware, hub=hub)
     app.include_router(auth_routes.router)
@@ -149,6 +159,7 @@ def create_app(settings: Settings, hub: Hub | None = None) -> FastAPI:
     app.include_router(files_routes.router)
     app.include_router(secret_routes.router)
     app.include_router(port_routes.router)
+    app.include_router(output_frames.router)  # where the page's output frames live
     trust_routes.install(app, hub)  # /api/trust, and trusted notebooks stay trusted through saves
     widget_routes.install(app, hub)  # third-party widget front ends from the runtime environment
     _mount_web_app(app)
@@ -163,9 +174,10 @@ def _mount_web_app(app: FastAPI) -> None:
 
     @app.get("/output-frame.html", include_in_schema=False)
     def output_frame() -> Response:
-        """The page that renders untrusted output. It is always framed with
-        ``sandbox="allow-scripts allow-forms allow-popups"`` (an opaque origin: no cookies, no API,
-        no parent DOM), so the scripts of the output itself may run inline."""
+        """The page that renders untrusted output, on the hub's origin: the fallback where output
+        frames get no origin of their own (a hub reached by an IP address, no port_domain). It is
+        always framed opaque-origin sandboxed (no cookies, no API, no parent DOM), so the scripts
+        of the output itself may run inline; the camera and microphone are refused there."""
         frame = STATIC_DIR / "output-frame.html"
         if not frame.is_file():
             return JSONResponse({"detail": "The web app is not built.", "code": "no_web_app"}, status_code=503)

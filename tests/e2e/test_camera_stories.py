@@ -2,10 +2,13 @@
 camera and microphone are Chromium's fake devices (--use-fake-device-for-media-stream; the
 prompt is answered "allow" by --use-fake-ui-for-media-stream, see tests/e2e/helpers.py).
 
-The frames stay sandboxed with an opaque origin; they get `allow="camera; microphone"`, so the
-browser's own permission prompt is what stands between an output and the devices."""
+Each output frame is sandboxed on an origin of its own (``f-<token>.localhost:<port>``; Chromium
+refuses getUserMedia in any opaque origin) with `allow="camera; microphone; clipboard-write"`, so
+the browser's own permission prompt is what stands between an output and the devices."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -134,14 +137,6 @@ def run(page: Page, n: int) -> None:
     page.keyboard.press("Control+Enter")
 
 
-# Chromium refuses getUserMedia in an opaque-origin frame ("SecurityError: Invalid security
-# origin") whatever its allow attribute says, and output frames are opaque-origin sandboxed. These
-# two stories pass once output frames get an origin of their own (as Colab's do); see the report.
-OPAQUE_ORIGIN = pytest.mark.xfail(
-    strict=True, reason="Chromium refuses getUserMedia in opaque-origin frames; output frames need their own origin")
-
-
-@OPAQUE_ORIGIN
 def test_colabs_camera_snippet_takes_a_photo_from_the_camera(hub: Hub, page: Page, make_user):
     open_code_notebook(page, hub, make_user("cam"), TAKE_PHOTO, USE_PHOTO)
     run(page, 1)
@@ -159,7 +154,6 @@ def test_colabs_camera_snippet_takes_a_photo_from_the_camera(hub: Hub, page: Pag
     page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=photo.element_handle())
 
 
-@OPAQUE_ORIGIN
 def test_the_record_audio_snippet_records_from_the_microphone(hub: Hub, page: Page, make_user):
     open_code_notebook(page, hub, make_user("mic"), RECORD)
     run(page, 1)
@@ -171,5 +165,8 @@ def test_output_frames_allow_camera_and_microphone_but_stay_sandboxed(hub: Hub, 
     open_code_notebook(page, hub, make_user("allow"), "from IPython.display import HTML\nHTML('<b>hi</b>')")
     run(page, 1)
     frame = cell(page, 1).locator(FRAME)
-    expect(frame).to_have_attribute("allow", "camera; microphone", timeout=RUN_TIMEOUT)
-    expect(frame).to_have_attribute("sandbox", "allow-scripts allow-forms allow-popups")
+    expect(frame).to_have_attribute("allow", "camera; microphone; clipboard-write", timeout=RUN_TIMEOUT)
+    sandbox = frame.get_attribute("sandbox") or ""
+    assert "allow-scripts" in sandbox.split() and "allow-same-origin" in sandbox.split()
+    assert "allow-top-navigation" not in sandbox  # nor its by-user-activation variant
+    assert re.match(r"^http://f-[a-z2-7]{26}\.localhost:\d+/output-frame\.html\?parent=", frame.get_attribute("src") or "")

@@ -74,6 +74,11 @@ def link_origin(token: str, *, scheme: str, hub_host: str, port_domain: str = ""
     """``scheme://p-<token>.<domain>[:port]`` for a link minted on a request to ``hub_host`` (its
     Host header), or None when there is no name to give it (an IP address other than loopback and
     no ``port_domain``)."""
+    return _own_origin(LABEL_PREFIX + token, scheme=scheme, hub_host=hub_host, port_domain=port_domain)
+
+
+def _own_origin(label: str, *, scheme: str, hub_host: str, port_domain: str) -> str | None:
+    """``scheme://<label>.<domain>[:port]`` by the naming rules above (port links', output frames')."""
     hub_name, hub_port = split_host(hub_host)
     if port_domain.strip():
         name, port = split_host(port_domain.strip().removeprefix("*.").strip("."))
@@ -92,4 +97,72 @@ def link_origin(token: str, *, scheme: str, hub_host: str, port_domain: str = ""
         return None
     scheme = "https" if scheme in ("https", "wss") else "http"
     default = "443" if scheme == "https" else "80"
-    return f"{scheme}://{LABEL_PREFIX}{token}.{name}" + (f":{port}" if port and port != default else "")
+    return f"{scheme}://{label}.{name}" + (f":{port}" if port and port != default else "")
+
+
+# ----- output frames -------------------------------------------------------------------------------
+# Each output frame (an output that may carry script) is shown from an origin of its own,
+# ``f-<token>.<domain>[:port]``, named as port links are, as Colab shows each output from an origin
+# of its own (googleusercontent.com): a real origin, so the browser lets it ask for the camera and
+# microphone (Chromium refuses getUserMedia in any opaque origin) and gives it storage of its own,
+# while the hub's cookies (host-only on the hub's host) never go there. The page picks a random
+# token per frame, so no two outputs share an origin (or each other's storage). The token is no
+# credential: every such host serves the same static frame page and nothing else.
+
+FRAME_LABEL_PREFIX = "f-"
+FRAME_TOKEN_RE = re.compile(r"^[a-z2-7]{26}$")  # 128 random bits, lower-case base32
+
+
+def frame_host(host_header: str) -> bool:
+    """True when a request's Host names an output frame's origin (``f-<token>.<anything>``)."""
+    name, _ = split_host(host_header)
+    label, dot, rest = name.partition(".")
+    return bool(dot and rest and label.startswith(FRAME_LABEL_PREFIX)
+                and FRAME_TOKEN_RE.match(label[len(FRAME_LABEL_PREFIX):]))
+
+
+def frame_origin_template(*, scheme: str, hub_host: str, port_domain: str = "") -> str | None:
+    """``scheme://f-{token}.<domain>[:port]`` for a page served on ``hub_host``; the page puts a
+    random token in place of ``{token}``. None where there is no name to give (a hub reached by an
+    IP address other than loopback, no ``port_domain``): output frames then stay opaque-origin
+    sandboxed on the hub's own origin, and cannot use the camera or microphone."""
+    return _own_origin(FRAME_LABEL_PREFIX + "{token}", scheme=scheme, hub_host=hub_host, port_domain=port_domain)
+
+
+def frame_source(*, scheme: str, hub_host: str, port_domain: str = "") -> str | None:
+    """The CSP source that matches every output frame origin of a page on ``hub_host``
+    (``scheme://*.<domain>[:port]``), for the page's ``frame-src``."""
+    return _own_origin("*", scheme=scheme, hub_host=hub_host, port_domain=port_domain)
+
+
+def frame_parent(parent: str, frame_host_header: str, *, port_domain: str = "") -> str | None:
+    """The page origin ``parent`` (``scheme://host[:port]``) normalised, when a hub page at that origin
+    would have named this frame's host; else None.
+
+    The frame's page sets ``frame-ancestors`` to it and posts to it alone. Without ``port_domain``
+    that pins the parent to the hub's own host (or a loopback one, for ``*.localhost`` frames);
+    with ``port_domain`` any origin but a port link's or another frame's would name it, so the
+    parent is the one the page says (the wildcard domain holds nothing of the hub's either way).
+    """
+    scheme, sep, netloc = parent.strip().partition("://")
+    scheme = scheme.lower()
+    if not sep or scheme not in ("http", "https") or not netloc or any(c in netloc for c in "/?#@\\ "):
+        return None
+    if frame_host(netloc) or app_host(netloc, port_domain) is not None:
+        return None
+    name, port = split_host(netloc)
+    if not name or (port and not port.isdigit()):
+        return None
+    host_name, _ = split_host(frame_host_header)
+    label = host_name.partition(".")[0]
+    if not frame_host(frame_host_header):
+        return None
+    named = _own_origin(label, scheme=scheme, hub_host=netloc, port_domain=port_domain)
+    # The frame's own origin as the browser sees it: its Host, on the parent's scheme.
+    default = "443" if scheme == "https" else "80"
+    _, frame_port = split_host(frame_host_header)
+    seen = f"{scheme}://{host_name}" + (f":{frame_port}" if frame_port and frame_port != default else "")
+    if named is None or named != seen:
+        return None
+    bracketed = f"[{name}]" if ":" in name else name
+    return f"{scheme}://{bracketed}" + (f":{port}" if port and port != default else "")

@@ -158,7 +158,7 @@ export function installColab(root: HTMLElement, pageOrigin: string, remeasure: (
   }
 
   window.addEventListener('message', (event) => {
-    if (event.source !== window.parent || !isColabPageMessage(event.data)) return;
+    if (event.source !== window.parent || event.origin !== pageOrigin || !isColabPageMessage(event.data)) return;
     if (event.data.nbcloud === 'colab-eval') void evaluate(event.data);
     else if (event.data.nbcloud === 'colab-comm-event') comms.received(event.data);
     else answered(event.data);

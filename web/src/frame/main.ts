@@ -1,7 +1,8 @@
-// The output frame: renders one untrusted output inside an iframe with
-// `sandbox="allow-scripts allow-forms allow-popups"` (an opaque origin) and reports its height.
-// Built as a classic script (see vite.config.ts): an opaque origin cannot load module scripts or
-// fonts from the hub without CORS, but classic scripts load fine.
+// The output frame: renders one untrusted output inside a sandboxed iframe on an origin of its
+// own (`f-<token>.<domain>`, named by the page in `?parent=<page origin>`, which the hub checked and
+// made this page's only frame-ancestor), or, as the fallback, opaque-origin sandboxed on the hub's
+// origin; and reports its height. Built as a classic script (see vite.config.ts): the fallback's
+// opaque origin cannot load module scripts or fonts from the hub without CORS.
 
 import { isRenderMessage, isWidgetEventMessage, type FrameMessage, type RenderMessage } from '../notebook/outputs/frameProtocol';
 import { WIDGET_STATE_MIME, WIDGET_VIEW_MIME, type PageCommMessage, type SavedWidgetState } from '../notebook/widgets/protocol';
@@ -14,8 +15,16 @@ declare const __FRAME_RICH_URL__: string;
 
 // Colab's outputs write into #output-area (its header and footer are there too, empty).
 const root = document.getElementById('output-area')!;
-// This page's URL is the hub's own (only the origin is opaque), and only the hub's pages frame it.
-const pageOrigin = new URL(location.href).origin;
+// The page's origin, the only one this frame talks to: the `parent` the hub let frame it, or, on the
+// hub's own origin (the opaque fallback), the origin of this page's URL.
+const pageOrigin = new URLSearchParams(location.search).get('parent') ?? new URL(location.href).origin;
+if (pageOrigin !== new URL(location.href).origin) {
+  // Paths in outputs (and the hub's widget front ends) resolve against the hub, as they did when
+  // output frames were the hub's pages; the CSP's base-uri allows only this.
+  const base = document.createElement('base');
+  base.href = `${pageOrigin}/`;
+  document.head.prepend(base);
+}
 
 function tell(message: FrameMessage): void {
   window.parent.postMessage(message, pageOrigin);
@@ -94,7 +103,7 @@ async function render({ mime, value, metadata }: RenderMessage): Promise<void> {
 }
 
 window.addEventListener('message', (event) => {
-  if (event.source !== window.parent) return;
+  if (event.source !== window.parent || event.origin !== pageOrigin) return;
   if (isWidgetEventMessage(event.data)) {
     receiveWidgetEvent(event.data.event, sendWidgetMessage);
     return;

@@ -1,7 +1,9 @@
 // The page's side of the output frames for Colab: which frame belongs to which cell, which of a
 // cell's frames is its latest rich output (where eval_js runs), a hidden sandboxed frame for a
 // cell that has none, and the one message listener that accepts Colab messages only from these
-// frames. A frame is known by its window (event.source), never by anything it says about itself.
+// frames. A frame is known by its window (event.source) and its origin (each frame has one of its
+// own, see ../outputs/frameOrigin.ts), never by anything it says about itself; messages go to its
+// exact origin, so a frame that its output navigated elsewhere gets none.
 
 import { createContext, type RefObject } from 'preact';
 import { useContext, useLayoutEffect } from 'preact/hooks';
@@ -13,10 +15,9 @@ import {
   type ColabProxyPort,
   isColabFrameMessage,
 } from './protocol';
+import { FRAME_ALLOW, frameOrigin, frameTargetOrigin, loadFrameOrigin, newFrameSource } from '../outputs/frameOrigin';
 
-/** What output frames may ask the browser for (behind its own prompt): Colab's camera and
- * microphone snippets call getUserMedia in the output. The frames stay opaque-origin sandboxed. */
-export const FRAME_ALLOW = 'camera; microphone';
+export { FRAME_ALLOW };
 
 /** The cell whose outputs are being rendered (OutputArea provides it, FrameOutput reads it). */
 export const ColabCell = createContext<string | null>(null);
@@ -92,6 +93,13 @@ function cellOf(source: Window): string | null {
   return null;
 }
 
+/** The frame element whose window is `source` (an output frame of this page), or null. */
+function frameOf(source: Window): HTMLIFrameElement | null {
+  for (const entry of entries) if (entry.frame.current?.contentWindow === source) return entry.frame.current;
+  for (const frame of hidden.values()) if (frame.contentWindow === source) return frame;
+  return null;
+}
+
 function changed(): void {
   for (const wake of Array.from(waiters)) wake();
 }
@@ -101,6 +109,8 @@ window.addEventListener('message', (event) => {
   const source = event.source as Window;
   const cellId = cellOf(source);
   if (cellId === null) return; // not one of this page's output frames
+  const element = frameOf(source);
+  if (!element || event.origin !== frameOrigin(element)) return; // navigated away from its output
   const message: ColabFrameMessage = event.data;
   if (message.nbcloud === 'colab-ready') {
     ready.add(source);
@@ -126,9 +136,10 @@ window.addEventListener('message', (event) => {
   }
 });
 
-/** Sends to a frame's own window (its origin is opaque, so '*' is the only target that reaches it). */
+/** Sends to a frame's own window at its own origin (only to one of this page's output frames). */
 export function post(target: Window, message: ColabPageMessage): void {
-  target.postMessage(message, '*');
+  const element = frameOf(target);
+  if (element) target.postMessage(message, frameTargetOrigin(element));
 }
 
 /** True while `source` is one of this page's output frames (its output is still shown). */
@@ -165,12 +176,13 @@ function hiddenFrame(cellId: string): HTMLIFrameElement {
   let frame = hidden.get(cellId);
   if (!frame || !frame.isConnected) {
     frame = document.createElement('iframe');
-    frame.setAttribute('sandbox', 'allow-scripts');
+    const where = newFrameSource('allow-scripts');
+    frame.setAttribute('sandbox', where.sandbox);
     frame.allow = FRAME_ALLOW;
     frame.title = 'Hidden output';
     frame.hidden = true;
     frame.setAttribute('aria-hidden', 'true');
-    frame.src = '/output-frame.html';
+    frame.src = where.src;
     document.body.append(frame);
     hidden.set(cellId, frame);
   }
@@ -214,6 +226,7 @@ export async function evalWindow(cellId: string): Promise<Window> {
       return !!frame?.contentWindow && rendered.has(frame.contentWindow);
     }, RENDER_WAIT_MS);
   } else {
+    await loadFrameOrigin(); // its origin: one of its own where the hub has names to give
     frame = hiddenFrame(cellId);
     await until(() => !!frame?.contentWindow && ready.has(frame.contentWindow), RENDER_WAIT_MS);
   }

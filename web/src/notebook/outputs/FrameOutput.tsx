@@ -1,19 +1,23 @@
 // An output that may carry script (HTML, JavaScript, SVG, Markdown, LaTeX) in its own sandboxed
-// frame: `sandbox="allow-scripts allow-forms allow-popups"` without allow-same-origin gives it an
-// opaque origin, so it has no cookies, no storage, no same-origin API calls and no access to this
-// page. Forms and popups are for what the output embeds or opens (a runtime's web server shown with
-// serve_kernel_port_as_iframe / _as_window, links with target=_blank); frames and tabs it opens
-// inherit the sandbox, and the frame's own page allows no form submission (form-action 'none').
-// The frame loads /output-frame.html, says "ready", gets the output by postMessage, and reports
-// its height so the page sizes it to its content.
+// frame, on an origin of its own, `f-<random token>.<domain>` (see frameOrigin.ts), as Colab shows
+// each output from an origin of its own: the hub's cookies never go there, it calls no API as the
+// person, it cannot reach this page's DOM or another output's storage, and being a real origin it
+// may ask for the camera and microphone (behind the browser's prompt). Where the hub has no names
+// to give, the frame stays on the hub's origin with `sandbox` lacking allow-same-origin (opaque).
+// Forms and popups are for what the output embeds or opens (a runtime's web server shown with
+// serve_kernel_port_as_iframe / _as_window, links with target=_blank); the frame's own page allows
+// no form submission (form-action 'none'); never allow-top-navigation.
+// The frame loads /output-frame.html, says "ready", gets the output by postMessage (to its exact
+// origin), and reports its height so the page sizes it to its content.
 //
 // One frame per rich output (not one per cell): text and images between rich outputs stay in the
 // page in their order, an output that changes (update_display_data) reloads only its own frame
 // without re-running its neighbours' scripts, and one hostile output cannot rewrite another.
 // Like Colab across cells, scripts of two outputs cannot share globals.
 
-import { useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { cellMaxHeight, FRAME_ALLOW, onCellMaxHeight, setCellMaxHeight, useColabFrame } from '../colab/frames';
+import { frameOrigin, frameOriginTemplate, frameTargetOrigin, loadFrameOrigin, newFrameSource } from './frameOrigin';
 import type { WidgetRegistry } from '../widgets/registry';
 import { isPageCommMessage } from '../widgets/protocol';
 import { isFrameMessage, isWidgetSendMessage, type RenderMessage, type WidgetEventMessage } from './frameProtocol';
@@ -24,8 +28,11 @@ export const MAX_FRAME_HEIGHT = 5000;
 const INITIAL_HEIGHT = 20;
 /** How tall google.colab.output.setIframeHeight / no_vertical_scroll may make a frame. */
 export const MAX_REQUESTED_HEIGHT = 100_000;
-/** Never allow-same-origin: the output's origin stays opaque. */
-export const OUTPUT_SANDBOX = 'allow-scripts allow-forms allow-popups';
+/** The fallback, on the hub's origin: never allow-same-origin there, the output's origin stays opaque.
+ * (On an origin of its own a frame gets OWN_ORIGIN_SANDBOX, see frameOrigin.ts.) */
+export const OUTPUT_SANDBOX = 'allow-scripts allow-forms allow-popups allow-popups-to-escape-sandbox';
+
+loadFrameOrigin();
 
 export interface FrameOutputProps {
   mime: string;
@@ -51,12 +58,15 @@ export function FrameOutput({ mime, value, metadata, widgets }: FrameOutputProps
     generation.current += 1;
     message.current = { nbcloud: 'render', mime, value, metadata };
   }
+  const template = frameOriginTemplate.value; // undefined until the hub has said where frames live
+  const where = useMemo(() => (template === undefined ? null : newFrameSource(OUTPUT_SANDBOX)), [generation.current, template]);
 
   useLayoutEffect(() => {
     let unsubscribe = () => {};
     const onMessage = (event: MessageEvent) => {
-      const target = frame.current?.contentWindow;
-      if (!target || event.source !== target) return;
+      const element = frame.current;
+      const target = element?.contentWindow;
+      if (!element || !target || event.source !== target || event.origin !== frameOrigin(element)) return;
       if (widgets && isWidgetSendMessage(event.data)) {
         if (isPageCommMessage(event.data.message)) widgets.send(event.data.message);
         return;
@@ -65,11 +75,11 @@ export function FrameOutput({ mime, value, metadata, widgets }: FrameOutputProps
       if (event.data.nbcloud === 'ready') {
         if (widgets) {
           unsubscribe();
-          unsubscribe = joinWidgets(target, widgets, message.current.value);
+          unsubscribe = joinWidgets(target, frameTargetOrigin(element), widgets, message.current.value);
         }
-        // The frame's origin is opaque ("null"), so '*' is the only target that reaches it; the
+        // To the frame's own origin ('*' only for an opaque frame, which no origin names): the
         // message goes to this frame's own window and carries nothing but its output.
-        target.postMessage(message.current, '*');
+        target.postMessage(message.current, frameTargetOrigin(element));
       } else if (event.data.nbcloud === 'height-policy') {
         const { height: asked, autoResize, maxHeight } = event.data;
         const clamp = (value: number) => Math.min(MAX_REQUESTED_HEIGHT, Math.max(0, Math.ceil(value)));
@@ -99,29 +109,30 @@ export function FrameOutput({ mime, value, metadata, widgets }: FrameOutputProps
     };
   }, []);
 
+  if (!where) return <div class="output-frame" style={{ height: `${height}px` }} />;
   return (
     <iframe
       key={generation.current}
       ref={frame}
       class="output-frame"
       title="Output"
-      sandbox={OUTPUT_SANDBOX}
+      sandbox={where.sandbox}
       allow={FRAME_ALLOW}
-      src="/output-frame.html"
+      src={where.src}
       style={{ height: `${height}px` }}
     />
   );
 }
 
 /** Gives a widget frame the models its view needs, then relays every comm event to it. */
-function joinWidgets(target: Window, widgets: WidgetRegistry, view: string): () => void {
+function joinWidgets(target: Window, origin: string, widgets: WidgetRegistry, view: string): () => void {
   let modelId = '';
   try {
     modelId = String(JSON.parse(view).model_id ?? '');
   } catch {
     // Not a view: the frame shows its own error.
   }
-  const post = (event: WidgetEventMessage['event']) => target.postMessage({ nbcloud: 'widget', event } satisfies WidgetEventMessage, '*');
+  const post = (event: WidgetEventMessage['event']) => target.postMessage({ nbcloud: 'widget', event } satisfies WidgetEventMessage, origin);
   post({ type: 'widgets', models: widgets.closure(modelId) });
   return widgets.subscribe((event) => {
     if (event.type !== 'widgets') post(event);
