@@ -219,7 +219,7 @@ class LocalBackend(RuntimeBackend):
             await _thread_to_the_end(self.disks.provision, paths.root)
             await _thread_to_the_end(self._prepare, paths)
             limits = self.limiter.prepare(runtime_id, memory, nproc)
-            env = sb.kernel_env(paths, self.mode, spec.env)
+            env = sb.kernel_env(paths, self.mode, spec.env, self.environment)
             km = SandboxKernelManager(paths=paths, mode=self.mode, limits=limits, env=env,
                                       environment=self.environment)
             log_handle = open(paths.log_file, "ab")  # noqa: SIM115 (the kernel's log: open while it runs)

@@ -218,11 +218,15 @@ def make_layer(paths: RuntimePaths, mode: SandboxMode, environment: RuntimeEnvir
         os.lchown(layer, mode.uid, mode.gid)
 
 
-def kernel_env(paths: RuntimePaths, mode: SandboxMode, extra: dict[str, str] | None = None) -> dict[str, str]:
+def kernel_env(paths: RuntimePaths, mode: SandboxMode, extra: dict[str, str] | None = None,
+               environment: RuntimeEnvironment | None = None) -> dict[str, str]:
     inside = mode.inside(paths)
+    # Colab's stack's commands (`tensorboard`, `gradio`, `jupyter`...) are on PATH, as in Colab's
+    # /usr/local/bin; after the layer's, so a `pip install` of a newer release wins.
+    stack_bin = f"{environment.prefix}/bin:" if environment is not None and environment.colab_stack else ""
     env = {
         "HOME": inside["home"],
-        "PATH": f"{inside['layer']}/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+        "PATH": f"{inside['layer']}/bin:{stack_bin}/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
         "VIRTUAL_ENV": inside["layer"],
         "TMPDIR": inside["tmp"],
         "LANG": "C.UTF-8",

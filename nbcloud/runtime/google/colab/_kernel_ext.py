@@ -54,3 +54,6 @@ def load_ipython_extension(ip) -> None:
     from google.colab import _drive_full
 
     _drive_full.install(ip)  # a write into a full Drive says so
+    from google.colab import _shell
+
+    _shell.adopt(ip)  # named as Colab's shell, which libraries look for (Gradio)
