@@ -10,6 +10,7 @@ cell's metadata says what Colab itself does with it::
     {"corpus": {"expect": "error", "ename": "..."}}   fails as it fails in Colab
     {"corpus": {"consent": "drive"}}                  the reader agrees to Drive access
     {"corpus": {"upload": {"name": "a.txt", "text": "..."}}}  the reader picks that file
+    {"corpus": {"click": "Capture"}}                  the reader clicks that button in the cell's output
     {"corpus": {"timeout": 300}}                      seconds the cell may take (default 180)
 
 Cells without a "corpus" entry are expected to run ("ok"). The test prints the share of cells
@@ -59,6 +60,11 @@ def do_what_the_cell_asks(page: Page, n: int, wanted: dict, tmp_path: Path) -> N
         picker = cell(page, n).get_by_label("Choose files")
         expect(picker).to_be_visible(timeout=DEFAULT_TIMEOUT_S * 1000)
         picker.set_input_files(str(picked))
+    if click := wanted.get("click"):
+        # A button the cell's output shows (Colab's camera snippet: "Capture"), once it is there.
+        button = cell(page, n).frame_locator('iframe[title="Output"]').last.get_by_role("button", name=click)
+        expect(button.first).to_be_visible(timeout=int(wanted.get("timeout", DEFAULT_TIMEOUT_S)) * 1000)
+        button.first.click()
 
 
 def run_cell(page: Page, n: int, wanted: dict, tmp_path: Path) -> str | None:

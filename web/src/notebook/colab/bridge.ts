@@ -158,7 +158,7 @@ export class ColabBridge {
   private async proxyPort(source: Window, message: ColabProxyPort): Promise<void> {
     try {
       const link = await portLink(this.notebookId, message.port);
-      // Absolute: the frame's origin is opaque, so it cannot resolve a path against the hub.
+      // Absolute: the frame is on an origin of its own (or an opaque one), not the hub's.
       post(source, { nbcloud: 'colab-proxy-port-result', id: message.id, url: new URL(link.url, window.location.origin).href });
     } catch (error) {
       post(source, { nbcloud: 'colab-proxy-port-result', id: message.id, error: error instanceof Error ? error.message : String(error) });

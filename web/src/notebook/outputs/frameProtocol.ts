@@ -1,6 +1,8 @@
 // The messages between the page and a sandboxed output frame (web/src/frame). The frame has an
-// opaque origin, so the page posts to it with targetOrigin '*' but only ever to the frame's own
-// contentWindow, and accepts only messages whose source is that contentWindow.
+// origin of its own (frameOrigin.ts): the page posts only to the frame's own contentWindow at that
+// exact origin ('*' only for the opaque fallback, which no origin names) and accepts only messages
+// whose source is that contentWindow and whose origin is the frame's; the frame, likewise, talks
+// only to its parent at the page's origin.
 
 /** Page -> frame: render this one output. */
 export interface RenderMessage {
