@@ -23,10 +23,10 @@ pytestmark = pytest.mark.e2e
 APP_TIMEOUT = 180_000
 
 
-def open_notebook_on_localhost(page: Page, hub: Hub, username: str, *sources: str) -> None:
-    """Signs in at http://localhost:<port> and opens a notebook of these code cells there."""
+def open_notebook_on_localhost(page: Page, hub: Hub, username: str, *sources: str, host: str = "localhost") -> None:
+    """Signs in at http://<host>:<port> and opens a notebook of these code cells there."""
     item_id = upload_notebook(hub, username, "apps.ipynb", notebook_json(*[("code", s) for s in sources]))
-    local = hub.url.replace("127.0.0.1", "localhost")
+    local = hub.url.replace("127.0.0.1", host)
     page.goto(f"{local}/signin")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
@@ -86,12 +86,18 @@ def shown_or_timed_out(page: Page, n: int) -> bool:
 
 def test_tensorboard_magic_and_notebook_display_show_the_logged_scalar_in_the_notebook(
         hub: Hub, page: Page, make_user):
+    # TensorBoard does not start without localStorage, which a browser blocking third-party
+    # cookies (Chrome's incognito windows, this test's browser) denies to frames of another site.
+    # Opened at hub.localhost, the port link (p-<token>.hub.localhost) is of the hub's site, as it
+    # is with a hub at hub.example.org and port_domain apps.example.org; at plain localhost every
+    # p-<token>.localhost is a site of its own.
     open_notebook_on_localhost(
         page, hub, make_user("tb"),
         SCALARS,
         "%load_ext tensorboard\n%tensorboard --logdir logs",
         RETRY_WHEN_UP,
         "from tensorboard import notebook\nnotebook.list()\nnotebook.display(port=6006, height=500)",
+        host="hub.localhost",
     )
     run_to_end(page, 1, "logged")
     run(page, 2)
