@@ -166,6 +166,7 @@ def test_a_streamlit_app_run_from_the_notebook_shows_in_its_output(hub: Hub, pag
         "!pip install -q streamlit\nimport streamlit\nprint('streamlit', streamlit.__version__)",
         STREAMLIT_APP,
         STREAMLIT_RUN,
+        "output.serve_kernel_port_as_window(8501, anchor_text='Open the Streamlit app')",
     )
     run_to_end(page, 1, "streamlit ")
     run_to_end(page, 2, "Writing app.py")
@@ -173,3 +174,16 @@ def test_a_streamlit_app_run_from_the_notebook_shows_in_its_output(hub: Hub, pag
     app = app_frame(page, 3)
     expect(app.get_by_role("heading", name="Hello from Streamlit")).to_be_visible(timeout=APP_TIMEOUT)
     expect(app.get_by_text("Hello Ada")).to_be_visible(timeout=APP_TIMEOUT)
+
+    # The window link opens the app in a tab on its own origin, not sandboxed (as Colab's does):
+    # its storage is its own and first-party there.
+    run(page, 4)
+    link = cell(page, 4).frame_locator(FRAME).get_by_role("link", name="Open the Streamlit app")
+    with page.expect_popup() as opened:
+        link.click()
+    tab = opened.value
+    expect(tab.get_by_role("heading", name="Hello from Streamlit")).to_be_visible(timeout=APP_TIMEOUT)
+    origin = tab.evaluate("() => window.origin")
+    assert origin.startswith("http://p-") and origin.endswith(".localhost:" + hub.url.rsplit(":", 1)[1])
+    assert tab.evaluate("() => { localStorage.setItem('seen', 'yes'); return localStorage.getItem('seen'); }") == "yes"
+    tab.close()
