@@ -2,28 +2,39 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-# `colab`: what Colab preinstalls (numpy, pandas, matplotlib, torch, TensorFlow, ...), which the
-# runtimes see as their base environment. `make run EXTRAS=test` skips it (a much smaller install).
-EXTRAS ?= colab,test
+# The hub's own packages (pyproject.toml) and its tests' and linters' (`test`). Colab's stack is
+# not among them: runtimes run it from an environment of their own (RUNTIME_ENV, below).
+EXTRAS ?= test
+# uv installs both environments (pip is the fallback for the hub's); pinned, as a new release may
+# resolve differently.
+UV_VERSION := 0.13.10
 WEB_SOURCES := $(shell find web/src web/index.html web/vite.config.ts web/tsconfig.json web/package.json -type f 2>/dev/null)
 APT_TEST_PACKAGES := bubblewrap slirp4netns chromium postgresql fonts-dejavu-core
 
-.PHONY: run test lint install web run-deps test-deps runtime-env bench clean
+.PHONY: run ready test lint install web run-deps test-deps runtime-env bench clean
 
-run: install web run-deps runtime-env
+run: ready
 	$(BIN)/nbcloud serve
+
+# Everything `make run` needs, the independent parts at once: the web app builds while Colab's
+# stack downloads and unpacks (most of a first run's time).
+ready:
+	@$(MAKE) --no-print-directory -j4 install web run-deps runtime-env
 
 install: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
+	@echo "== install: the hub's Python environment ($(VENV), extras: $(EXTRAS))"
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[$(EXTRAS)]'
+	@test -x $(BIN)/uv || $(BIN)/python -m pip install -q 'uv==$(UV_VERSION)' || echo "install: no uv; pip installs instead (slower)"
+	@if test -x $(BIN)/uv; then $(BIN)/uv pip install -q --python $(BIN)/python -e '.[$(EXTRAS)]'; \
+	else $(BIN)/python -m pip install -q --upgrade pip && $(BIN)/python -m pip install -q -e '.[$(EXTRAS)]'; fi
 	touch $@
 
 web: nbcloud/static/index.html
 
 nbcloud/static/index.html: web/package-lock.json $(WEB_SOURCES)
+	@echo "== web: the web app (npm ci, build)"
 	cd web && npm ci --no-audit --no-fund && npm run build
 	touch $@
 
@@ -33,11 +44,11 @@ nbcloud/static/index.html: web/package-lock.json $(WEB_SOURCES)
 RUNTIME_ENV      := .runtime-env
 RUNTIME_PACKAGES := nbcloud/runtime/environments/colab.txt
 RUNTIME_APT      := nbcloud/runtime/environments/colab-apt.txt
-UV_VERSION       := 0.13.10
 
 runtime-env: $(RUNTIME_ENV)/.colab-stack
 
-$(RUNTIME_ENV)/.colab-stack: $(RUNTIME_PACKAGES) $(RUNTIME_APT) | $(VENV)/.installed
+# After run-deps: both may run apt-get, which takes one lock.
+$(RUNTIME_ENV)/.colab-stack: $(RUNTIME_PACKAGES) $(RUNTIME_APT) | $(VENV)/.installed run-deps
 	@rm -f $@
 	@missing=$$(grep -v '^#' $(RUNTIME_APT) | while read -r pkg; do [ -z "$$pkg" ] || dpkg-query -W -f='$${Status}\n' "$$pkg" 2>/dev/null | grep -q 'ok installed' || printf ' %s' "$$pkg"; done); \
 	if [ -n "$$missing" ]; then \
@@ -49,7 +60,10 @@ $(RUNTIME_ENV)/.colab-stack: $(RUNTIME_PACKAGES) $(RUNTIME_APT) | $(VENV)/.insta
 	@test -x $(BIN)/uv || $(BIN)/python -m pip install -q 'uv==$(UV_VERSION)'
 	@echo "== runtime-env: $$(grep -c '^[^#]' $(RUNTIME_PACKAGES)) packages of Colab's stack into $(RUNTIME_ENV) (about 9 GB; a few minutes the first time)"
 	$(BIN)/uv venv -q --allow-existing --python "$$($(BIN)/python -c 'import sys; print(sys._base_executable)')" $(RUNTIME_ENV)
-	@$(BIN)/uv pip sync --python $(RUNTIME_ENV)/bin/python $(RUNTIME_PACKAGES) \
+	@# --compile-bytecode: runtimes see this environment read-only, so a kernel could never cache the
+	@# bytecode of what it imports: without it every kernel start compiles its imports again (twice
+	@# the start time, 1.6 times the idle memory; bench/bench_runtime_env.py).
+	@$(BIN)/uv pip sync --compile-bytecode --python $(RUNTIME_ENV)/bin/python $(RUNTIME_PACKAGES) \
 	  || { echo "runtime-env: installing $(RUNTIME_PACKAGES) failed (the package named above). Runtimes keep running the hub's own Python meanwhile. Retry with make runtime-env; if a package no longer installs, move it to an '# excluded:' line in that file, saying why."; exit 1; }
 	@touch $@
 	@echo "== runtime-env: ready ($$(du -sh $(RUNTIME_ENV) | cut -f1))"
@@ -94,8 +108,8 @@ test: install web test-deps lint
 	NBCLOUD_TEST_POSTGRES=required $(BIN)/python -m pytest -q -p no:cacheprovider --ignore=tests/e2e tests
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/e2e
 
-bench: install web
-	$(BIN)/python -m pip install -q -e '.[$(EXTRAS),bench]'
+bench: install web runtime-env
+	$(BIN)/uv pip install -q --python $(BIN)/python -e '.[$(EXTRAS),bench]'
 	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:

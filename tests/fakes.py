@@ -1,7 +1,8 @@
 """A runtime backend for tests of the hub's own logic, as JupyterHub tests with ``MockSpawner``.
 
 ``FakeBackend`` starts a real ipykernel (with nbcloud's Colab extension, so ``google.colab``
-works) as a plain child process of the hub: no bubblewrap, no cgroups, no network namespace, no
+works) from the runtime environment (Colab's stack in ``.runtime-env``, so notebooks' numpy, torch
+and matplotlib import; the hub's own Python without it) as a plain child process of the hub: no bubblewrap, no cgroups, no network namespace, no
 runtime disk. Pool hand-out, culling, the per-user limit, the start line, execution, outputs,
 widgets and trust behave as with the ``local`` backend; stories about the sandbox itself (Drive
 mounts, the Files panel, port links, network, disk, seccomp) need ``local`` and stay on it.
@@ -15,7 +16,6 @@ import asyncio
 import os
 import shutil
 import signal
-import sys
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
@@ -38,17 +38,18 @@ from nbcloud.hub.runtimes.backend import (
     RuntimeSpec,
     RuntimeStartError,
 )
+from nbcloud.hub.runtimes.environment import RuntimeEnvironment, runtime_environment
 
 NAME = "fake"
 
 
 class PlainKernelManager(AsyncKernelManager):
-    """An ipykernel of the hub's own Python, with the Colab extension, and nothing around it."""
+    """An ipykernel of the runtime environment's Python, with the Colab extension, and nothing around it."""
 
-    def __init__(self, env: dict[str, str], **kwargs: Any) -> None:
+    def __init__(self, env: dict[str, str], python: Path, **kwargs: Any) -> None:
         super().__init__(kernel_name="", cache_ports=False, **kwargs)
         self._kernel_spec = KernelSpec(
-            argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
+            argv=[str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}",
                   f"--ext={sb.COLAB_EXTENSION}"],
             display_name="Python 3 (nbcloud fake)",
             language="python",
@@ -91,6 +92,7 @@ class FakeBackend(RuntimeBackend):
         self.root = Path(settings.runtimes_dir).resolve() / NAME
         self.root.mkdir(parents=True, exist_ok=True)
         self.started = 0  # kernels started, restarts included (tests count them)
+        self.environment: RuntimeEnvironment = runtime_environment(settings)
 
     @property
     def isolation(self) -> Isolation:
@@ -104,9 +106,11 @@ class FakeBackend(RuntimeBackend):
         for folder in (paths.content, paths.home, paths.tmp):
             folder.mkdir(parents=True)
         plain = sb.SandboxMode("none", None, os.getuid(), os.getgid(), False)
-        env = {**sb.kernel_env(paths, plain, spec.env), "PYTHONPATH": str(sb.RUNTIME_PACKAGE_DIR),
-               "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
-        km = PlainKernelManager(env, connection_file=str(paths.connection_file))
+        # The stack's commands (tensorboard, ...) first on PATH, as the local backend puts them.
+        stack_bin = f"{self.environment.prefix}/bin:" if self.environment.colab_stack else ""
+        env = {**sb.kernel_env(paths, plain, spec.env, self.environment), "PYTHONPATH": str(sb.RUNTIME_PACKAGE_DIR),
+               "PATH": stack_bin + os.environ.get("PATH", "/usr/bin:/bin")}
+        km = PlainKernelManager(env, self.environment.python, connection_file=str(paths.connection_file))
         log_handle = await asyncio.to_thread(open, paths.log_file, "ab")  # open as long as the runtime
         try:
             await km.start_kernel(stdout=log_handle, stderr=log_handle, cwd=str(paths.content))

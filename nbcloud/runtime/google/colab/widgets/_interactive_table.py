@@ -14,8 +14,8 @@ try:
     import anywidget
     import traitlets
 except ImportError:  # the runtime environment without anywidget
-    anywidget = None
-    traitlets = None
+    anywidget = None  # type: ignore[assignment]
+    traitlets = None  # type: ignore[assignment]
 
 MISSING = ("widgets.InteractiveTable needs the anywidget package, which this runtime does not have: "
            "run !pip install anywidget, then run this cell again.")
@@ -39,8 +39,8 @@ if anywidget is not None and traitlets is not None:
 
         data: Any = None  # the whole DataFrame, on the Python side only
 
-        active_data = traitlets.List().tag(sync=True)
-        columns = traitlets.List().tag(sync=True)
+        active_data: Any = traitlets.List().tag(sync=True)
+        columns: Any = traitlets.List().tag(sync=True)
         rows = traitlets.Int(0).tag(sync=True)
         page_num = traitlets.Int(0).tag(sync=True)
         page_size = traitlets.Int(10).tag(sync=True)
