@@ -106,7 +106,9 @@ def test_an_app_with_absolute_paths_runs_on_its_own_origin_and_cannot_act_as_the
     expect(site.locator("#script")).to_have_text("script from /static ran")
     expect(site.locator("#data")).to_have_text("data 42")
     expect(output(page, 1)).to_contain_text("link http://p-", timeout=RUN_TIMEOUT)
-    url = re.search(r"link (http://p-[a-z2-7]{52}\.localhost:\d+/)", output(page, 1).inner_text()).group(1)
+    found = re.search(r"link (http://p-[a-z2-7]{52}\.localhost:\d+/)", output(page, 1).inner_text())
+    assert found, "the cell printed no port link"
+    url = found.group(1)
     assert url.endswith(f".localhost:{hub_port}/")
     hub_cookies = {c["name"]: c["value"] for c in context.cookies(local)}
     assert "nbcloud_session" in hub_cookies
