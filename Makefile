@@ -58,7 +58,7 @@ $(RUNTIME_ENV)/.colab-stack: $(RUNTIME_PACKAGES) $(RUNTIME_APT) | $(VENV)/.insta
 	  else echo "warning: runtimes lack system packages Colab has:$$missing; install them: sudo apt-get install$$missing"; fi; \
 	fi
 	@test -x $(BIN)/uv || $(BIN)/python -m pip install -q 'uv==$(UV_VERSION)'
-	@echo "== runtime-env: $$(grep -c '^[^#]' $(RUNTIME_PACKAGES)) packages of Colab's stack into $(RUNTIME_ENV) (about 9 GB; a few minutes the first time)"
+	@echo "== runtime-env: $$(grep -c '^[^#]' $(RUNTIME_PACKAGES)) packages of Colab's stack into $(RUNTIME_ENV) (about 14 GB; a few minutes the first time)"
 	$(BIN)/uv venv -q --allow-existing --python "$$($(BIN)/python -c 'import sys; print(sys._base_executable)')" $(RUNTIME_ENV)
 	@# --compile-bytecode: runtimes see this environment read-only, so a kernel could never cache the
 	@# bytecode of what it imports: without it every kernel start compiles its imports again (twice
