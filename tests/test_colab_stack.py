@@ -2,8 +2,10 @@
 nbcloud/runtime/environments/colab.txt imports in a sandboxed kernel started from .runtime-env.
 
 The import names of each distribution are read inside the runtime (importlib.metadata:
-top_level.txt, else the RECORD), and the imports run in a few fresh processes one after the
-other (TensorFlow, torch and JAX in one process would not fit a runtime's memory). A package may
+top_level.txt, else the RECORD), and one process imports them all, one distribution after the
+other, each in its own try/except (numpy, torch, TensorFlow... load once, as in a notebook). A
+distribution whose import kills the process (a crash in native code, the memory limit) is tried
+again alone in a fresh process, which decides; a fresh process goes on after it. A package may
 fail only if colab.txt lists it as ``# unimportable: NAME: why``.
 """
 
@@ -24,10 +26,10 @@ from nbcloud.hub.runtimes.sandbox import INSTALL_HINT, LIB
 from tests.kernels import Loop
 
 GiB = 1024**3
-IMPORT_TIMEOUT = 2700  # every package of Colab's stack (about 20 minutes on 2 busy cores)
+IMPORT_TIMEOUT = 2700  # every package of Colab's stack (a few minutes; generous for 2 busy cores)
 
-# Runs inside the runtime: import every distribution's modules, a chunk per fresh process,
-# print one JSON line per distribution.
+# Runs inside the runtime: import every distribution's modules in one process (a fresh one
+# after a crash), write one JSON line per distribution.
 IMPORT_ALL = r"""
 import json, os, re, subprocess, sys
 from importlib import metadata
@@ -70,6 +72,7 @@ for line in open(LIST):
     if not line or line.startswith("#"):
         continue
     wanted.append(norm(re.split(r"[=@ ]", line)[0]))
+record = open("/content/stack-imports.jsonl", "w")
 plan = []
 for name in wanted:
     try:
@@ -78,10 +81,11 @@ for name in wanted:
         print(json.dumps({{"dist": name, "ok": False, "error": "not installed"}}), file=record, flush=True)
 
 CHILD = '''
-import json, sys, importlib, io, contextlib
+import contextlib, io, importlib, json, sys, time
 norm = lambda n: "".join(c for c in n.lower() if c.isalnum())
-for dist, mods in json.loads(sys.argv[1]):
-    errors = {{}}
+for dist, mods in json.loads(sys.stdin.read()):
+    print(json.dumps({{"trying": dist}}), flush=True)  # so a process that dies names its culprit
+    errors, t = {{}}, time.perf_counter()
     for m in mods:
         try:
             with contextlib.redirect_stdout(io.StringIO()):
@@ -93,29 +97,48 @@ for dist, mods in json.loads(sys.argv[1]):
     own = [m for m in mods if norm(m.split(".")[-1]) == norm(dist) or norm(m) == norm(dist)]
     ok = (not any(m in errors for m in own)) if own else (not mods or len(errors) < len(mods))
     bad = None if ok else "; ".join(errors.values())
-    print(json.dumps({{"dist": dist, "ok": ok, "error": bad, "modules": mods, "notes": list(errors.values())}}), flush=True)
+    print(json.dumps({{"dist": dist, "ok": ok, "error": bad, "modules": mods, "notes": list(errors.values()),
+                      "seconds": round(time.perf_counter() - t, 2)}}), flush=True)
 '''
-# setuptools replaces distutils only if it comes first (a package importing the stdlib's distutils
-# before it makes `import setuptools` fail in that process, never in a notebook that starts with it).
-plan.sort(key=lambda item: item[0] != "setuptools")
-CHUNK = 160  # a fresh process per 160 distributions: numpy, pandas, torch... load once per chunk
-record = open("/content/stack-imports.jsonl", "w")
-pending = plan
-while pending:
-    chunk, pending = pending[:CHUNK], pending[CHUNK:]
-    proc = subprocess.run([sys.executable, "-c", CHILD, json.dumps(chunk)], capture_output=True, text=True)
-    done = set()
+
+
+def import_in_a_process(items):
+    # The list on stdin: 600 distributions' module names are too long for one argument.
+    proc = subprocess.run([sys.executable, "-c", CHILD], input=json.dumps(items), capture_output=True, text=True)
+    results, trying = [], None
     for line in proc.stdout.splitlines():
         if line.startswith("{{"):
             rec = json.loads(line)
-            done.add(rec["dist"])
-            print(line, file=record, flush=True)
-    rest = [c for c in chunk if c[0] not in done]
-    if rest:  # the process died (a crash in native code): the first one left did it; go on after it
-        dist, mods = rest[0]
-        print(json.dumps({{"dist": dist, "ok": False, "error": f"the importing process died (status {{proc.returncode}}): "
-                                                         + proc.stderr.strip()[-300:]}}), file=record, flush=True)
-        pending = rest[1:] + pending
+            if "trying" in rec:
+                trying = rec["trying"]
+            else:
+                results.append(rec)
+                trying = None
+    return results, trying, proc
+
+
+# setuptools replaces distutils only if it comes first (a package importing the stdlib's distutils
+# before it makes `import setuptools` fail in that process, never in a notebook that starts with it).
+plan.sort(key=lambda item: item[0] != "setuptools")
+pending = plan
+while pending:
+    results, culprit, proc = import_in_a_process(pending)
+    for rec in results:
+        print(json.dumps(rec), file=record, flush=True)
+    done = {{r["dist"] for r in results}}
+    pending = [item for item in pending if item[0] not in done]
+    if not pending:
+        break
+    # The process died importing `culprit` (or, with no culprit named, before the first): alone in
+    # a fresh process it shows whether it was the culprit or only the last straw (the memory limit).
+    item = next((i for i in pending if i[0] == culprit), pending[0])
+    alone, _, proc_alone = import_in_a_process([item])
+    if alone:
+        print(json.dumps(alone[0]), file=record, flush=True)
+    else:
+        print(json.dumps({{"dist": item[0], "ok": False, "error": f"the importing process died (status "
+                          f"{{proc_alone.returncode}}): " + proc_alone.stderr.strip()[-300:]}}), file=record, flush=True)
+    pending = [i for i in pending if i is not item]
 """
 
 
@@ -176,6 +199,8 @@ def test_every_package_of_colabs_stack_imports_in_a_runtime(loop, tmp_path):
     imported = [r for r in results if r["ok"]]
     print(f"{len(imported)} of {len(results)} distributions of Colab's stack import in a runtime"
           f" ({sum(len(r.get('modules') or []) for r in imported)} modules); {len(failed)} do not:")
+    slowest = sorted(results, key=lambda r: -r.get("seconds", 0))[:8]
+    print("slowest imports: " + ", ".join(f"{r['dist']} {r.get('seconds', 0):.1f} s" for r in slowest))
     for dist, err in sorted(failed.items()):
         print(f"  {dist}: {err}" + (f"  [known: {known[dist]}]" if dist in known else ""))
     unexpected = {d: e for d, e in failed.items() if d not in known}
