@@ -15,6 +15,7 @@ import shutil
 import socket
 import textwrap
 import threading
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -206,18 +207,24 @@ def test_with_internet_the_runtime_has_a_default_route_an_address_and_dns(alice:
     assert "dns connected" in out, out
 
 
+def open_link(client: BrowserLike, url: str):
+    """A port link lives on its own origin (p-<token>.localhost:<port>), which this machine's
+    resolver may not know: ask the hub's address for it by name, as a browser does."""
+    parts = urlsplit(url)
+    return client.get(parts.path or "/", headers={"Host": parts.netloc})
+
+
 def test_alices_port_link_still_serves_her_server(live, alice: BrowserLike, bob: BrowserLike, alices_server: str):
     r = alice.post(f"/api/notebooks/{alices_server}/ports", json={"port": ALICE_PORT})
     assert r.status_code == 201, r.text
-    url = r.json()["url"]
-    page = alice.get(url)
+    page = open_link(alice, r.json()["url"])
     assert page.status_code == 200 and "alice-private-page" in page.text
     # Bob's runtime has nothing on that port: his link (to his own runtime) does not reach hers.
     item_id, (cell,) = notebook_with(bob, "print('bob is here')", name="bob-link.ipynb")
     assert "bob is here" in cell_output(bob, item_id, cell)
     r = bob.post(f"/api/notebooks/{item_id}/ports", json={"port": ALICE_PORT})
     if r.status_code == 201:
-        page = bob.get(r.json()["url"])
+        page = open_link(bob, r.json()["url"])
         assert page.status_code == 502 and "alice-private-page" not in page.text
     else:
         assert r.status_code == 403, r.text
