@@ -150,6 +150,9 @@ class LocalRuntime(Runtime):
     drive_mounts: dict[str, int]
 
 
+BWRAP_SETUP_ATTEMPTS = 3
+
+
 class LocalBackend(RuntimeBackend):
     """Runtimes on this machine. Construction probes the sandbox and limit mechanisms once."""
 
@@ -209,6 +212,19 @@ class LocalBackend(RuntimeBackend):
 
     async def start(self, spec: RuntimeSpec | None = None) -> LocalRuntime:
         spec = spec or RuntimeSpec()
+        for attempt in range(1, BWRAP_SETUP_ATTEMPTS + 1):
+            try:
+                return await self._start_once(spec)
+            except RuntimeStartError as exc:
+                # bwrap 0.8 sometimes fails to bring up the new network namespace's loopback
+                # ("loopback: Failed RTM_NEWADDR") when many namespaces are made at once; it
+                # passes on a second try, so no person should see it.
+                if "RTM_NEWADDR" not in str(exc) or attempt == BWRAP_SETUP_ATTEMPTS:
+                    raise
+                log.warning("bwrap could not set up a runtime's loopback (try %d), starting again", attempt)
+        raise AssertionError("unreachable")
+
+    async def _start_once(self, spec: RuntimeSpec) -> LocalRuntime:
         runtime_id = uuid.uuid4().hex[:16]
         paths = sb.RuntimePaths(self.root / runtime_id)
         memory = spec.memory_bytes or self.settings.runtime_memory_bytes
