@@ -275,8 +275,9 @@ def test_the_deep_learning_quickstart_runs_as_in_colab(live):
     assert 'User uploaded file "notes.txt" with length 11 bytes' in out
     assert reader.downloads == [("example.txt", b"some content")]
 
-    # BigQuery is a Google service: its client library is not part of nbcloud.
-    fails(reader.run(11), "ModuleNotFoundError", "No module named 'google.cloud'")
+    # BigQuery is a Google service: its client library is left out of nbcloud's Colab stack
+    # (other google.* packages are there, so Python finds google.cloud but no bigquery in it).
+    fails(reader.run(11), "ImportError", "cannot import name 'bigquery' from 'google.cloud'")
 
     # As printed, the Grid block uses `widgets` before any block imports it, and the TabBar block
     # starts with two stray spaces: Colab answers both the same way.
@@ -356,8 +357,9 @@ def test_the_pytorch_tutorial_blocks_show_what_the_notes_say(live):
     else:
         assert out.startswith("NVIDIA-SMI has failed because this runtime has no GPU.")
         assert "command not found" not in out
-    # gdown fetches from Google Drive: it is not in nbcloud's base environment.
-    assert "gdown: command not found" in shown(ok(reader.run(3)))
+    # gdown (in Colab's stack) fetches from Google Drive, which this test's machine cannot reach.
+    out = shown(ok(reader.run(3)))
+    assert "drive.google.com" in out and "command not found" not in out
     assert shown(ok(reader.run(4))) == "sample_data\n"
 
     assert shown(ok(reader.run(5))) == "Mounted at /content/drive\n"

@@ -255,6 +255,11 @@ def kernel_env(paths: RuntimePaths, mode: SandboxMode, extra: dict[str, str] | N
     }
     if has_gpu():
         env["COLAB_GPU"] = "1"
+    else:
+        # PyPI's torch is the CUDA build (Colab's CPU-only wheels are not on PyPI); without a GPU
+        # driver its torch.cuda.is_available() warns "CUDA initialization: ... Error 302" where
+        # Colab's CPU runtime says nothing. The answer (False) is the same.
+        env["PYTHONWARNINGS"] = "ignore:CUDA initialization:UserWarning"
     env.update(extra or {})
     return env
 
