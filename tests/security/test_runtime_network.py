@@ -329,3 +329,29 @@ def test_a_port_link_reaches_into_the_runtime_and_nowhere_else(tmp_path_factory,
     finally:
         service.close()
         loop.run(backend.shutdown(rt, now=True))
+
+
+def test_a_hub_holding_over_a_thousand_descriptors_still_waits_on_new_runtimes_networks():
+    """Thirty people's runtimes leave a hub with more open files than select() can watch (1024):
+    the waits on a new sandbox's pipes must still work (seen: "filedescriptor out of range")."""
+    import os
+    import resource
+
+    from nbcloud.hub.runtimes import network
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < 1200:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 4096), hard))
+    held = [os.open("/dev/null", os.O_RDONLY) for _ in range(1100)]
+    try:
+        r, w = os.pipe()
+        assert r > 1024
+        os.write(w, b"x")
+        assert network._read_until_eof_or_byte(r, 5) is True
+        os.close(w)
+        assert network._read_until_eof_or_byte(r, 5) is False  # the other end closed: EOF
+        os.close(r)
+    finally:
+        for fd in held:
+            os.close(fd)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))

@@ -149,8 +149,7 @@ def _read_until_eof(fd: int, timeout: float) -> bytes:
         left = deadline - time.monotonic()
         if left <= 0:
             raise NetworkStartError(f"the sandbox did not report its process in {timeout:.0f} s")
-        ready, _, _ = select.select([fd], [], [], left)
-        if not ready:
+        if not _readable(fd, left):
             continue
         chunk = os.read(fd, 4096)
         if not chunk:
@@ -274,9 +273,15 @@ class RuntimeNet:
         return Path(f"/proc/{self.pid}")
 
 
+def _readable(fd: int, timeout: float) -> bool:
+    """poll(), not select(): a hub holding many runtimes has descriptors past select's 1024."""
+    poller = select.poll()
+    poller.register(fd, select.POLLIN | select.POLLHUP | select.POLLERR)
+    return bool(poller.poll(max(0, int(timeout * 1000))))
+
+
 def _read_until_eof_or_byte(fd: int, timeout: float) -> bool:
-    ready, _, _ = select.select([fd], [], [], timeout)
-    return bool(ready) and bool(os.read(fd, 1))
+    return _readable(fd, timeout) and bool(os.read(fd, 1))
 
 
 _libc = ctypes.CDLL(None, use_errno=True)
