@@ -11,7 +11,7 @@ import type { FrameCommEventMessage, PageMessage } from '../runtime/protocol';
 
 /** How long a comm the kernel opens waits for a frame to register its target (its output may
  * still be rendering) before the page closes it. */
-const REGISTER_WAIT_MS = 10_000;
+const REGISTER_WAIT_MS = 60_000; // a loaded machine can take over 10 s to render an output frame
 
 interface Link {
   send(message: PageMessage): boolean;
