@@ -40,7 +40,8 @@ export class FrameComms {
   private targets = new Map<Window, Set<string>>();
   /** request id -> the frame call waiting for the hub's reply. */
   private calls = new Map<string, { source: Window; id: number; commId: string; opening: boolean }>();
-  private waiting: { message: FrameCommEventMessage; until: number }[] = [];
+  /** Comms the kernel opened before any frame registered their target, with what came for them since. */
+  private waiting: { message: FrameCommEventMessage; until: number; later: FrameCommEventMessage[] }[] = [];
   private count = 0;
 
   constructor(private readonly events: Link) {}
@@ -127,17 +128,19 @@ export class FrameComms {
       }
       case 'open':
         if (!this.deliverOpen(message)) {
-          this.waiting.push({ message, until: Date.now() + REGISTER_WAIT_MS });
+          this.waiting.push({ message, until: Date.now() + REGISTER_WAIT_MS, later: [] });
           window.setTimeout(() => this.retryWaiting(), REGISTER_WAIT_MS + 50);
         }
         return;
       case 'msg': {
+        if (this.holdForWaiting(message)) return;
         const owner = this.owners.get(message.comm_id);
         if (!owner || !isOutputFrame(owner)) return;
         post(owner, { nbcloud: 'colab-comm-event', event: 'msg', commId: message.comm_id, data: message.data, buffers: decodeBuffers(message.buffers) });
         return;
       }
       case 'close': {
+        if (this.holdForWaiting(message)) return;
         const owner = this.owners.get(message.comm_id);
         this.owners.delete(message.comm_id);
         if (owner && isOutputFrame(owner)) post(owner, { nbcloud: 'colab-comm-event', event: 'close', commId: message.comm_id });
@@ -164,11 +167,22 @@ export class FrameComms {
     return true;
   }
 
+  /** A message for a comm still waiting for its frame is kept, in order, until the frame is there. */
+  private holdForWaiting(message: FrameCommEventMessage): boolean {
+    const entry = this.waiting.find((w) => w.message.comm_id === message.comm_id);
+    if (entry) entry.later.push(message);
+    return entry !== undefined;
+  }
+
   private retryWaiting(): void {
     const now = Date.now();
     const still: typeof this.waiting = [];
+    const delivered: typeof this.waiting = [];
     for (const entry of this.waiting) {
-      if (this.deliverOpen(entry.message)) continue;
+      if (this.deliverOpen(entry.message)) {
+        delivered.push(entry);
+        continue;
+      }
       if (entry.until > now) still.push(entry);
       else {
         // No output listens for it: the kernel's side closes, as with an unknown target in Jupyter.
@@ -176,6 +190,7 @@ export class FrameComms {
       }
     }
     this.waiting = still;
+    for (const entry of delivered) for (const message of entry.later) this.fromHub(message);
   }
 
   /** The events socket closed: the hub forgets nothing, but a frame's calls in flight get no answer. */
