@@ -8,26 +8,11 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import Hub, sign_in
-from tests.e2e.test_notebook_stories import cell, code, notebook_json, output, upload_notebook
+from tests.e2e.helpers import Hub
+from tests.e2e.test_colab_stories import FRAME, RUN_TIMEOUT, open_code_notebook, run
+from tests.e2e.test_notebook_stories import cell, output
 
 pytestmark = pytest.mark.e2e
-
-RUN_TIMEOUT = 90_000
-FRAME = 'iframe[title="Output"]'
-
-
-def open_code_notebook(page: Page, hub: Hub, username: str, *sources: str) -> str:
-    item_id = upload_notebook(hub, username, "frame-api.ipynb", notebook_json(*[("code", s) for s in sources]))
-    sign_in(page, hub, username)
-    page.goto(f"{hub.url}/notebook/{item_id}")
-    expect(cell(page, 1)).to_be_visible()
-    return item_id
-
-
-def run(page: Page, n: int) -> None:
-    code(page, n).click()
-    page.keyboard.press("Control+Enter")
 
 
 def frame_body(page: Page, n: int, index: int = 0):
