@@ -6,12 +6,41 @@ import { signal } from '@preact/signals';
 import type { RuntimeStatus } from '../../api/notebooks';
 import { eventsSocketUrl } from '../../api/notebooks';
 import { widgetRegistry } from '../widgets/registry';
+import type { Output } from '../types';
 import {
   receiveHubFrame,
+  toCodePoints,
+  toUtf16,
+  type CompleteReplyMessage,
   type ExecuteReplyMessage,
   type HubMessageHandlers,
+  type InspectReplyMessage,
   type PageMessage,
+  type ScratchReplyMessage,
+  type VariableViewReplyMessage,
+  type VariablesReplyMessage,
 } from './protocol';
+
+/** Completions; cursor_start/cursor_end are UTF-16 offsets into the code asked about (as
+ * CodeMirror counts), converted from the hub's code points. */
+export type CompleteReply = CompleteReplyMessage;
+export type InspectReply = InspectReplyMessage;
+export type VariablesReply = VariablesReplyMessage;
+export type VariableViewReply = VariableViewReplyMessage;
+export type ScratchReply = ScratchReplyMessage;
+
+/** A help page (`obj?`) of a cell this person ran, for the side pager. */
+export interface HelpPage {
+  cellId: string;
+  data: Record<string, string>;
+  /** Tells one page from the next (the same `obj?` twice). */
+  seq: number;
+}
+
+/** How long a completion / docs / variables request waits for the hub before giving up (null). */
+export const SIDE_REQUEST_TIMEOUT_MS = 15_000;
+
+type SideReply = CompleteReplyMessage | InspectReplyMessage | VariablesReplyMessage | VariableViewReplyMessage;
 
 export interface InputRequest {
   cellId: string;
@@ -44,6 +73,12 @@ export class RuntimeEvents {
   /** The open input() prompt, if the hub is waiting for this user to answer one. */
   readonly input = signal<InputRequest | null>(null);
   readonly connected = signal(false);
+  /** The last help page (`obj?`, help()) of a cell this person ran; null until one comes. */
+  readonly help = signal<HelpPage | null>(null);
+  private helpPages = 0;
+  private sideRequests = 0;
+  private pendingSide = new Map<string, { resolve: (reply: SideReply | null) => void; timer: number }>();
+  private pendingScratch = new Map<string, { resolve: (reply: ScratchReply) => void; onOutput: (output: Output) => void }>();
   private socket: WebSocket | null = null;
   private backoff = MIN_BACKOFF_MS;
   private timer: number | undefined;
@@ -78,6 +113,19 @@ export class RuntimeEvents {
     frame_comm: (message) => this.route?.frame_comm(message),
     shell_stdin: (message) => this.route?.shell_stdin(message),
     shell_stdin_done: (message) => this.route?.shell_stdin_done(message),
+    complete_reply: (message) => this.answered(message),
+    inspect_reply: (message) => this.answered(message),
+    variables_reply: (message) => this.answered(message),
+    variable_view_reply: (message) => this.answered(message),
+    scratch_output: (message) => this.pendingScratch.get(message.request_id)?.onOutput(message.output),
+    scratch_reply: (message) => {
+      const pending = this.pendingScratch.get(message.request_id);
+      this.pendingScratch.delete(message.request_id);
+      pending?.resolve(message);
+    },
+    help: (message) => {
+      this.help.value = { cellId: message.cell_id, data: message.data, seq: ++this.helpPages };
+    },
   };
   /** Called when the socket closes (what waited for an answer is sent again on reconnect). */
   onClosed: (() => void) | null = null;
@@ -111,6 +159,83 @@ export class RuntimeEvents {
     const answer = new Promise<string[]>((resolve, reject) => this.pendingExecutes.set(requestId, { resolve, reject }));
     this.send({ type: 'execute', request_id: requestId, cell_ids: cellIds, state_vector: btoa(binary) });
     return answer;
+  }
+
+  /**
+   * Completions for `code` at `cursorPos` (a UTF-16 offset, as CodeMirror gives; sent as code
+   * points). The reply's cursor_start/cursor_end are UTF-16 offsets into `code`. Null when the
+   * socket is not open or the hub did not answer in time; `error` set (e.g. "no runtime") when
+   * the hub could not ask the runtime.
+   */
+  async complete(code: string, cursorPos: number): Promise<CompleteReply | null> {
+    const requestId = this.nextSideId();
+    const reply = await this.ask<CompleteReplyMessage>(requestId, { type: 'complete', request_id: requestId, code, cursor_pos: toCodePoints(code, cursorPos) });
+    if (!reply) return null;
+    return { ...reply, cursor_start: toUtf16(code, reply.cursor_start), cursor_end: toUtf16(code, reply.cursor_end) };
+  }
+
+  /** Docs of the name at `cursorPos` (UTF-16 offset); detailLevel 1 adds the source (`obj??`). */
+  inspect(code: string, cursorPos: number, detailLevel: 0 | 1): Promise<InspectReply | null> {
+    const requestId = this.nextSideId();
+    return this.ask<InspectReplyMessage>(requestId, {
+      type: 'inspect',
+      request_id: requestId,
+      code,
+      cursor_pos: toCodePoints(code, cursorPos),
+      detail_level: detailLevel,
+    });
+  }
+
+  /** The user's variables in the runtime (asking changes nothing there). */
+  variables(): Promise<VariablesReply | null> {
+    const requestId = this.nextSideId();
+    return this.ask<VariablesReplyMessage>(requestId, { type: 'variables', request_id: requestId });
+  }
+
+  /** The DataFrame variable `name` as Colab's interactive table (a mime bundle in `data`). */
+  variableView(name: string): Promise<VariableViewReply | null> {
+    const requestId = this.nextSideId();
+    return this.ask<VariableViewReplyMessage>(requestId, { type: 'variable_view', request_id: requestId, name });
+  }
+
+  /**
+   * Runs `code` in the notebook's runtime as a scratch cell: its outputs come to `onOutput` and
+   * are saved nowhere. Resolves when the code finished (no time limit: code may run long), or
+   * with status "aborted" when the socket drops, or "error" with `error` when it could not run.
+   */
+  scratch(code: string, onOutput: (output: Output) => void): Promise<ScratchReply> {
+    const requestId = this.nextSideId();
+    if (this.socket?.readyState !== WebSocket.OPEN) {
+      return Promise.resolve({ type: 'scratch_reply', request_id: requestId, status: 'error', execution_count: null, error: 'not connected' });
+    }
+    const answer = new Promise<ScratchReply>((resolve) => this.pendingScratch.set(requestId, { resolve, onOutput }));
+    this.send({ type: 'scratch_execute', request_id: requestId, code });
+    return answer;
+  }
+
+  private nextSideId(): string {
+    return `q${++this.sideRequests}`;
+  }
+
+  private ask<T extends SideReply>(requestId: string, message: PageMessage): Promise<T | null> {
+    if (this.socket?.readyState !== WebSocket.OPEN) return Promise.resolve(null);
+    return new Promise<T | null>((resolve) => {
+      const timer = window.setTimeout(() => {
+        this.pendingSide.delete(requestId);
+        resolve(null);
+      }, SIDE_REQUEST_TIMEOUT_MS);
+      // The reply's type is the one this request's type is answered with (the hub keys it by request_id).
+      this.pendingSide.set(requestId, { resolve: (reply) => resolve(reply as T | null), timer });
+      this.send(message);
+    });
+  }
+
+  private answered(message: SideReply): void {
+    const pending = this.pendingSide.get(message.request_id);
+    if (!pending) return;
+    this.pendingSide.delete(message.request_id);
+    window.clearTimeout(pending.timer);
+    pending.resolve(message);
   }
 
   /** One frame from the hub: read into its type and handed to its handler; anything else is
@@ -158,6 +283,15 @@ export class RuntimeEvents {
         pending.reject(new Error('The connection to the hub dropped before the run was confirmed. Run the cell again.'));
       }
       this.pendingExecutes.clear();
+      for (const pending of this.pendingSide.values()) {
+        window.clearTimeout(pending.timer);
+        pending.resolve(null);
+      }
+      this.pendingSide.clear();
+      for (const [requestId, pending] of this.pendingScratch) {
+        pending.resolve({ type: 'scratch_reply', request_id: requestId, status: 'aborted', execution_count: null, error: 'The connection to the hub dropped.' });
+      }
+      this.pendingScratch.clear();
       this.onClosed?.();
       if (this.closed || event.code === CLOSE_SIGNED_OUT || event.code === CLOSE_NOT_FOUND) return;
       const wait = this.backoff * (0.75 + Math.random() * 0.5);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type HubMessage, type HubMessageHandlers, type HubMessageType, readHubMessage, receiveHubFrame } from './protocol';
+import { type HubMessage, type HubMessageHandlers, type HubMessageType, readHubMessage, receiveHubFrame, toCodePoints, toUtf16 } from './protocol';
 
 /** One of every message the hub sends, as nbcloud/hub/execution/event_messages.py types it. */
 const SAMPLES: HubMessage[] = [
@@ -20,6 +20,20 @@ const SAMPLES: HubMessage[] = [
   { type: 'comm_status', msg_id: 'p1', execution_state: 'idle' },
   { type: 'widgets', models: [] },
   { type: 'frame_comm', kind: 'msg', comm_id: 'c1', cell_id: '', target_name: '', data: { x: 1 }, buffers: ['AA=='], request_id: '' },
+  {
+    type: 'complete_reply', request_id: 'q1', matches: ['array', 'arange'], cursor_start: 3, cursor_end: 5,
+    items: [{ text: 'array', type: 'function', signature: '(object, dtype=None)' }, { text: 'arange', type: null, signature: null }],
+  },
+  { type: 'complete_reply', request_id: 'q2', matches: [], cursor_start: 0, cursor_end: 0, items: [], error: 'no runtime' },
+  { type: 'inspect_reply', request_id: 'q3', found: true, data: { 'text/plain': 'Docstring: ...' } },
+  {
+    type: 'variables_reply', request_id: 'q4',
+    variables: [{ name: 'df', type: 'DataFrame', shape: '(3, 2)', size: null, memory: 176, value: '   a  b', is_dataframe: true }],
+  },
+  { type: 'variable_view_reply', request_id: 'q5', data: { 'text/html': '<table></table>' } },
+  { type: 'scratch_output', request_id: 'q6', output: { output_type: 'stream', name: 'stdout', text: '2\n' } },
+  { type: 'scratch_reply', request_id: 'q6', status: 'ok', execution_count: 4 },
+  { type: 'help', cell_id: 'c1', data: { 'text/plain': 'Signature: len(obj, /)' } },
   { type: 'error', code: 'unknown_message', detail: 'The hub does not know messages of type "x".' },
 ];
 
@@ -29,7 +43,8 @@ function recording(): { handlers: HubMessageHandlers; got: HubMessage[] } {
   const handlers: HubMessageHandlers = {
     runtime: keep, input_request: keep, input_done: keep, execute_reply: keep, colab_request: keep, colab_request_done: keep,
     files_view: keep, shell_stdin: keep, shell_stdin_done: keep, invoke_function_reply: keep, comm_open: keep, comm_msg: keep,
-    comm_close: keep, comm_status: keep, widgets: keep, frame_comm: keep, error: keep,
+    comm_close: keep, comm_status: keep, widgets: keep, frame_comm: keep, error: keep, complete_reply: keep, inspect_reply: keep,
+    variables_reply: keep, variable_view_reply: keep, scratch_output: keep, scratch_reply: keep, help: keep,
   };
   return { handlers, got };
 }
@@ -76,5 +91,50 @@ describe('the events socket on the page', () => {
     receiveHubFrame(handlers, '{"type": "execute_reply", "queued": ["c1"]}', (e) => errors.push(e));
     expect(got).toEqual([]);
     expect(errors[0]).toContain('a "execute_reply" message with fields it cannot use');
+  });
+
+  it('reads a scratch cell’s outputs of every kind and refuses one that is not an nbformat output', () => {
+    const outputs = [
+      { output_type: 'stream', name: 'stderr', text: ['a\n', 'b'] },
+      { output_type: 'execute_result', data: { 'text/plain': '3' }, metadata: {}, execution_count: 2 },
+      { output_type: 'display_data', data: { 'image/png': 'iVBOR' }, metadata: { 'image/png': { width: 3 } } },
+      { output_type: 'error', ename: 'ZeroDivisionError', evalue: 'division by zero', traceback: ['tb'] },
+    ];
+    for (const output of outputs) {
+      expect(readHubMessage(JSON.stringify({ type: 'scratch_output', request_id: 'q', output }))).toEqual({ type: 'scratch_output', request_id: 'q', output });
+    }
+    expect(readHubMessage(JSON.stringify({ type: 'scratch_output', request_id: 'q', output: { output_type: 'stream', name: '/dev/tty', text: '' } }))).toEqual({
+      problem: 'bad_fields', type: 'scratch_output',
+    });
+    expect(readHubMessage(JSON.stringify({ type: 'scratch_output', request_id: 'q', output: { output_type: 'clear_output' } }))).toEqual({
+      problem: 'bad_fields', type: 'scratch_output',
+    });
+    expect(readHubMessage(JSON.stringify({ type: 'scratch_reply', request_id: 'q', status: 'sideways', execution_count: null }))).toEqual({
+      problem: 'bad_fields', type: 'scratch_reply',
+    });
+  });
+
+  it('refuses a completion or variables answer with fields of the wrong kind', () => {
+    expect(readHubMessage(JSON.stringify({ type: 'complete_reply', request_id: 'q', matches: [1], cursor_start: 0, cursor_end: 0 }))).toEqual({
+      problem: 'bad_fields', type: 'complete_reply',
+    });
+    expect(readHubMessage(JSON.stringify({ type: 'variables_reply', request_id: 'q', variables: ['x'] }))).toEqual({ problem: 'bad_fields', type: 'variables_reply' });
+    expect(readHubMessage(JSON.stringify({ type: 'help', cell_id: 'c', data: { 'text/plain': 3 } }))).toEqual({ problem: 'bad_fields', type: 'help' });
+    // Items are optional (an older runtime without jedi's types): an empty list then.
+    expect(readHubMessage(JSON.stringify({ type: 'complete_reply', request_id: 'q', matches: ['a'], cursor_start: 0, cursor_end: 1 }))).toEqual({
+      type: 'complete_reply', request_id: 'q', matches: ['a'], cursor_start: 0, cursor_end: 1, items: [],
+    });
+  });
+
+  it('counts the cursor in code points for the kernel, as Jupyter’s protocol does, and back', () => {
+    const code = 'x = "😀é"; np.ar';
+    // The emoji is two UTF-16 units but one code point.
+    expect(code.length).toBe(16);
+    expect(toCodePoints(code, code.length)).toBe(15);
+    expect(toUtf16(code, 15)).toBe(16);
+    expect(toCodePoints(code, 5)).toBe(5);
+    expect(toCodePoints(code, 7)).toBe(6);
+    expect(toUtf16(code, 6)).toBe(7);
+    for (let i = 0; i <= code.length; i++) if (i !== 6) expect(toUtf16(code, toCodePoints(code, i))).toBe(i);
   });
 });

@@ -12,6 +12,7 @@ import type {
   PageCommMessage,
   WidgetsEvent,
 } from '../widgets/protocol';
+import type { Output } from '../types';
 
 // ----- hub -> page --------------------------------------------------------------------------
 
@@ -88,6 +89,74 @@ export interface FrameCommEventMessage {
   request_id: string;
   error?: string;
 }
+/** One completion: `type` (function, module, keyword, path, magic, ...) and `signature` come from
+ * IPython's completer (jedi) when it knows them. */
+export interface CompletionItem {
+  text: string;
+  type: string | null;
+  signature: string | null;
+}
+/** The answer to this page's `complete`. Offsets as the hub sends them are in code points;
+ * events.complete() turns them into UTF-16 offsets of the code it was asked about. */
+export interface CompleteReplyMessage {
+  type: 'complete_reply';
+  request_id: string;
+  matches: string[];
+  cursor_start: number;
+  cursor_end: number;
+  items: CompletionItem[];
+  error?: string;
+}
+/** The answer to this page's `inspect` (docs of the name at the cursor). */
+export interface InspectReplyMessage {
+  type: 'inspect_reply';
+  request_id: string;
+  found: boolean;
+  data: Record<string, string>;
+  error?: string;
+}
+/** One of the user's variables, as the runtime's variable inspector describes it. */
+export interface VariableInfo {
+  name: string;
+  type: string;
+  shape: string | null;
+  size: string | null;
+  memory: number | null;
+  value: string;
+  is_dataframe: boolean;
+}
+export interface VariablesReplyMessage {
+  type: 'variables_reply';
+  request_id: string;
+  variables: VariableInfo[];
+  error?: string;
+}
+/** A DataFrame variable rendered as Colab's interactive table (a mime bundle, as an output's data). */
+export interface VariableViewReplyMessage {
+  type: 'variable_view_reply';
+  request_id: string;
+  data: Record<string, unknown>;
+  error?: string;
+}
+/** An output of this page's scratch code (nbformat output dict); written nowhere. */
+export interface ScratchOutputMessage {
+  type: 'scratch_output';
+  request_id: string;
+  output: Output;
+}
+export interface ScratchReplyMessage {
+  type: 'scratch_reply';
+  request_id: string;
+  status: 'ok' | 'error' | 'aborted';
+  execution_count: number | null;
+  error?: string;
+}
+/** A help page (`obj?`, `obj??`, %pinfo, help()) of a cell this person ran: show it in the side pager. */
+export interface HelpMessage {
+  type: 'help';
+  cell_id: string;
+  data: Record<string, string>;
+}
 /** A message of this page's that the hub refused; the socket stays open. */
 export interface SocketErrorMessage {
   type: 'error';
@@ -113,6 +182,13 @@ export interface HubMessages {
   comm_status: CommStatusEvent;
   widgets: WidgetsEvent;
   frame_comm: FrameCommEventMessage;
+  complete_reply: CompleteReplyMessage;
+  inspect_reply: InspectReplyMessage;
+  variables_reply: VariablesReplyMessage;
+  variable_view_reply: VariableViewReplyMessage;
+  scratch_output: ScratchOutputMessage;
+  scratch_reply: ScratchReplyMessage;
+  help: HelpMessage;
   error: SocketErrorMessage;
 }
 export type HubMessageType = keyof HubMessages;
@@ -160,6 +236,37 @@ export interface FrameCommMessage {
   data: unknown;
   buffers: string[];
 }
+/** Completions at `cursor_pos` (code points, as Jupyter's protocol >= 5.2 counts). */
+export interface CompleteMessage {
+  type: 'complete';
+  request_id: string;
+  code: string;
+  cursor_pos: number;
+}
+/** Docs of the name at `cursor_pos` (code points); detail_level 1 is `obj??` (with source). */
+export interface InspectMessage {
+  type: 'inspect';
+  request_id: string;
+  code: string;
+  cursor_pos: number;
+  detail_level: 0 | 1;
+}
+export interface VariablesMessage {
+  type: 'variables';
+  request_id: string;
+}
+/** The DataFrame variable `name` (a Python identifier) as an interactive table. */
+export interface VariableViewMessage {
+  type: 'variable_view';
+  request_id: string;
+  name: string;
+}
+/** Runs code in the notebook's runtime without saving it or its outputs in the notebook. */
+export interface ScratchExecuteMessage {
+  type: 'scratch_execute';
+  request_id: string;
+  code: string;
+}
 /** Every message this page sends. */
 export type PageMessage =
   | ExecuteMessage
@@ -168,7 +275,38 @@ export type PageMessage =
   | ShellStdinReplyMessage
   | InvokeFunctionMessage
   | PageCommMessage
-  | FrameCommMessage;
+  | FrameCommMessage
+  | CompleteMessage
+  | InspectMessage
+  | VariablesMessage
+  | VariableViewMessage
+  | ScratchExecuteMessage;
+
+/** The code-point offset (Jupyter's cursor_pos) of the UTF-16 offset `utf16` in `text`. */
+export function toCodePoints(text: string, utf16: number): number {
+  let points = 0;
+  for (let i = 0; i < Math.min(utf16, text.length); i++) {
+    const unit = text.charCodeAt(i);
+    // A high surrogate followed by a low one is one code point.
+    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length && i + 1 < utf16) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) i++;
+    }
+    points++;
+  }
+  return points;
+}
+
+/** The UTF-16 offset in `text` of the code-point offset `points` (the hub's cursor_start/end). */
+export function toUtf16(text: string, points: number): number {
+  let i = 0;
+  for (let p = 0; p < points && i < text.length; p++) {
+    const unit = text.charCodeAt(i);
+    const next = i + 1 < text.length ? text.charCodeAt(i + 1) : 0;
+    i += unit >= 0xd800 && unit <= 0xdbff && next >= 0xdc00 && next <= 0xdfff ? 2 : 1;
+  }
+  return i;
+}
 
 /** For a switch over a union: a case left out makes `value` not `never`, which does not compile. */
 export function exhaustive(value: never): never {
@@ -336,6 +474,57 @@ function commOpen(fields: Fields): CommOpenEvent {
   };
 }
 
+function optionalError(f: Fields): { error?: string } {
+  return f.has('error') ? { error: f.str('error') } : {};
+}
+
+function stringRecord(f: Fields, key: string): Record<string, string> {
+  const record = f.record(key);
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(record)) {
+    if (typeof v !== 'string') throw new BadField(key);
+    out[k] = v;
+  }
+  return out;
+}
+
+/** An nbformat output dict (as the hub's to_output makes them). */
+function output(f: Fields): Output {
+  const kind = f.str('output_type');
+  if (kind === 'stream') {
+    const name = f.str('name');
+    if (name !== 'stdout' && name !== 'stderr') throw new BadField('name');
+    const text = f.raw('text');
+    return { output_type: 'stream', name, text: Array.isArray(text) ? f.strings('text') : f.str('text') };
+  }
+  if (kind === 'display_data' || kind === 'execute_result') {
+    return {
+      output_type: kind,
+      data: f.record('data'),
+      metadata: f.has('metadata') ? f.record('metadata') : {},
+      ...(kind === 'execute_result' ? { execution_count: f.raw('execution_count') == null ? null : f.num('execution_count') } : {}),
+    };
+  }
+  if (kind === 'error') return { output_type: 'error', ename: f.str('ename'), evalue: f.str('evalue'), traceback: f.strings('traceback') };
+  throw new BadField('output_type');
+}
+
+function nullableStr(f: Fields, key: string): string | null {
+  return f.strOr(key, null);
+}
+
+function nullableNum(f: Fields, key: string): number | null {
+  return f.raw(key) == null ? null : f.num(key);
+}
+
+function objects(f: Fields, key: string): Fields[] {
+  return f.list(key).map((item) => {
+    const fields = Fields.of(item);
+    if (!fields) throw new BadField(key);
+    return fields;
+  });
+}
+
 /** One reader per hub message type: the table is the list of types this page knows. */
 const READERS: { [K in HubMessageType]: (fields: Fields) => HubMessages[K] } = {
   runtime: (f) => ({
@@ -420,5 +609,48 @@ const READERS: { [K in HubMessageType]: (fields: Fields) => HubMessages[K] } = {
       ...(f.has('error') ? { error: f.str('error') } : {}),
     };
   },
+  complete_reply: (f) => ({
+    type: 'complete_reply',
+    request_id: f.str('request_id'),
+    matches: f.strings('matches'),
+    cursor_start: f.num('cursor_start'),
+    cursor_end: f.num('cursor_end'),
+    items: f.has('items') ? objects(f, 'items').map((i) => ({ text: i.str('text'), type: nullableStr(i, 'type'), signature: nullableStr(i, 'signature') })) : [],
+    ...optionalError(f),
+  }),
+  inspect_reply: (f) => ({
+    type: 'inspect_reply',
+    request_id: f.str('request_id'),
+    found: f.bool('found'),
+    data: f.has('data') ? stringRecord(f, 'data') : {},
+    ...optionalError(f),
+  }),
+  variables_reply: (f) => ({
+    type: 'variables_reply',
+    request_id: f.str('request_id'),
+    variables: objects(f, 'variables').map((v) => ({
+      name: v.str('name'),
+      type: v.str('type'),
+      shape: nullableStr(v, 'shape'),
+      size: nullableStr(v, 'size'),
+      memory: nullableNum(v, 'memory'),
+      value: v.strOr('value', ''),
+      is_dataframe: v.raw('is_dataframe') === true,
+    })),
+    ...optionalError(f),
+  }),
+  variable_view_reply: (f) => ({
+    type: 'variable_view_reply',
+    request_id: f.str('request_id'),
+    data: f.has('data') ? f.record('data') : {},
+    ...optionalError(f),
+  }),
+  scratch_output: (f) => ({ type: 'scratch_output', request_id: f.str('request_id'), output: output(f.object('output')) }),
+  scratch_reply: (f) => {
+    const status = f.str('status');
+    if (status !== 'ok' && status !== 'error' && status !== 'aborted') throw new BadField('status');
+    return { type: 'scratch_reply', request_id: f.str('request_id'), status, execution_count: nullableNum(f, 'execution_count'), ...optionalError(f) };
+  },
+  help: (f) => ({ type: 'help', cell_id: f.str('cell_id'), data: stringRecord(f, 'data') }),
   error: (f) => ({ type: 'error', code: f.str('code'), detail: f.str('detail') }),
 };
