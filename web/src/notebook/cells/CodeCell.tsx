@@ -55,8 +55,11 @@ export function CodeCell({ session, ycell, id, keys, focus, eager, onFocus }: Pr
         ) : (
           <div class="nb-code-editor">
             <CodeEditor
+              cellId={id}
               ytext={ytext}
               awareness={session.provider.awareness}
+              session={session}
+              cellId={id}
               language="python"
               label="Code"
               keys={keys}

@@ -3,7 +3,7 @@
 // focused), so a notebook with hundreds of cells opens quickly; until then the source shows
 // as plain text.
 
-import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap } from '@codemirror/autocomplete';
+import { closeBrackets, closeBracketsKeymap, completionKeymap } from '@codemirror/autocomplete';
 import { defaultKeymap, indentWithTab } from '@codemirror/commands';
 import { markdown } from '@codemirror/lang-markdown';
 import { python } from '@codemirror/lang-python';
@@ -21,6 +21,9 @@ import { yCollab, yUndoManagerKeymap } from 'y-codemirror.next';
 import type { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { useY } from '../model/useY';
+import type { NotebookSession } from '../NotebookSession';
+import { notebookExtensions } from './editorExtensions';
+import { registerEditorView } from './editorViews';
 
 export interface EditorKeys {
   /** Ctrl/Cmd+Enter */
@@ -34,6 +37,8 @@ export interface EditorKeys {
 }
 
 interface Props {
+  /** The cell this editor edits (its view is registered in editorViews under this id). */
+  cellId?: string;
   ytext: Y.Text;
   awareness: Awareness;
   language: 'python' | 'markdown';
@@ -46,6 +51,9 @@ interface Props {
   /** Make the editor even while off screen. */
   eager?: boolean;
   onFocus?: () => void;
+  /** The notebook and cell this editor edits (features' extensions use them; see editorExtensions.ts). */
+  session?: NotebookSession;
+  cellId?: string;
 }
 
 const theme = EditorView.theme({
@@ -78,12 +86,14 @@ function makeEditor(parent: HTMLElement, props: Props, keys: { current: EditorKe
     doc: props.ytext.toString(),
     extensions: [
       runKeys,
+      props.session && props.cellId
+        ? notebookExtensions({ session: props.session, cellId: props.cellId, language: props.language })
+        : [],
       highlightSpecialChars(),
       drawSelection(),
       indentOnInput(),
       bracketMatching(),
       closeBrackets(),
-      autocompletion({ activateOnTyping: false }),
       syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
       indentUnit.of('    '),
       EditorState.tabSize.of(4),
@@ -158,14 +168,16 @@ export function CodeEditor(props: Props) {
     if (!mounted || !host.current) return;
     const editor = makeEditor(host.current, props, keys);
     view.current = editor;
+    const unregister = props.cellId ? registerEditorView(props.cellId, editor) : () => {};
     if (props.focus || focusOnMount.current) editor.focus();
     focusOnMount.current = false;
     return () => {
+      unregister();
       editor.destroy();
       view.current = null;
     };
     // The editor is rebuilt only when it must bind to another text or mode.
-  }, [mounted, props.ytext, props.awareness, props.language, props.readOnly]);
+  }, [mounted, props.ytext, props.awareness, props.language, props.readOnly, props.cellId]);
 
   useEffect(() => {
     if (props.focus && view.current && !view.current.hasFocus) view.current.focus();

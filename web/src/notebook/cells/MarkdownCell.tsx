@@ -30,8 +30,11 @@ export function MarkdownCell({ session, ycell, id, editing, keys, focus, onFocus
     return (
       <div class="nb-markdown-editing">
         <CodeEditor
+          cellId={id}
           ytext={ytext}
           awareness={session.provider.awareness}
+          session={session}
+          cellId={id}
           language="markdown"
           label="Text"
           keys={{ ...keys, escape: () => session.setEditing(id, false) }}
