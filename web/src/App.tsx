@@ -16,6 +16,7 @@ import { afterSignIn, SignInPage } from './pages/SignInPage';
 import { SignUpPage } from './pages/SignUpPage';
 import { TrashPage } from './pages/TrashPage';
 import { openDialog } from './state/dialogs';
+import './state/preferences';
 import { currentUrl, location } from './state/router';
 import { authState, loadAuthState, signInUrl, user } from './state/session';
 import { errorText } from './state/toasts';
