@@ -55,7 +55,6 @@ export function CodeCell({ session, ycell, id, keys, focus, eager, onFocus }: Pr
         ) : (
           <div class="nb-code-editor">
             <CodeEditor
-              cellId={id}
               ytext={ytext}
               awareness={session.provider.awareness}
               session={session}

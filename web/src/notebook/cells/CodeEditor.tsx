@@ -37,8 +37,6 @@ export interface EditorKeys {
 }
 
 interface Props {
-  /** The cell this editor edits (its view is registered in editorViews under this id). */
-  cellId?: string;
   ytext: Y.Text;
   awareness: Awareness;
   language: 'python' | 'markdown';

@@ -30,7 +30,6 @@ export function MarkdownCell({ session, ycell, id, editing, keys, focus, onFocus
     return (
       <div class="nb-markdown-editing">
         <CodeEditor
-          cellId={id}
           ytext={ytext}
           awareness={session.provider.awareness}
           session={session}
