@@ -13,6 +13,7 @@ import {
   type CellType,
   cellId,
   cellsOf,
+  cellSource,
   cellToJSON,
   cellType,
   changeCellType,
@@ -22,9 +23,12 @@ import {
   insertCells,
   metaOf,
   moveCell,
+  setCellMetadata,
 } from './model/cells';
+import { editorView } from './cells/editorViews';
 import { ColabBridge } from './colab/bridge';
 import { FilesState } from './files/state';
+import { PanelsState } from './panels/state';
 import { RuntimeEvents } from './runtime/events';
 import { savedWidgetState } from './widgets/protocol';
 import { releaseWidgetRegistry, widgetRegistry } from './widgets/registry';
@@ -37,6 +41,8 @@ import { isNotTrusted, loadTrust, trustOf } from './trust/state';
 export interface FocusRequest {
   id: string;
   nonce: number;
+  /** 'editor' (default): the caret into the cell's editor; 'cell': the cell as a whole (command mode). */
+  target?: 'editor' | 'cell';
 }
 
 const CURSOR_COLORS = ['#1a73e8', '#d93025', '#188038', '#e37400', '#9334e6', '#007b83', '#c5221f'];
@@ -52,7 +58,9 @@ export class NotebookSession {
   /** Answers this person's Colab requests (eval_js, files, drive) and output frames' invokeFunction. */
   readonly colab: ColabBridge;
   /** The Files panel and the file viewer (which files.view in a cell opens too). */
-  readonly files = new FilesState();
+  /** The side panels open (contract C3): the rail's left panel and the right panel. */
+  readonly panels = new PanelsState();
+  readonly files = new FilesState(this.panels);
   readonly undo: Y.UndoManager;
   readonly cells: Y.Array<Y.Map<unknown>>;
   readonly sync = signal<ProviderStatus>({
@@ -62,8 +70,13 @@ export class NotebookSession {
     save: { state: 'saved', error: null, unsaved: false },
     reload: null,
   });
-  /** The selected cell (toolbar actions apply to it). */
+  /** The selected cell (toolbar actions apply to it): the active one of `selection`. */
   readonly selected = signal<string | null>(null);
+  /** The selected cells (ids, in notebook order): Shift+Up/Down selects several. */
+  readonly selection = signal<string[]>([]);
+  /** Jupyter's modes: 'edit' while typing in a cell's editor, else 'command' (keys act on cells). */
+  readonly mode = signal<'command' | 'edit'>('command');
+  private anchor: string | null = null;
   readonly focus = signal<FocusRequest | null>(null);
   /** Markdown cells shown as their source for editing. */
   readonly editing = signal<ReadonlySet<string>>(new Set());
@@ -142,13 +155,73 @@ export class NotebookSession {
     return id ? this.indexOf(id) : -1;
   }
 
+  /** Selects one cell (the selection becomes that cell alone). */
   select(id: string | null): void {
     if (this.selected.value !== id) this.selected.value = id;
+    this.anchor = id;
+    const only = id ? [id] : [];
+    const current = this.selection.value;
+    if (current.length !== only.length || current[0] !== only[0]) this.selection.value = only;
   }
 
-  requestFocus(id: string): void {
+  requestFocus(id: string, target: 'editor' | 'cell' = 'editor'): void {
     this.select(id);
-    this.focus.value = { id, nonce: ++this.nonce };
+    this.focus.value = { id, nonce: ++this.nonce, target };
+  }
+
+  /** The selected cells' ids in notebook order (the active cell when nothing else). */
+  selectedIds(): string[] {
+    const ids = this.selection.value.filter((id) => this.indexOf(id) >= 0);
+    const active = this.selected.value;
+    if (active && this.indexOf(active) >= 0 && !ids.includes(active)) ids.push(active);
+    return ids.sort((a, b) => this.indexOf(a) - this.indexOf(b));
+  }
+
+  /** Command mode: Up/Down (or k/j) select the cell above or below, Ctrl+Home/End the first or last. */
+  selectRelative(by: number): void {
+    const index = this.selectedIndex();
+    const to = index < 0 ? (by > 0 ? 0 : this.cells.length - 1) : Math.max(0, Math.min(this.cells.length - 1, index + by));
+    const cell = this.cellAt(to);
+    if (cell) this.requestFocus(cellId(cell), 'cell');
+  }
+
+  selectEdge(which: 'first' | 'last'): void {
+    const cell = this.cellAt(which === 'first' ? 0 : this.cells.length - 1);
+    if (cell) this.requestFocus(cellId(cell), 'cell');
+  }
+
+  /** Shift+Up/Down: grows (or shrinks) the selection from its anchor by one cell. */
+  extendSelection(by: -1 | 1): void {
+    const index = this.selectedIndex();
+    const next = this.cellAt(index + by);
+    if (index < 0 || !next) return;
+    const anchor = this.anchor && this.indexOf(this.anchor) >= 0 ? this.anchor : this.selected.value!;
+    const id = cellId(next);
+    this.requestFocus(id, 'cell'); // focusing it selects it alone: the range is set after
+    const from = this.indexOf(anchor);
+    const to = index + by;
+    const ids: string[] = [];
+    for (let i = Math.min(from, to); i <= Math.max(from, to); i++) ids.push(cellId(this.cells.get(i)));
+    this.anchor = anchor;
+    this.selection.value = ids;
+  }
+
+  /** Escape in an editor: leave it; the cell stays selected, focused as a whole. */
+  commandMode(): void {
+    const id = this.selected.value;
+    if (!id) return;
+    if (this.editing.value.has(id)) this.setEditing(id, false);
+    editorView(id)?.contentDOM.blur();
+    this.requestFocus(id, 'cell');
+  }
+
+  /** Enter in command mode: edit the selected cell (a text cell shows its source). */
+  editMode(): void {
+    const id = this.selected.value;
+    if (!id) return;
+    const cell = this.cellAt(this.indexOf(id));
+    if (cell && cellType(cell) === 'markdown') this.setEditing(id, true);
+    this.requestFocus(id, 'editor');
   }
 
   setEditing(id: string, on: boolean): void {
@@ -212,6 +285,24 @@ export class NotebookSession {
 
   runAll(): void {
     void this.run(this.cells.map(cellId));
+  }
+
+  /** Colab's "Run before" (Ctrl+F8): the cells above the selected one. */
+  runAbove(): void {
+    const index = this.selectedIndex();
+    if (index > 0) void this.run(this.cells.slice(0, index).map(cellId));
+  }
+
+  /** Colab's "Run selection and after" (Ctrl+F10): the selected cell and every cell below. */
+  runBelow(): void {
+    const index = this.selectedIndex();
+    if (index >= 0) void this.run(this.cells.slice(index).map(cellId));
+  }
+
+  /** Runs the selected cells (Ctrl+Shift+Enter). */
+  runSelected(): void {
+    const ids = this.selectedIds();
+    if (ids.length) void this.run(ids);
   }
 
   /** Starts the runtime now (opening the notebook does not; its first run does). */
@@ -278,15 +369,40 @@ export class NotebookSession {
   }
 
   copyCell(id: string): void {
-    const cell = this.cellAt(this.indexOf(id));
-    if (!cell) return;
-    clipboard = [cellToJSON(cell)];
-    this.hasClipboard.value = true;
+    this.copyCells([id]);
   }
 
   cutCell(id: string): void {
-    this.copyCell(id);
-    this.deleteCell(id);
+    this.cutCells([id]);
+  }
+
+  /** Copies cells (default: the selected ones) to the page's cell clipboard. */
+  copyCells(ids: string[] = this.selectedIds()): void {
+    const cells = ids.map((id) => this.cellAt(this.indexOf(id))).filter((cell) => cell !== undefined);
+    if (!cells.length) return;
+    clipboard = cells.map(cellToJSON);
+    this.hasClipboard.value = true;
+  }
+
+  cutCells(ids: string[] = this.selectedIds()): void {
+    this.copyCells(ids);
+    this.deleteCells(ids);
+  }
+
+  /** Deletes cells (default: the selected ones) in one undoable step. */
+  deleteCells(ids: string[] = this.selectedIds()): void {
+    const indices = ids.map((id) => this.indexOf(id)).filter((i) => i >= 0).sort((a, b) => b - a);
+    if (!indices.length) return;
+    const gone = new Set(indices);
+    let after = indices[0] + 1;
+    while (gone.has(after)) after++;
+    const neighbour = this.cellAt(after) ?? this.cellAt(indices[indices.length - 1] - 1);
+    const keep = neighbour ? cellId(neighbour) : null;
+    this.doc.transact(() => {
+      for (const index of indices) this.cells.delete(index, 1);
+    }, CELL_OPS);
+    if (keep) this.requestFocus(keep, 'cell');
+    else this.select(null);
   }
 
   /** Pastes the clipboard's cells below `id` (or the selected cell), with new ids. */
@@ -297,6 +413,125 @@ export class NotebookSession {
     const fresh = clipboard.map((cell) => ({ ...cell, id: undefined }));
     const ids = insertCells(this.doc, index, fresh);
     this.select(ids[ids.length - 1]);
+  }
+
+  /** Pastes the clipboard's cells above the selected cell. */
+  pasteAbove(): void {
+    if (!clipboard.length) return;
+    const anchor = this.selected.value;
+    const index = anchor ? Math.max(0, this.indexOf(anchor)) : 0;
+    const fresh = clipboard.map((cell) => ({ ...cell, id: undefined }));
+    const ids = insertCells(this.doc, index, fresh);
+    this.select(ids[ids.length - 1]);
+  }
+
+  /** Splits the cell at its editor's caret (a selection makes three cells: before, it, after). */
+  splitCell(id: string | null = this.selected.value): void {
+    if (!id) return;
+    const index = this.indexOf(id);
+    const cell = this.cellAt(index);
+    const view = editorView(id);
+    if (!cell || !view) return;
+    const text = cellSource(cell);
+    const source = text.toString();
+    const { from, to } = view.state.selection.main;
+    const cuts = [...new Set([from, to])].filter((at) => at > 0 && at < source.length);
+    if (!cuts.length) return;
+    const pieces: string[] = [];
+    let start = cuts[0];
+    for (const cut of cuts.slice(1)) {
+      pieces.push(source.slice(start, cut));
+      start = cut;
+    }
+    pieces.push(source.slice(start));
+    const type = cellType(cell);
+    let last = id;
+    this.doc.transact(() => {
+      text.delete(cuts[0], source.length - cuts[0]);
+      const trimmed = text.toString().replace(/\n$/, '');
+      if (trimmed.length !== text.length) text.delete(trimmed.length, text.length - trimmed.length);
+      const ids = insertCells(
+        this.doc,
+        index + 1,
+        pieces.map((piece) => ({ cell_type: type, source: piece.replace(/^\n/, '') })),
+      );
+      last = ids[ids.length - 1];
+    }, CELL_OPS);
+    if (type === 'markdown') this.setEditing(last, true);
+    this.requestFocus(last);
+  }
+
+  /** Shift+M: merges the selected cells into the first; one cell alone merges with the one below. */
+  mergeCells(): void {
+    let ids = this.selectedIds();
+    if (ids.length === 1) {
+      const below = this.cellAt(this.indexOf(ids[0]) + 1);
+      if (!below) return;
+      ids = [ids[0], cellId(below)];
+    }
+    if (ids.length < 2) return;
+    const first = this.cellAt(this.indexOf(ids[0]));
+    if (!first) return;
+    const rest = ids.slice(1).map((id) => this.cellAt(this.indexOf(id))).filter((cell) => cell !== undefined);
+    const text = cellSource(first);
+    this.doc.transact(() => {
+      const joined = rest.map((cell) => cellSource(cell).toString()).join('\n');
+      text.insert(text.length, (text.length ? '\n' : '') + joined);
+      const outputs = first.get('outputs');
+      if (outputs instanceof Y.Array && outputs.length) outputs.delete(0, outputs.length);
+      if (cellType(first) === 'code') first.set('execution_count', null);
+      const indices = rest.map((cell) => this.indexOf(cellId(cell))).sort((a, b) => b - a);
+      for (const index of indices) this.cells.delete(index, 1);
+    }, CELL_OPS);
+    this.requestFocus(ids[0], 'cell');
+  }
+
+  /** Moves the selected cells (as a block) up or down by one. */
+  moveSelected(by: -1 | 1): void {
+    const ids = this.selectedIds();
+    if (!ids.length) return;
+    const active = this.selected.value;
+    if (ids.length === 1) {
+      this.moveCell(ids[0], by);
+      this.requestFocus(ids[0], this.mode.value === 'edit' ? 'editor' : 'cell');
+      return;
+    }
+    const first = this.indexOf(ids[0]);
+    const last = this.indexOf(ids[ids.length - 1]);
+    if (by < 0 ? first <= 0 : last >= this.cells.length - 1) return;
+    // Moving the neighbour across the block keeps the block's cells (and their editors) as they are.
+    if (by < 0) moveCell(this.doc, first - 1, last);
+    else moveCell(this.doc, last + 1, first);
+    this.selection.value = ids;
+    if (active) this.selected.value = active;
+  }
+
+  /** Clears the outputs (and execution counts) of cells (default: the selected ones). */
+  clearOutputs(ids: string[] = this.selectedIds()): void {
+    this.doc.transact(() => {
+      for (const id of ids) {
+        const cell = this.cellAt(this.indexOf(id));
+        if (!cell || cellType(cell) !== 'code') continue;
+        const outputs = cell.get('outputs');
+        if (outputs instanceof Y.Array && outputs.length) outputs.delete(0, outputs.length);
+        if (cell.get('execution_count') != null) cell.set('execution_count', null);
+      }
+    }, CELL_OPS);
+  }
+
+  clearAllOutputs(): void {
+    this.clearOutputs(this.cells.map(cellId));
+  }
+
+  /** Shows or hides a cell's output (nbformat's `collapsed` metadata, as Jupyter). */
+  toggleOutput(ids: string[] = this.selectedIds()): void {
+    for (const id of ids) {
+      const cell = this.cellAt(this.indexOf(id));
+      if (!cell || cellType(cell) !== 'code') continue;
+      const meta = cell.get('metadata');
+      const collapsed = meta instanceof Y.Map && meta.get('collapsed') === true;
+      setCellMetadata(cell, 'collapsed', collapsed ? undefined : true);
+    }
   }
 
   undoCells(): void {
