@@ -152,6 +152,7 @@ def create_app(settings: Settings, hub: Hub | None = None) -> FastAPI:
     # Outermost: links to runtimes' web servers are neither the hub's pages nor its API.
     app.add_middleware(PortProxyMiddleware, hub=hub)
     app.include_router(auth_routes.router)
+    app.include_router(auth_routes.me_router)  # /api/me/preferences
     app.include_router(admin_routes.router)
     app.include_router(drive_routes.router)
     app.include_router(document_routes.router)

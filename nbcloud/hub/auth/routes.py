@@ -7,8 +7,9 @@ import datetime as dt
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
 
-from nbcloud.hub.auth import accounts, signout
+from nbcloud.hub.auth import accounts, preferences, signout
 from nbcloud.hub.auth.csrf import CSRF_COOKIE, new_csrf_token
 from nbcloud.hub.auth.first_run import create_first_admin
 from nbcloud.hub.auth.schemas import UserOut, user_out
@@ -19,6 +20,8 @@ from nbcloud.hub.http.client_address import client_address
 from nbcloud.hub.http.dependencies import SESSION_COOKIE, CurrentPrincipal, CurrentUser, resolve_principal
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
+# What belongs to the signed-in person alone: /api/me/*.
+me_router = APIRouter(prefix="/api/me", tags=["auth"])
 
 
 class Credentials(BaseModel):
@@ -224,3 +227,27 @@ def delete_token(token_id: str, request: Request, user: CurrentUser) -> None:
         if row is None or row.user_id != user.id:
             raise not_found("That token")
         db.delete(row)
+
+
+@me_router.get("/preferences")
+async def get_preferences(request: Request, user: CurrentUser) -> dict[str, object]:
+    """Your preferences for the web app: what you set ({} when nothing); the app fills in defaults."""
+
+    def read() -> dict[str, object]:
+        with get_hub(request).db.session() as db:
+            return preferences.load(db, user.id)
+
+    return await run_in_threadpool(read)
+
+
+@me_router.put("/preferences")
+async def put_preferences(request: Request, user: CurrentUser) -> dict[str, object]:
+    """Replaces your preferences (theme, editor, shortcuts); a wrong key or type is refused (422)
+    and the stored ones stay."""
+    wanted = preferences.parse(await request.body())
+
+    def write() -> dict[str, object]:
+        with get_hub(request).db.session() as db:
+            return preferences.save(db, user.id, wanted)
+
+    return await run_in_threadpool(write)
