@@ -153,7 +153,7 @@ def test_userdata_get_needs_notebook_access_from_the_secrets_panel(hub: Hub, pag
         "try:\n    print('key is', userdata.get('API_KEY'))\nexcept Exception as e:\n    print(type(e).__name__)",
     )
     page.get_by_role("button", name="Secrets").click()
-    panel = page.get_by_role("dialog", name="Secrets")
+    panel = page.get_by_role("complementary", name="Secrets")
     panel.get_by_label("Secret name").fill("API_KEY")
     panel.get_by_label("Secret value").fill("s3cr3t")
     panel.get_by_role("button", name="Add secret").click()

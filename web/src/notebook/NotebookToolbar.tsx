@@ -7,8 +7,6 @@ import { getNotebookJson } from '../api/notebooks';
 import type { DriveItem } from '../api/types';
 import { showError } from '../state/toasts';
 import { notebookToPython, pythonFileName } from './model/export';
-import { SecretsButton } from './colab/SecretsPanel';
-import { FILES_PANEL_ID } from './files/ids';
 import { NbIcon } from './NbIcon';
 import type { NotebookSession } from './NotebookSession';
 import { RuntimeIndicator } from './RuntimeIndicator';
@@ -106,18 +104,6 @@ export function NotebookToolbar({ session, item, onRenamed }: Props) {
         <RuntimeIndicator session={session} />
       </div>
       <div class="nb-toolbar" role="toolbar" aria-label="Notebook actions">
-        <button
-          type="button"
-          class="nb-tool"
-          aria-label="Files"
-          title="Files in the runtime (/content)"
-          aria-expanded={session.files.panelOpen.value}
-          aria-controls={FILES_PANEL_ID}
-          onClick={() => session.files.setPanelOpen(!session.files.panelOpen.value)}
-        >
-          <NbIcon name="folder" /> Files
-        </button>
-        <span class="nb-tool-sep" />
         <button type="button" class="nb-tool" aria-label="Add code cell" onClick={() => session.addCell('code')}>
           <NbIcon name="add" /> Code
         </button>
@@ -168,8 +154,6 @@ export function NotebookToolbar({ session, item, onRenamed }: Props) {
         >
           <NbIcon name="redo" />
         </button>
-        <span class="nb-tool-sep" />
-        <SecretsButton notebookId={session.id} />
         <span class="nb-tool-sep" />
         <button
           type="button"

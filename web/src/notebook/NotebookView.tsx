@@ -4,12 +4,11 @@ import { useEffect, useRef } from 'preact/hooks';
 import type * as Y from 'yjs';
 import type { DriveItem } from '../api/types';
 import { Cell } from './cells/Cell';
-import { FilesPanel } from './files/FilesPanel';
-import { FILES_PANEL_ID } from './files/ids';
 import { FileViewer } from './files/FileViewer';
 import { useY } from './model/useY';
 import type { NotebookSession } from './NotebookSession';
 import { NotebookToolbar } from './NotebookToolbar';
+import { LeftPanel, PanelRail, RightPanel } from './panels/SidePanels';
 import { TrustBanner } from './trust/TrustPrompt';
 import './notebook.css';
 import './trust/trust.css';
@@ -66,7 +65,8 @@ export function NotebookView({ session, item, onRenamed }: Props) {
       <NotebookToolbar session={session} item={item} onRenamed={onRenamed} />
       <TrustBanner notebookId={session.id} />
       <div class="nb-body">
-        {session.files.panelOpen.value && <FilesPanel session={session} id={FILES_PANEL_ID} />}
+        <PanelRail session={session} />
+        <LeftPanel session={session} />
         <div class="nb-cells" aria-label="Cells">
           {cells.map((ycell, index) => (
             <Cell key={keyOf(ycell)} session={session} ycell={ycell} index={index} count={cells.length} />
@@ -80,6 +80,7 @@ export function NotebookView({ session, item, onRenamed }: Props) {
             </button>
           </div>
         </div>
+        <RightPanel session={session} />
       </div>
       {viewing && <FileViewer notebookId={session.id} target={viewing} onClose={() => session.files.closeViewer()} />}
     </div>

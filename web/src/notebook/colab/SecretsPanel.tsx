@@ -1,25 +1,16 @@
-// The Secrets dialog of a notebook: the person's secrets (google.colab.userdata.get), adding and
-// deleting them, and "Notebook access" for this notebook. Values stay hidden until shown.
+// The Secrets side panel of a notebook (the rail's key button, as in Colab): the person's secrets
+// (google.colab.userdata.get), adding and deleting them, and "Notebook access" for this notebook.
+// Values stay hidden until shown.
 
 import { useEffect, useState } from 'preact/hooks';
 import { addSecret, deleteSecret, grantSecret, listSecrets, revokeSecret, type Secret } from '../../api/secrets';
-import { Dialog } from '../../components/Dialog';
 import { errorText } from '../../state/toasts';
+import type { NotebookSession } from '../NotebookSession';
+import { PanelFrame } from '../panels/PanelFrame';
 import './colab.css';
 
-export function SecretsButton({ notebookId }: { notebookId: string }) {
-  const [open, setOpen] = useState(false);
-  return (
-    <>
-      <button type="button" class="nb-tool" aria-label="Secrets" title="Secrets for userdata.get()" onClick={() => setOpen(true)}>
-        Secrets
-      </button>
-      {open && <SecretsPanel notebookId={notebookId} onClose={() => setOpen(false)} />}
-    </>
-  );
-}
-
-export function SecretsPanel({ notebookId, onClose }: { notebookId: string; onClose: () => void }) {
+export function SecretsPanel({ session }: { session: NotebookSession }) {
+  const notebookId = session.id;
   const [secrets, setSecrets] = useState<Secret[] | null>(null);
   const [error, setError] = useState('');
   const [name, setName] = useState('');
@@ -50,8 +41,8 @@ export function SecretsPanel({ notebookId, onClose }: { notebookId: string; onCl
   };
 
   return (
-    <Dialog title="Secrets" onClose={onClose} wide>
-      <div class="stack">
+    <PanelFrame session={session} id="secrets" label="Secrets">
+      <div class="stack secrets-panel">
         <p class="dialog-message">
           Keep keys and tokens here instead of in code. A notebook reads one with{' '}
           <code>from google.colab import userdata; userdata.get('NAME')</code> once you turn on its Notebook access.
@@ -125,12 +116,7 @@ export function SecretsPanel({ notebookId, onClose }: { notebookId: string; onCl
             {error}
           </p>
         )}
-        <div class="dialog-actions">
-          <button type="button" class="button" onClick={onClose}>
-            Close
-          </button>
-        </div>
       </div>
-    </Dialog>
+    </PanelFrame>
   );
 }

@@ -50,7 +50,7 @@ const parentOf = (path: string) => (path.includes('/') ? path.slice(0, path.last
 
 let uploadKeys = 0;
 
-export function FilesPanel({ session, id }: { session: NotebookSession; id: string }) {
+export function FilesPanel({ session, id }: { session: NotebookSession; id?: string }) {
   const notebookId = session.id;
   const [folders, setFolders] = useState<Record<string, Folder>>({});
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());

@@ -1,2 +1,2 @@
-/** The Files panel's element id (the toolbar's Files button controls it). */
-export const FILES_PANEL_ID = 'nb-files-panel';
+/** The Files panel's host element id (the rail's Files button controls it). */
+export const FILES_PANEL_ID = 'nb-panel-files';

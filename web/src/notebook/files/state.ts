@@ -1,8 +1,10 @@
 // What the Files panel and the file viewer share with the rest of the notebook page: whether the
-// panel is open (remembered in this browser), and which file the viewer shows (the panel opens
-// it, and so does google.colab.files.view in a cell: the hub's "files_view" event).
+// panel is open (one of the side panels: panels/state.ts, remembered in this browser), and which
+// file the viewer shows (the panel opens it, and so does google.colab.files.view in a cell: the
+// hub's "files_view" event).
 
-import { signal } from '@preact/signals';
+import { computed, signal } from '@preact/signals';
+import type { PanelsState } from '../panels/state';
 import type { FilesViewMessage } from '../runtime/protocol';
 
 export interface ViewTarget {
@@ -14,32 +16,25 @@ export interface ViewTarget {
   seq: number;
 }
 
-const PANEL_KEY = 'nbcloud.filesPanel';
-
-function remembered(): boolean {
-  try {
-    return window.localStorage.getItem(PANEL_KEY) === 'open';
-  } catch {
-    return false;
-  }
-}
+/** The Files panel's id among the side panels. */
+export const FILES_PANEL = 'files';
 
 export class FilesState {
-  readonly panelOpen = signal(remembered());
-  /** True while the panel is open only because this browser remembered it open: opening a
-   * notebook starts no runtime, so such a panel offers Connect rather than connecting. */
-  restoredOpen = this.panelOpen.value;
+  readonly panelOpen = computed(() => this.panels.left.value === FILES_PANEL);
   readonly viewing = signal<ViewTarget | null>(null);
   private seq = 0;
 
+  constructor(private readonly panels: PanelsState) {}
+
+  /** True while the panel is open only because this browser remembered it open: opening a
+   * notebook starts no runtime, so such a panel offers Connect rather than connecting. */
+  get restoredOpen(): boolean {
+    return this.panels.restored === FILES_PANEL;
+  }
+
   setPanelOpen(open: boolean): void {
-    this.restoredOpen = false;
-    this.panelOpen.value = open;
-    try {
-      window.localStorage.setItem(PANEL_KEY, open ? 'open' : 'closed');
-    } catch {
-      // private mode: not remembered
-    }
+    if (open) this.panels.open(FILES_PANEL);
+    else this.panels.closePanel(FILES_PANEL);
   }
 
   view(source: ViewTarget['source'], path: string, itemId?: string): void {
