@@ -3,11 +3,13 @@
 
 import type { Command } from './types';
 import { notebookCommands } from './notebookCommands';
+import { assistCommands } from '../assist/commands';
 
 export type { Command, CommandMode } from './types';
 
 const LISTS: Command[][] = [
   notebookCommands,
+  assistCommands,
 ];
 
 /** Every command, each id once (the first list that names an id wins). */
