@@ -3,7 +3,7 @@
 // focused), so a notebook with hundreds of cells opens quickly; until then the source shows
 // as plain text.
 
-import { closeBrackets, closeBracketsKeymap, completionKeymap } from '@codemirror/autocomplete';
+import { closeBracketsKeymap, completionKeymap } from '@codemirror/autocomplete';
 import { defaultKeymap, indentWithTab } from '@codemirror/commands';
 import { markdown } from '@codemirror/lang-markdown';
 import { python } from '@codemirror/lang-python';
@@ -91,12 +91,10 @@ function makeEditor(parent: HTMLElement, props: Props, keys: { current: EditorKe
       drawSelection(),
       indentOnInput(),
       bracketMatching(),
-      closeBrackets(),
       syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
       indentUnit.of('    '),
       EditorState.tabSize.of(4),
       props.language === 'python' ? python() : markdown(),
-      EditorView.lineWrapping,
       keymap.of([...closeBracketsKeymap, ...yUndoManagerKeymap, ...completionKeymap, ...defaultKeymap, indentWithTab]),
       yCollab(props.ytext, props.awareness, { undoManager }),
       EditorView.contentAttributes.of({ 'aria-label': props.label }),
