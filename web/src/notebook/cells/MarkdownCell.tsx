@@ -2,12 +2,14 @@
 // Shift+Enter or Ctrl+Enter renders it again.
 
 import { useMemo } from 'preact/hooks';
-import type * as Y from 'yjs';
-import { type Attachments, renderMarkdown } from '../markdown/render';
+import * as Y from 'yjs';
+import { attachmentsOf } from '../markdown/attachments';
+import { renderMarkdown } from '../markdown/render';
 import { cellSource } from '../model/cells';
 import { useY } from '../model/useY';
 import type { NotebookSession } from '../NotebookSession';
 import { CodeEditor, type EditorKeys } from './CodeEditor';
+import { MarkdownToolbar } from './markdownToolbar';
 
 interface Props {
   session: NotebookSession;
@@ -23,12 +25,19 @@ export function MarkdownCell({ session, ycell, id, editing, keys, focus, onFocus
   const ytext = cellSource(ycell);
   useY(ytext);
   const source = ytext.toString();
-  const attachments = ycell.get('attachments') as Attachments | undefined;
-  const html = useMemo(() => renderMarkdown(source, attachments), [source, attachments]);
+  // Images pasted here land in the cell's attachments (a Y.Map once this page added one).
+  const yattachments = ycell.get('attachments');
+  useY(yattachments instanceof Y.Map ? yattachments : null, true);
+  const attachments = attachmentsOf(ycell);
+  const attachmentsKey = Object.entries(attachments ?? {})
+    .map(([name, bundle]) => `${name}:${Object.values(bundle).map((value) => String(value).length)}`)
+    .join('\n');
+  const html = useMemo(() => renderMarkdown(source, attachments), [source, attachmentsKey]);
 
   if (editing) {
     return (
       <div class="nb-markdown-editing">
+        <MarkdownToolbar id={id} ycell={ycell} />
         <CodeEditor
           ytext={ytext}
           awareness={session.provider.awareness}

@@ -4,7 +4,10 @@
 
 import type { Extension } from '@codemirror/state';
 import { assistExtensions } from '../assist/extensions';
+import { editorKeymap } from '../commands/keyboard';
 import type { NotebookSession } from '../NotebookSession';
+import { markdownEditorExtensions } from './markdownToolbarActions';
+import { settingsExtensions } from '../settings/extensions';
 
 export interface EditorContext {
   session: NotebookSession;
@@ -15,7 +18,10 @@ export interface EditorContext {
 type Contribution = (ctx: EditorContext) => Extension[];
 
 const CONTRIBUTIONS: Contribution[] = [
+  settingsExtensions,
+  markdownEditorExtensions,
   assistExtensions,
+  editorKeymap,
 ];
 
 /** Every feature's extensions for the editor of cell `cellId` in `session`. */

@@ -5,6 +5,7 @@
 import DOMPurify from 'dompurify';
 import 'katex/dist/katex.min.css';
 import './markdown.css';
+import { attachmentDataUrl, type Attachments, attachmentName } from './attachments';
 import { markdownToHtml } from './markdown';
 
 // Links open in a new tab and never get the page as their opener.
@@ -23,23 +24,29 @@ DOMPurify.addHook('afterSanitizeAttributes', (node) => {
   if (style && /fixed|sticky/i.test(style.position)) style.removeProperty('position');
 });
 
-export type Attachments = Record<string, Record<string, string>>;
+export type { Attachments };
 
-function resolveAttachments(html: string, attachments: Attachments | undefined): string {
-  if (!attachments) return html;
-  return html.replace(/(src=")attachment:([^"]+)"/g, (whole, prefix: string, name: string) => {
-    const bundle = attachments[decodeURIComponent(name)];
-    if (!bundle) return whole;
-    const [mime, data] = Object.entries(bundle).find(([type]) => type.startsWith('image/')) ?? [];
-    return mime && data ? `${prefix}data:${mime};base64,${String(data).replace(/\s/g, '')}"` : whole;
-  });
-}
+// While a text cell renders, its attachments: `attachment:NAME` image sources become the data:
+// URL of that attachment's image (attachments.ts); other sources are DOMPurify's to judge.
+let rendering: Attachments | undefined;
+
+DOMPurify.addHook('uponSanitizeAttribute', (node, data) => {
+  if (rendering === undefined || node.tagName !== 'IMG' || data.attrName !== 'src') return;
+  if (attachmentName(data.attrValue) === null) return;
+  const url = attachmentDataUrl(data.attrValue, rendering);
+  if (url) data.attrValue = url;
+  else data.keepAttr = false;
+});
 
 export function renderMarkdown(source: string, attachments?: Attachments): string {
-  const html = resolveAttachments(markdownToHtml(source), attachments);
-  return DOMPurify.sanitize(html, {
-    ADD_ATTR: ['target'],
-    ADD_DATA_URI_TAGS: ['img'],
-    FORBID_TAGS: ['style', 'form', 'input', 'button'],
-  });
+  rendering = attachments ?? {};
+  try {
+    return DOMPurify.sanitize(markdownToHtml(source), {
+      ADD_ATTR: ['target'],
+      ADD_DATA_URI_TAGS: ['img'],
+      FORBID_TAGS: ['style', 'form', 'input', 'button'],
+    });
+  } finally {
+    rendering = undefined;
+  }
 }
