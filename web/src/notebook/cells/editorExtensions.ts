@@ -5,6 +5,7 @@
 import type { Extension } from '@codemirror/state';
 import { assistExtensions } from '../assist/extensions';
 import type { NotebookSession } from '../NotebookSession';
+import { markdownEditorExtensions } from './markdownToolbarActions';
 import { settingsExtensions } from '../settings/extensions';
 
 export interface EditorContext {
@@ -17,6 +18,7 @@ type Contribution = (ctx: EditorContext) => Extension[];
 
 const CONTRIBUTIONS: Contribution[] = [
   settingsExtensions,
+  markdownEditorExtensions,
   assistExtensions,
 ];
 
