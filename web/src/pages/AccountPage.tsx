@@ -1,4 +1,4 @@
-// Your account: change the password, manage API tokens.
+// Your account: settings (theme, editor), change the password, manage API tokens.
 
 import { useEffect, useState } from 'preact/hooks';
 import { changePassword, createToken, listTokens, revokeToken } from '../api/auth';
@@ -6,6 +6,7 @@ import type { ApiToken, NewApiToken } from '../api/types';
 import { Field, FormError } from '../components/Field';
 import { formatDate } from '../lib/format';
 import { useSubmit } from '../lib/useForm';
+import { openSettings } from '../notebook/settings/SettingsDialog';
 import { user } from '../state/session';
 import { attempt, errorText, isSignedOut, showToast } from '../state/toasts';
 
@@ -165,6 +166,17 @@ export function AccountPage() {
           </dl>
         </section>
       )}
+      <section class="card stack" aria-labelledby="settings-title">
+        <h2 id="settings-title" class="card-title">
+          Settings
+        </h2>
+        <p class="muted">Theme (light, dark or your system's) and the code editor: indentation, line numbers, font size, vim keys.</p>
+        <div>
+          <button type="button" class="button" onClick={openSettings}>
+            Open settings
+          </button>
+        </div>
+      </section>
       <PasswordForm />
       <TokenSection />
     </main>
