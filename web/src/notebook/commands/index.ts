@@ -4,12 +4,14 @@
 import type { Command } from './types';
 import { notebookCommands } from './notebookCommands';
 import { assistCommands } from '../assist/commands';
+import { settingsCommands } from '../settings/commands';
 
 export type { Command, CommandMode } from './types';
 
 const LISTS: Command[][] = [
   notebookCommands,
   assistCommands,
+  settingsCommands,
 ];
 
 /** Every command, each id once (the first list that names an id wins). */
