@@ -84,7 +84,7 @@ export function CodeCell({ session, ycell, id, keys, focus, eager, onFocus }: Pr
           </div>
         )}
       </div>
-      <OutputArea notebookId={session.id} cellId={id} outputs={outputs} />
+      <OutputArea notebookId={session.id} cellId={id} outputs={outputs} ycell={ycell} />
       <ColabPrompts bridge={session.colab} cellId={id} />
       {input && input.cellId === id && <InputPrompt key={input.seq} request={input} onReply={(v) => session.events.reply(v)} />}
     </div>
