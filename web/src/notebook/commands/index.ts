@@ -3,6 +3,7 @@
 
 import type { Command } from './types';
 import { notebookCommands } from './notebookCommands';
+import { outputCommands } from '../outputs/commands';
 import { assistCommands } from '../assist/commands';
 import { settingsCommands } from '../settings/commands';
 
@@ -10,6 +11,7 @@ export type { Command, CommandMode } from './types';
 
 const LISTS: Command[][] = [
   notebookCommands,
+  outputCommands,
   assistCommands,
   settingsCommands,
 ];
