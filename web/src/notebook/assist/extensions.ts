@@ -16,7 +16,7 @@ import { localCompletionSource } from '@codemirror/lang-python';
 import { type Extension, Prec, StateEffect, StateField } from '@codemirror/state';
 import {
   closeHoverTooltips,
-  type EditorView,
+  EditorView,
   hasHoverTooltips,
   hoverTooltip,
   keymap,
@@ -57,6 +57,8 @@ export function pythonAssist(session: NotebookSession): Extension[] {
       ]),
     ),
     docsField,
+    // Leaving the editor closes its docs.
+    EditorView.focusChangeEffect.of((state, focusing) => (!focusing && state.field(docsField, false) ? setDocs.of(null) : null)),
     hoverTooltip((view, pos) => hoverDocs(view, pos, session), { hoverTime: HOVER_MS }),
   ];
 }
