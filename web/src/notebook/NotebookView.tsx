@@ -9,6 +9,7 @@ import { useY } from './model/useY';
 import type { NotebookSession } from './NotebookSession';
 import { NotebookToolbar } from './NotebookToolbar';
 import { LeftPanel, PanelRail, RightPanel } from './panels/SidePanels';
+import { visibleCells } from './toc/folding';
 import { TrustBanner } from './trust/TrustPrompt';
 import './notebook.css';
 import './trust/trust.css';
@@ -68,7 +69,7 @@ export function NotebookView({ session, item, onRenamed }: Props) {
         <PanelRail session={session} />
         <LeftPanel session={session} />
         <div class="nb-cells" aria-label="Cells">
-          {cells.map((ycell, index) => (
+          {visibleCells(session, cells).map(({ ycell, index }) => (
             <Cell key={keyOf(ycell)} session={session} ycell={ycell} index={index} count={cells.length} />
           ))}
           <div class="nb-add-row">

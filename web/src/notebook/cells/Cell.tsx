@@ -12,6 +12,7 @@ import { CodeCell } from './CodeCell';
 import { focusEditorIn } from './CodeEditor';
 import { type ExecutionTiming, formatDuration, runDuration, type RunState, runState } from './execution';
 import { MarkdownCell } from './MarkdownCell';
+import { HiddenCells, SectionGutter } from '../toc/SectionFold';
 
 interface Props {
   session: NotebookSession;
@@ -131,7 +132,9 @@ export function Cell({ session, ycell, index, count }: Props) {
         }
       }}
     >
-      {type === 'code' ? <RunGutter session={session} ycell={ycell} id={id} /> : <div class="nb-gutter" />}
+      {type === 'code' ? <RunGutter session={session} ycell={ycell} id={id} /> : (
+        <div class="nb-gutter">{type === 'markdown' && <SectionGutter session={session} id={id} />}</div>
+      )}
       <div class="nb-cell-body">
         {type === 'code' ? (
           <CodeCell
@@ -155,6 +158,7 @@ export function Cell({ session, ycell, index, count }: Props) {
           />
         )}
       </div>
+      {type === 'markdown' && <HiddenCells session={session} id={id} />}
       <CellToolbar session={session} id={id} type={type} index={index} count={count} editing={editing} />
     </div>
   );

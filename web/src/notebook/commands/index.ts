@@ -6,6 +6,7 @@ import { notebookCommands } from './notebookCommands';
 import { outputCommands } from '../outputs/commands';
 import { assistCommands } from '../assist/commands';
 import { settingsCommands } from '../settings/commands';
+import { panelCommands } from '../panels/commands';
 
 export type { Command, CommandMode } from './types';
 
@@ -14,6 +15,7 @@ const LISTS: Command[][] = [
   outputCommands,
   assistCommands,
   settingsCommands,
+  panelCommands,
 ];
 
 /** Every command, each id once (the first list that names an id wins). */

@@ -168,3 +168,29 @@ export function setCellMetadata(ycell: Y.Map<unknown>, key: string, value: unkno
   if (doc) doc.transact(apply);
   else apply();
 }
+
+/** The notebook's metadata (meta.metadata) as plain JSON. */
+export function notebookMetadata(doc: Y.Doc): Record<string, unknown> {
+  const metadata = metaOf(doc).get('metadata');
+  if (metadata instanceof Y.Map) return metadata.toJSON() as Record<string, unknown>;
+  return metadata && typeof metadata === 'object' ? (metadata as Record<string, unknown>) : {};
+}
+
+/** Sets (or, with undefined, removes) one key of the notebook's metadata (as the hub does). */
+export function setNotebookMetadata(doc: Y.Doc, key: string, value: unknown): void {
+  doc.transact(() => {
+    const meta = metaOf(doc);
+    let metadata = meta.get('metadata');
+    if (!(metadata instanceof Y.Map)) {
+      const plain = metadata && typeof metadata === 'object' ? Object.entries(metadata as Record<string, unknown>) : [];
+      metadata = new Y.Map<unknown>(plain);
+      meta.set('metadata', metadata);
+    }
+    const map = metadata as Y.Map<unknown>;
+    if (value === undefined) {
+      if (map.has(key)) map.delete(key);
+    } else if (JSON.stringify(map.get(key)) !== JSON.stringify(value)) {
+      map.set(key, value);
+    }
+  });
+}

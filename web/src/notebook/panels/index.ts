@@ -8,6 +8,7 @@ import { assistPanels } from '../assist/panels';
 import { SecretsPanel } from '../colab/SecretsPanel';
 import { FilesPanel } from '../files/FilesPanel';
 import type { NotebookSession } from '../NotebookSession';
+import { TocPanel } from '../toc/TocPanel';
 import type { PanelIconName } from './icons';
 import { type PanelSide, panelSides } from './state';
 
@@ -23,6 +24,7 @@ export interface PanelDef {
 }
 
 export const PANELS: PanelDef[] = [
+  { id: 'toc', label: 'Table of contents', side: 'left', icon: 'toc', render: (session) => h(TocPanel, { session }) },
   { id: 'files', label: 'Files', side: 'left', icon: 'folder', render: (session) => h(FilesPanel, { session }) },
   { id: 'secrets', label: 'Secrets', side: 'left', icon: 'key', render: (session) => h(SecretsPanel, { session }) },
   ...assistPanels,
