@@ -12,6 +12,7 @@ import { CodeCell } from './CodeCell';
 import { focusEditorIn } from './CodeEditor';
 import { type ExecutionTiming, formatDuration, runDuration, type RunState, runState } from './execution';
 import { MarkdownCell } from './MarkdownCell';
+import { DragHandle, useCellDrop } from './drag';
 import { HiddenCells, SectionGutter } from '../toc/SectionFold';
 
 interface Props {
@@ -109,6 +110,7 @@ export function Cell({ session, ycell, index, count }: Props) {
     runAndInsert: () => session.runAndInsert(id),
   };
   const onFocus = () => session.select(id);
+  const drop = useCellDrop(session, id);
 
   return (
     <div
@@ -120,6 +122,7 @@ export function Cell({ session, ycell, index, count }: Props) {
       aria-label={`Cell ${index + 1}`}
       onMouseDown={() => session.select(id)}
       onFocusCapture={() => session.select(id)}
+      {...drop}
       onKeyDown={(event) => {
         // Shortcuts on a rendered text cell (editors handle their own).
         if (type !== 'markdown' || editing || event.key !== 'Enter') return;
@@ -159,6 +162,7 @@ export function Cell({ session, ycell, index, count }: Props) {
         )}
       </div>
       {type === 'markdown' && <HiddenCells session={session} id={id} />}
+      <DragHandle session={session} id={id} cell={root} />
       <CellToolbar session={session} id={id} type={type} index={index} count={count} editing={editing} />
     </div>
   );
