@@ -9,6 +9,9 @@ export interface MenuItem {
   icon?: IconName;
   onSelect: () => void;
   danger?: boolean;
+  /** A keyboard shortcut shown at the item's end ('Ctrl+M B'). */
+  shortcut?: string;
+  disabled?: boolean;
 }
 
 interface Props {
@@ -95,8 +98,10 @@ export function Menu({ label, button, buttonClass = 'icon-button', items, align 
               role="menuitem"
               class={item.danger ? 'menu-item menu-item-danger' : 'menu-item'}
               tabIndex={-1}
+              aria-disabled={item.disabled || undefined}
               onClick={(event) => {
                 event.stopPropagation();
+                if (item.disabled) return;
                 setOpen(false);
                 item.onSelect();
               }}
@@ -104,6 +109,11 @@ export function Menu({ label, button, buttonClass = 'icon-button', items, align 
             >
               {item.icon && <Icon name={item.icon} />}
               <span>{item.label}</span>
+              {item.shortcut && (
+                <span class="menu-shortcut" aria-hidden="true">
+                  {item.shortcut}
+                </span>
+              )}
             </button>
           ))}
         </div>

@@ -7,6 +7,7 @@ import { getNotebookJson } from '../api/notebooks';
 import type { DriveItem } from '../api/types';
 import { showError } from '../state/toasts';
 import { notebookToPython, pythonFileName } from './model/export';
+import { MenuBar } from './commands/MenuBar';
 import { NbIcon } from './NbIcon';
 import type { NotebookSession } from './NotebookSession';
 import { RuntimeIndicator } from './RuntimeIndicator';
@@ -103,6 +104,7 @@ export function NotebookToolbar({ session, item, onRenamed }: Props) {
         <SaveStatus session={session} />
         <RuntimeIndicator session={session} />
       </div>
+      <MenuBar session={session} />
       <div class="nb-toolbar" role="toolbar" aria-label="Notebook actions">
         <button type="button" class="nb-tool" aria-label="Add code cell" onClick={() => session.addCell('code')}>
           <NbIcon name="add" /> Code

@@ -4,6 +4,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import type * as Y from 'yjs';
 import type { DriveItem } from '../api/types';
 import { Cell } from './cells/Cell';
+import { installKeyboard } from './commands/keyboard';
 import { FileViewer } from './files/FileViewer';
 import { useY } from './model/useY';
 import type { NotebookSession } from './NotebookSession';
@@ -47,19 +48,9 @@ export function NotebookView({ session, item, onRenamed }: Props) {
     return () => observer.disconnect();
   }, []);
 
-  // Ctrl/Cmd+Z outside an editor undoes cell operations (inside one it undoes typing).
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      const target = event.target as HTMLElement | null;
-      if (target?.closest('.cm-editor, input, textarea, [contenteditable="true"]')) return;
-      if (!(event.ctrlKey || event.metaKey) || event.key.toLowerCase() !== 'z') return;
-      event.preventDefault();
-      if (event.shiftKey) session.redoCells();
-      else session.undoCells();
-    };
-    document.addEventListener('keydown', onKey);
-    return () => document.removeEventListener('keydown', onKey);
-  }, [session]);
+  // The keyboard layer: command mode keys (A, B, D D, Z: Ctrl+Z outside an editor undoes cell
+  // operations), Ctrl+M chords and every command's keys (commands/keyboard.ts).
+  useEffect(() => installKeyboard(session), [session]);
 
   return (
     <div class="nb-notebook" ref={root}>

@@ -83,7 +83,9 @@ function makeEditor(parent: HTMLElement, props: Props, keys: { current: EditorKe
   const state = EditorState.create({
     doc: props.ytext.toString(),
     extensions: [
-      runKeys,
+      // In a notebook the command registry's keys (commands/keyboard.ts via notebookExtensions) run
+      // cells, leave the editor and the rest; these are for an editor outside a notebook.
+      props.session ? [] : runKeys,
       props.session && props.cellId
         ? notebookExtensions({ session: props.session, cellId: props.cellId, language: props.language })
         : [],

@@ -4,6 +4,7 @@
 
 import type { Extension } from '@codemirror/state';
 import { assistExtensions } from '../assist/extensions';
+import { editorKeymap } from '../commands/keyboard';
 import type { NotebookSession } from '../NotebookSession';
 import { markdownEditorExtensions } from './markdownToolbarActions';
 import { settingsExtensions } from '../settings/extensions';
@@ -20,6 +21,7 @@ const CONTRIBUTIONS: Contribution[] = [
   settingsExtensions,
   markdownEditorExtensions,
   assistExtensions,
+  editorKeymap,
 ];
 
 /** Every feature's extensions for the editor of cell `cellId` in `session`. */
