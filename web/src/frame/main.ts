@@ -4,7 +4,7 @@
 // origin; and reports its height. Built as a classic script (see vite.config.ts): the fallback's
 // opaque origin cannot load module scripts or fonts from the hub without CORS.
 
-import { isRenderMessage, isWidgetEventMessage, type FrameMessage, type RenderMessage } from '../notebook/outputs/frameProtocol';
+import { isRenderMessage, isThemeMessage, isWidgetEventMessage, type FrameMessage, type RenderMessage } from '../notebook/outputs/frameProtocol';
 import { WIDGET_STATE_MIME, WIDGET_VIEW_MIME, type PageCommMessage, type SavedWidgetState } from '../notebook/widgets/protocol';
 import { receiveWidgetEvent, showSavedWidget, showWidget } from './widgetHost';
 import type { Rich } from './rich';
@@ -104,6 +104,11 @@ async function render({ mime, value, metadata }: RenderMessage): Promise<void> {
 
 window.addEventListener('message', (event) => {
   if (event.source !== window.parent || event.origin !== pageOrigin) return;
+  if (isThemeMessage(event.data)) {
+    // As Colab: <html theme="dark"> (or "light"); this page's own styles follow it too.
+    document.documentElement.setAttribute('theme', event.data.theme);
+    return;
+  }
   if (isWidgetEventMessage(event.data)) {
     receiveWidgetEvent(event.data.event, sendWidgetMessage);
     return;

@@ -15,12 +15,13 @@
 // without re-running its neighbours' scripts, and one hostile output cannot rewrite another.
 // Like Colab across cells, scripts of two outputs cannot share globals.
 
-import { useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { effectiveTheme } from '../../state/preferences';
 import { cellMaxHeight, FRAME_ALLOW, onCellMaxHeight, setCellMaxHeight, useColabFrame } from '../colab/frames';
 import { frameOrigin, frameOriginTemplate, frameTargetOrigin, loadFrameOrigin, newFrameSource } from './frameOrigin';
 import type { WidgetRegistry } from '../widgets/registry';
 import { isPageCommMessage } from '../widgets/protocol';
-import { isFrameMessage, isWidgetSendMessage, type RenderMessage, type WidgetEventMessage } from './frameProtocol';
+import { isFrameMessage, isWidgetSendMessage, type RenderMessage, type ThemeMessage, type WidgetEventMessage } from './frameProtocol';
 
 /** A frame never grows past this (a script that sizes itself to the frame would grow forever);
  * longer content scrolls inside the frame. */
@@ -79,6 +80,8 @@ export function FrameOutput({ mime, value, metadata, widgets }: FrameOutputProps
         }
         // To the frame's own origin ('*' only for an opaque frame, which no origin names): the
         // message goes to this frame's own window and carries nothing but its output.
+        // The theme first, so the output's scripts see <html theme="..."> as they run.
+        target.postMessage(themeMessage(), frameTargetOrigin(element));
         target.postMessage(message.current, frameTargetOrigin(element));
       } else if (event.data.nbcloud === 'height-policy') {
         const { height: asked, autoResize, maxHeight } = event.data;
@@ -109,6 +112,14 @@ export function FrameOutput({ mime, value, metadata, widgets }: FrameOutputProps
     };
   }, []);
 
+  // The frame learns every change of theme (a frame not ready yet gets it with its output).
+  const theme = effectiveTheme.value;
+  useEffect(() => {
+    const element = frame.current;
+    const target = element?.contentWindow;
+    if (element && target) target.postMessage(themeMessage(), frameTargetOrigin(element));
+  }, [theme]);
+
   if (!where) return <div class="output-frame" style={{ height: `${height}px` }} />;
   return (
     <iframe
@@ -122,6 +133,10 @@ export function FrameOutput({ mime, value, metadata, widgets }: FrameOutputProps
       style={{ height: `${height}px` }}
     />
   );
+}
+
+function themeMessage(): ThemeMessage {
+  return { nbcloud: 'theme', theme: effectiveTheme.peek() };
 }
 
 /** Gives a widget frame the models its view needs, then relays every comm event to it. */

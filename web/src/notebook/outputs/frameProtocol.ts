@@ -14,6 +14,19 @@ export interface RenderMessage {
   metadata: Record<string, unknown>;
 }
 
+/** Page -> frame: the page's theme (sent before the output and on every change); the frame sets
+ * it as Colab does, `<html theme="dark">`, for outputs that style themselves by it. */
+export interface ThemeMessage {
+  nbcloud: 'theme';
+  theme: 'light' | 'dark';
+}
+
+export function isThemeMessage(data: unknown): data is ThemeMessage {
+  if (!data || typeof data !== 'object') return false;
+  const message = data as Record<string, unknown>;
+  return message.nbcloud === 'theme' && (message.theme === 'light' || message.theme === 'dark');
+}
+
 /** Frame -> page: the frame's script runs and waits for its output. */
 export interface ReadyMessage {
   nbcloud: 'ready';
