@@ -107,6 +107,7 @@ export function DragHandle({ session, id, cell }: HandleProps) {
           if (event.key !== 'ArrowUp' && event.key !== 'ArrowDown') return;
           if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
           event.preventDefault();
+          event.stopPropagation();
           session.moveCell(id, event.key === 'ArrowUp' ? -1 : 1);
           // The moved cell is a new element: keep the keyboard on its handle.
           requestAnimationFrame(() =>
