@@ -1,5 +1,7 @@
-// The bar across the top: the product name and the user menu (account, admin, sign out).
+// The bar across the top: the product name, Settings (theme, editor) and the user menu (account,
+// admin, sign out).
 
+import { openSettings } from '../notebook/settings/SettingsDialog';
 import { navigate } from '../state/router';
 import { signOut, user } from '../state/session';
 import { attempt } from '../state/toasts';
@@ -23,6 +25,9 @@ export function TopBar() {
         <span class="brand-name">nbcloud</span>
       </Link>
       <div class="topbar-spacer" />
+      <button type="button" class="icon-button" aria-label="Settings" title="Settings" onClick={openSettings}>
+        <Icon name="settings" />
+      </button>
       <span class="topbar-user" aria-hidden="true">
         {who.display_name || who.username}
       </span>
