@@ -23,7 +23,7 @@ import * as Y from 'yjs';
 import { useY } from '../model/useY';
 import type { NotebookSession } from '../NotebookSession';
 import { notebookExtensions } from './editorExtensions';
-import { registerEditorView } from './editorViews';
+import { editorUndoManager, registerEditorView } from './editorViews';
 
 export interface EditorKeys {
   /** Ctrl/Cmd+Enter */
@@ -99,6 +99,7 @@ function makeEditor(parent: HTMLElement, props: Props, keys: { current: EditorKe
       props.language === 'python' ? python() : markdown(),
       keymap.of([...closeBracketsKeymap, ...yUndoManagerKeymap, ...completionKeymap, ...defaultKeymap, indentWithTab]),
       yCollab(props.ytext, props.awareness, { undoManager }),
+      editorUndoManager.of(undoManager),
       EditorView.contentAttributes.of({ 'aria-label': props.label }),
       EditorState.readOnly.of(Boolean(props.readOnly)),
       EditorView.editable.of(!props.readOnly),

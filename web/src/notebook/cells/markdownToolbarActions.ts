@@ -12,6 +12,7 @@ import { attachmentFileName, attachmentsOf, MAX_ATTACHMENT_BYTES, setAttachment 
 import { cellId } from '../model/cells';
 import type { NotebookSession } from '../NotebookSession';
 import type { EditorContext } from './editorExtensions';
+import { asOwnUndoStep } from './editorViews';
 
 /** Wraps each selection in `before`/`after`, or unwraps it when it is wrapped already; an empty
  * selection gets `placeholder` wrapped and selected. */
@@ -159,7 +160,9 @@ export const MARKDOWN_ACTIONS: MarkdownAction[] = [
 /** Runs an action in `view` (one transaction: one undo step) and gives the editor its focus back. */
 export function runMarkdownAction(view: EditorView, action: MarkdownAction): void {
   if (view.state.readOnly) return;
-  view.dispatch(view.state.update(action.apply(view.state), { userEvent: `input.format.${action.id}` }));
+  asOwnUndoStep(view, () =>
+    view.dispatch(view.state.update(action.apply(view.state), { userEvent: `input.format.${action.id}` })),
+  );
   view.focus();
 }
 
@@ -216,7 +219,9 @@ export async function attachImages(view: EditorView, ycell: Y.Map<unknown>, file
     links += `![${name}](attachment:${name})`;
   }
   if (links && !view.state.readOnly) {
-    view.dispatch(view.state.update(insertAtCaret(view.state, links, at), { userEvent: 'input.paste' }));
+    asOwnUndoStep(view, () =>
+      view.dispatch(view.state.update(insertAtCaret(view.state, links, at), { userEvent: 'input.paste' })),
+    );
     view.focus();
   }
   return names;
