@@ -23,26 +23,49 @@ from nbcloud.hub.documents.state_vector import decode_state_vector
 from nbcloud.hub.execution.event_messages import (
     REPLY_TYPE_OF_REQUEST,
     ColabReply,
+    Complete,
+    CompleteReply,
     Execute,
     ExecuteReply,
     FrameComm,
     HubMessage,
     InputReply,
+    Inspect,
+    InspectReply,
     InvokeFunction,
     InvokeFunctionReply,
     PageCommMsg,
     PageMessage,
     Refused,
+    ScratchExecute,
     ShellStdinReply,
+    Variables,
+    VariablesReply,
+    VariableView,
+    VariableViewReply,
     parse_page_message,
     socket_error,
 )
 from nbcloud.hub.execution.frame_comms import FrameCommRefused
+from nbcloud.hub.execution.introspection import SideRequestFailed
 from nbcloud.hub.execution.invoke import InvokeFailed
+from nbcloud.hub.execution.scratch import run_scratch
 from nbcloud.hub.execution.session import NotebookSession, StaleEdits
 from nbcloud.hub.trust.service import NOT_TRUSTED, TrustService, not_trusted_error
 
 log = logging.getLogger("nbcloud.execution.events")
+
+NOT_THE_RUNNER = "not_allowed"
+NOT_THE_RUNNER_ERROR = "Only the person who runs this notebook's cells can ask its runtime."
+
+
+class _Refusal(Exception):
+    """A side request this person may not make; ``code`` as the page's execute refusals have."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+
 
 class EventsConnection:
     """One page's events socket: what it sends, handled for ``user_id``; answers go to ``send``."""
@@ -73,6 +96,8 @@ class EventsConnection:
                        "code": refused.code})
         elif reply_type == "invoke_function_reply" and request_id is not None:
             self.send({"type": "invoke_function_reply", "request_id": request_id, "error": refused.detail})
+        elif reply_type is not None and request_id is not None:
+            self.send(_failed_reply(reply_type, request_id, refused.detail, refused.code))
         else:
             self.send(socket_error(refused))
 
@@ -171,6 +196,90 @@ class EventsConnection:
         self.send(answer)
 
 
+    # ----- side requests: completion, docs, variables, scratch (execution.introspection) -------------
+
+    async def complete(self, message: Complete) -> None:
+        self._start(self._side(message))
+
+    async def inspect(self, message: Inspect) -> None:
+        self._start(self._side(message))
+
+    async def variables(self, message: Variables) -> None:
+        self._start(self._side(message))
+
+    async def variable_view(self, message: VariableView) -> None:
+        self._start(self._side(message))
+
+    async def scratch_execute(self, message: ScratchExecute) -> None:
+        self._start(self._side(message))
+
+    async def _may_ask(self) -> None:
+        """Only the person who may run the notebook's cells asks its runtime, as for a run: the
+        runtime is theirs, and a notebook they do not trust runs nothing, not even completions
+        (jedi imports modules; a variable's repr runs its code)."""
+        if self.user_id != self.session.owner_id:
+            raise _Refusal(NOT_THE_RUNNER_ERROR, NOT_THE_RUNNER)
+        if not await self.trust.is_trusted(self.session.item_id, self.user_id):
+            raise _Refusal(not_trusted_error().message, NOT_TRUSTED)
+
+    async def _side(self, message: Complete | Inspect | Variables | VariableView | ScratchExecute) -> None:
+        """Ask the runtime on the session's side client; the answer goes to this page alone."""
+        reply_type = REPLY_TYPE_OF_REQUEST[message.type]
+        side = self.session.side
+        try:
+            await self._may_ask()
+            if isinstance(message, Complete):
+                matches, start, end, items = await side.complete(message.code, message.cursor_pos)
+                completed: CompleteReply = {"type": "complete_reply", "request_id": message.request_id,
+                                            "matches": matches, "cursor_start": start, "cursor_end": end,
+                                            "items": items}
+                self.send(completed)
+            elif isinstance(message, Inspect):
+                found, data = await side.inspect(message.code, message.cursor_pos, message.detail_level)
+                inspected: InspectReply = {"type": "inspect_reply", "request_id": message.request_id,
+                                           "found": found, "data": data}
+                self.send(inspected)
+            elif isinstance(message, Variables):
+                listed: VariablesReply = {"type": "variables_reply", "request_id": message.request_id,
+                                          "variables": await side.variables()}
+                self.send(listed)
+            elif isinstance(message, VariableView):
+                view: VariableViewReply = {"type": "variable_view_reply", "request_id": message.request_id,
+                                           "data": await side.variable_view(message.name)}
+                self.send(view)
+            else:
+                self.send(await run_scratch(side, message.request_id, message.code, self.send))
+        except _Refusal as refusal:
+            self.send(_failed_reply(reply_type, message.request_id, str(refusal), refusal.code))
+        except SideRequestFailed as failed:
+            self.send(_failed_reply(reply_type, message.request_id, str(failed)))
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the page must get an answer whatever happened
+            log.exception("a %s request on %s failed", message.type, self.session.item_id)
+            self.send(_failed_reply(reply_type, message.request_id, f"nbcloud could not ask the runtime: {exc}"))
+
+
+def _failed_reply(reply_type: str, request_id: str, error: str, code: str | None = None) -> HubMessage:
+    """The answer of a side request that got no answer from the runtime: empty, with ``error``."""
+    reply: HubMessage
+    if reply_type == "complete_reply":
+        reply = {"type": "complete_reply", "request_id": request_id, "matches": [], "cursor_start": 0,
+                 "cursor_end": 0, "items": [], "error": error}
+    elif reply_type == "inspect_reply":
+        reply = {"type": "inspect_reply", "request_id": request_id, "found": False, "data": {}, "error": error}
+    elif reply_type == "variables_reply":
+        reply = {"type": "variables_reply", "request_id": request_id, "variables": [], "error": error}
+    elif reply_type == "variable_view_reply":
+        reply = {"type": "variable_view_reply", "request_id": request_id, "data": {}, "error": error}
+    else:
+        reply = {"type": "scratch_reply", "request_id": request_id, "status": "error", "execution_count": None,
+                 "error": error}
+    if code is not None:
+        reply["code"] = code
+    return reply
+
+
 def _request_id(text: str | bytes) -> str | None:
     """The request_id of a refused message, when it has a readable one."""
     try:
@@ -191,6 +300,11 @@ HANDLERS: dict[type[PageMessage], Callable[[EventsConnection, Any], Awaitable[No
     InvokeFunction: EventsConnection.invoke_function,
     PageCommMsg: EventsConnection.comm_msg,
     FrameComm: EventsConnection.frame_comm,
+    Complete: EventsConnection.complete,
+    Inspect: EventsConnection.inspect,
+    Variables: EventsConnection.variables,
+    VariableView: EventsConnection.variable_view,
+    ScratchExecute: EventsConnection.scratch_execute,
 }
 _unhandled = set(get_args(get_args(PageMessage)[0])) - set(HANDLERS)
 if _unhandled:

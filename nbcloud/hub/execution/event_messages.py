@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, NotRequired
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, TypeAdapter, ValidationError, model_validator
 
 # pydantic validates only typing_extensions' TypedDict before Python 3.12 (HUB_MESSAGE, in tests).
 from typing_extensions import TypedDict
 
 MAX_CELLS_PER_RUN = 10_000
+# The code a completion, docs or scratch request may send (a cell's worth, in characters).
+MAX_SIDE_CODE = 1_000_000
 
 # ----- page -> hub --------------------------------------------------------------------------------
 
@@ -94,15 +96,74 @@ class FrameComm(_PageMessage):
     buffers: list[str] = Field(default_factory=list)
 
 
+class _CodeAtCursor(_PageMessage):
+    request_id: StrictStr = Field(min_length=1, max_length=128)
+    code: StrictStr = Field(max_length=MAX_SIDE_CODE)
+    cursor_pos: StrictInt = Field(ge=0)  # in code points, as Jupyter's protocol (>= 5.2) counts
+
+    @model_validator(mode="after")
+    def _cursor_in_code(self) -> _CodeAtCursor:
+        if self.cursor_pos > len(self.code):
+            raise ValueError("cursor_pos is past the end of the code")
+        return self
+
+
+class Complete(_CodeAtCursor):
+    """Completions at the cursor (execution.introspection)."""
+
+    type: Literal["complete"]
+
+
+class Inspect(_CodeAtCursor):
+    """Docs of the name at the cursor; detail_level 1 adds its source (``obj??``)."""
+
+    type: Literal["inspect"]
+    detail_level: Literal[0, 1] = 0
+
+
+class Variables(_PageMessage):
+    """The user's variables in the runtime, for the Variables panel."""
+
+    type: Literal["variables"]
+    request_id: StrictStr = Field(min_length=1, max_length=128)
+
+
+class VariableView(_PageMessage):
+    """The DataFrame variable ``name`` as Colab's interactive table."""
+
+    type: Literal["variable_view"]
+    request_id: StrictStr = Field(min_length=1, max_length=128)
+    name: StrictStr = Field(min_length=1, max_length=255)
+
+    @model_validator(mode="after")
+    def _an_identifier(self) -> VariableView:
+        if not self.name.isidentifier():
+            raise ValueError("name must be a Python variable name")
+        return self
+
+
+class ScratchExecute(_PageMessage):
+    """Code of the page's scratch cell: run in the notebook's runtime, saved nowhere."""
+
+    type: Literal["scratch_execute"]
+    request_id: StrictStr = Field(min_length=1, max_length=128)
+    code: StrictStr = Field(max_length=MAX_SIDE_CODE)
+
+
 PageMessage = Annotated[
-    Execute | InputReply | ColabReply | ShellStdinReply | InvokeFunction | PageCommMsg | FrameComm,
+    Execute | InputReply | ColabReply | ShellStdinReply | InvokeFunction | PageCommMsg | FrameComm
+    | Complete | Inspect | Variables | VariableView | ScratchExecute,
     Field(discriminator="type"),
 ]
 PAGE_MESSAGE: TypeAdapter[PageMessage] = TypeAdapter(PageMessage)
 
 # The messages that wait for an answer by request_id: a malformed one is answered in that reply,
 # so the page's waiting call ends (with the error) instead of waiting forever.
-REPLY_TYPE_OF_REQUEST = {"execute": "execute_reply", "invoke_function": "invoke_function_reply"}
+REPLY_TYPE_OF_REQUEST = {
+    "execute": "execute_reply", "invoke_function": "invoke_function_reply", "complete": "complete_reply",
+    "inspect": "inspect_reply", "variables": "variables_reply", "variable_view": "variable_view_reply",
+    "scratch_execute": "scratch_reply",
+}
 
 
 class Refused(Exception):
@@ -271,6 +332,86 @@ class FrameCommEvent(TypedDict):
     error: NotRequired[str]
 
 
+class CompletionItem(TypedDict):
+    text: str
+    type: str | None  # jedi's: function, module, instance, keyword, path, magic, ...
+    signature: str | None
+
+
+class CompleteReply(TypedDict):
+    """Offsets in code points. ``error``: "no runtime", "the runtime is busy", why it was refused
+    (``code``: notebook_not_trusted when the person does not trust the notebook)."""
+
+    type: Literal["complete_reply"]
+    request_id: str
+    matches: list[str]
+    cursor_start: int
+    cursor_end: int
+    items: list[CompletionItem]
+    error: NotRequired[str]
+    code: NotRequired[str]
+
+
+class InspectReply(TypedDict):
+    type: Literal["inspect_reply"]
+    request_id: str
+    found: bool
+    data: dict[str, str]  # text/plain, text/html, text/markdown
+    error: NotRequired[str]
+    code: NotRequired[str]
+
+
+class VariableInfo(TypedDict):
+    name: str
+    type: str
+    shape: str | None
+    size: str | None
+    memory: int | None  # bytes
+    value: str  # a short repr (reprlib)
+    is_dataframe: bool
+
+
+class VariablesReply(TypedDict):
+    type: Literal["variables_reply"]
+    request_id: str
+    variables: list[VariableInfo]
+    error: NotRequired[str]
+    code: NotRequired[str]
+
+
+class VariableViewReply(TypedDict):
+    type: Literal["variable_view_reply"]
+    request_id: str
+    data: dict[str, Any]  # a mime bundle: Colab's interactive table
+    error: NotRequired[str]
+    code: NotRequired[str]
+
+
+class ScratchOutput(TypedDict):
+    """One output of a scratch run (an nbformat output dict), to the page that ran it only."""
+
+    type: Literal["scratch_output"]
+    request_id: str
+    output: dict[str, Any]
+
+
+class ScratchReply(TypedDict):
+    type: Literal["scratch_reply"]
+    request_id: str
+    status: Literal["ok", "error", "aborted"]
+    execution_count: int | None
+    error: NotRequired[str]
+    code: NotRequired[str]
+
+
+class Help(TypedDict):
+    """A help page (``obj?``, ``obj??``, ``%pinfo``) of a cell, to the pages of the person who ran it."""
+
+    type: Literal["help"]
+    cell_id: str
+    data: dict[str, str]
+
+
 class SocketError(TypedDict):
     """A message of this page's that the hub refused (see ``Refused``); the socket stays open."""
 
@@ -282,7 +423,8 @@ class SocketError(TypedDict):
 HubMessage = Annotated[
     RuntimeStatusEvent | InputRequest | InputDone | ExecuteReply | ColabRequest | ColabRequestDone | FilesView
     | ShellStdin | ShellStdinDone | InvokeFunctionReply | CommOpen | CommMsg | CommClose | CommStatus | Widgets
-    | FrameCommEvent | SocketError,
+    | FrameCommEvent | CompleteReply | InspectReply | VariablesReply | VariableViewReply | ScratchOutput
+    | ScratchReply | Help | SocketError,
     Field(discriminator="type"),
 ]
 HUB_MESSAGE: TypeAdapter[HubMessage] = TypeAdapter(HubMessage)

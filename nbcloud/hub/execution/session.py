@@ -26,6 +26,7 @@ from nbcloud.hub.execution.displays import DisplayIndex
 from nbcloud.hub.execution.event_messages import RuntimeStatusEvent
 from nbcloud.hub.execution.events import EventHub
 from nbcloud.hub.execution.frame_comms import FrameComms
+from nbcloud.hub.execution.introspection import SideRequests
 from nbcloud.hub.execution.invoke import FunctionCalls
 from nbcloud.hub.execution.kernel import connect
 from nbcloud.hub.execution.output_writer import CallbackOutputs, OutputWriter
@@ -33,6 +34,7 @@ from nbcloud.hub.execution.outputs import crash_output, to_output
 from nbcloud.hub.execution.prompts import InputPrompts
 from nbcloud.hub.execution.protocols import KernelClient, Message, RunRequest
 from nbcloud.hub.execution.run_queue import RunQueue
+from nbcloud.hub.execution.scratch import help_pages
 from nbcloud.hub.execution.shell import ShellInput
 from nbcloud.hub.runtimes.backend import Runtime, RuntimeBackend
 from nbcloud.hub.runtimes.pool import RuntimeLimitReached, RuntimePool
@@ -113,6 +115,8 @@ class NotebookSession:
         # One reader of the kernel's iopub, always on: widget messages come between cells too.
         self._iopub_pump: asyncio.Task[None] | None = None
         self._cell_iopub: tuple[str, asyncio.Queue[Message]] | None = None  # the running request's messages
+        # Completions, docs, variables and the scratch cell, on a second kernel client (execution.introspection).
+        self.side = SideRequests(item_id, lambda: self.runtime if self._client is not None else None)
 
     def background(self, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
         """Run ``coro`` on its own, holding a reference until it ends; ``close`` cancels it."""
@@ -208,6 +212,7 @@ class NotebookSession:
         self.widgets.reset()
         self.frame_comms.reset()
         self.callback_outputs.reset()
+        self.side.drop()
         if self._client is not None:
             with contextlib.suppress(Exception):
                 self._client.stop_channels()
@@ -226,6 +231,8 @@ class NotebookSession:
                 cell[1].put_nowait(msg)
                 continue
             try:
+                if self.side.received(msg):  # a completion's busy/idle, a scratch cell's output
+                    continue
                 if self.frame_comms.received(msg):
                     continue
                 if not self.widgets.received(msg) and msg["header"]["msg_type"] == "update_display_data":
@@ -439,6 +446,10 @@ class NotebookSession:
             self.prompts.cell_ended(request)
             self.colab.cancel_all()
             self.shell.cell_ended(request)
+        # `obj?`, `%pinfo`: IPython's pager sends its page in the reply, never as an output; it goes
+        # to the side pager of the person who ran the cell.
+        for page in help_pages(reply["content"]):
+            self.events.publish({"type": "help", "cell_id": cell_id, "data": page}, user_id=request.user_id)
         with doc.transaction():
             count = reply["content"].get("execution_count")
             if count is not None:
