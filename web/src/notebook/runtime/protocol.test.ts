@@ -25,6 +25,7 @@ const SAMPLES: HubMessage[] = [
     items: [{ text: 'array', type: 'function', signature: '(object, dtype=None)' }, { text: 'arange', type: null, signature: null }],
   },
   { type: 'complete_reply', request_id: 'q2', matches: [], cursor_start: 0, cursor_end: 0, items: [], error: 'no runtime' },
+  { type: 'variables_reply', request_id: 'q7', variables: [], error: 'Not trusted', code: 'notebook_not_trusted' },
   { type: 'inspect_reply', request_id: 'q3', found: true, data: { 'text/plain': 'Docstring: ...' } },
   {
     type: 'variables_reply', request_id: 'q4',

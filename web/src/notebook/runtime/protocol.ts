@@ -106,6 +106,8 @@ export interface CompleteReplyMessage {
   cursor_end: number;
   items: CompletionItem[];
   error?: string;
+  /** Why it was refused, as a code: notebook_not_trusted, not_allowed, invalid_message. */
+  code?: string;
 }
 /** The answer to this page's `inspect` (docs of the name at the cursor). */
 export interface InspectReplyMessage {
@@ -114,6 +116,8 @@ export interface InspectReplyMessage {
   found: boolean;
   data: Record<string, string>;
   error?: string;
+  /** Why it was refused, as a code: notebook_not_trusted, not_allowed, invalid_message. */
+  code?: string;
 }
 /** One of the user's variables, as the runtime's variable inspector describes it. */
 export interface VariableInfo {
@@ -130,6 +134,8 @@ export interface VariablesReplyMessage {
   request_id: string;
   variables: VariableInfo[];
   error?: string;
+  /** Why it was refused, as a code: notebook_not_trusted, not_allowed, invalid_message. */
+  code?: string;
 }
 /** A DataFrame variable rendered as Colab's interactive table (a mime bundle, as an output's data). */
 export interface VariableViewReplyMessage {
@@ -137,6 +143,8 @@ export interface VariableViewReplyMessage {
   request_id: string;
   data: Record<string, unknown>;
   error?: string;
+  /** Why it was refused, as a code: notebook_not_trusted, not_allowed, invalid_message. */
+  code?: string;
 }
 /** An output of this page's scratch code (nbformat output dict); written nowhere. */
 export interface ScratchOutputMessage {
@@ -150,6 +158,8 @@ export interface ScratchReplyMessage {
   status: 'ok' | 'error' | 'aborted';
   execution_count: number | null;
   error?: string;
+  /** Why it was refused, as a code: notebook_not_trusted, not_allowed, invalid_message. */
+  code?: string;
 }
 /** A help page (`obj?`, `obj??`, %pinfo, help()) of a cell this person ran: show it in the side pager. */
 export interface HelpMessage {
@@ -474,8 +484,8 @@ function commOpen(fields: Fields): CommOpenEvent {
   };
 }
 
-function optionalError(f: Fields): { error?: string } {
-  return f.has('error') ? { error: f.str('error') } : {};
+function optionalError(f: Fields): { error?: string; code?: string } {
+  return { ...(f.has('error') ? { error: f.str('error') } : {}), ...(f.has('code') ? { code: f.str('code') } : {}) };
 }
 
 function stringRecord(f: Fields, key: string): Record<string, string> {
