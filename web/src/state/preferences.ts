@@ -53,7 +53,7 @@ export const DEFAULT_PREFERENCES: Preferences = Object.freeze({
     fontSize: 14,
     vim: false,
     closeBrackets: true,
-    lineWrap: false,
+    lineWrap: true,
   }),
   shortcuts: Object.freeze({}),
 }) as Preferences;

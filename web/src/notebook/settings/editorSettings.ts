@@ -102,6 +102,10 @@ function follow(): void {
   });
 }
 
+// The text area is in the tab order even when read-only, so a long line that scrolls sideways can
+// be scrolled from the keyboard (axe: scrollable-region-focusable).
+const focusableContent = EditorView.contentAttributes.of({ tabindex: '0' });
+
 const tracker = ViewPlugin.define((view) => {
   openViews.add(view);
   return { destroy: () => openViews.delete(view) };
@@ -117,6 +121,7 @@ export function editorSettings(language: 'python' | 'markdown' = 'python'): Exte
     ),
     syntaxHighlighting(notebookHighlightStyle),
     editorColors,
+    focusableContent,
     tracker,
   ];
 }
