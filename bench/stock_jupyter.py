@@ -62,8 +62,8 @@ class StockJupyterServer:
             self.process.terminate()
             self.process.wait(timeout=20)
 
-    async def new_kernel(self) -> StockKernel:
-        response = await self.http.post("/api/kernels", json={"name": "python3"})
+    async def new_kernel(self, name: str = "python3") -> StockKernel:
+        response = await self.http.post("/api/kernels", json={"name": name})
         response.raise_for_status()
         kernel_id = response.json()["id"]
         ws = await ws_connect(
@@ -106,6 +106,20 @@ class StockKernel:
             elif on_output is not None and msg["channel"] == "iopub":
                 on_output(msg)
         return reply
+
+    async def request(self, msg_type: str, content: dict, timeout: float = 60) -> dict:
+        """Sends one shell request (complete_request, inspect_request, ...) and returns its reply."""
+        msg_id = uuid.uuid4().hex
+        await self.ws.send(json.dumps({
+            "header": {"msg_id": msg_id, "username": "bench", "session": self.session, "msg_type": msg_type,
+                       "version": "5.3", "date": ""},
+            "parent_header": {}, "metadata": {}, "channel": "shell", "content": content,
+        }))
+        deadline = time.monotonic() + timeout
+        while True:
+            msg = json.loads(await asyncio.wait_for(self.ws.recv(), max(0.1, deadline - time.monotonic())))
+            if msg["channel"] == "shell" and msg.get("parent_header", {}).get("msg_id") == msg_id:
+                return msg
 
     async def close(self) -> None:
         await self.ws.close()
