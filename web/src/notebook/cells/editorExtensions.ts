@@ -6,6 +6,7 @@ import type { Extension } from '@codemirror/state';
 import { assistExtensions } from '../assist/extensions';
 import { editorKeymap } from '../commands/keyboard';
 import type { NotebookSession } from '../NotebookSession';
+import { findExtensions } from '../find/extension';
 import { markdownEditorExtensions } from './markdownToolbarActions';
 import { settingsExtensions } from '../settings/extensions';
 
@@ -22,6 +23,7 @@ const CONTRIBUTIONS: Contribution[] = [
   markdownEditorExtensions,
   assistExtensions,
   editorKeymap,
+  findExtensions,
 ];
 
 /** Every feature's extensions for the editor of cell `cellId` in `session`. */

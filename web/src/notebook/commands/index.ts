@@ -7,6 +7,7 @@ import { outputCommands } from '../outputs/commands';
 import { assistCommands } from '../assist/commands';
 import { settingsCommands } from '../settings/commands';
 import { panelCommands } from '../panels/commands';
+import { findCommands } from '../find/commands';
 
 export type { Command, CommandMode } from './types';
 
@@ -16,6 +17,7 @@ const LISTS: Command[][] = [
   assistCommands,
   settingsCommands,
   panelCommands,
+  findCommands,
 ];
 
 /** Every command, each id once (the first list that names an id wins). */

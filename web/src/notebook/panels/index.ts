@@ -7,6 +7,7 @@ import { h } from 'preact';
 import { assistPanels } from '../assist/panels';
 import { SecretsPanel } from '../colab/SecretsPanel';
 import { FilesPanel } from '../files/FilesPanel';
+import { FindPanel } from '../find/FindPanel';
 import type { NotebookSession } from '../NotebookSession';
 import { TocPanel } from '../toc/TocPanel';
 import type { PanelIconName } from './icons';
@@ -25,6 +26,7 @@ export interface PanelDef {
 
 export const PANELS: PanelDef[] = [
   { id: 'toc', label: 'Table of contents', side: 'left', icon: 'toc', render: (session) => h(TocPanel, { session }) },
+  { id: 'find', label: 'Find and replace', side: 'left', icon: 'search', render: (session) => h(FindPanel, { session }) },
   { id: 'files', label: 'Files', side: 'left', icon: 'folder', render: (session) => h(FilesPanel, { session }) },
   { id: 'secrets', label: 'Secrets', side: 'left', icon: 'key', render: (session) => h(SecretsPanel, { session }) },
   ...assistPanels,

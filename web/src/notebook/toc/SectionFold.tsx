@@ -48,7 +48,20 @@ export function HiddenCells({ session, id }: { session: NotebookSession; id: str
   const count = useComputed(() => outline.folds.value.hiddenCount.get(id) ?? 0).value;
   if (!count) return null;
   return (
-    <button type="button" class="nb-hidden-cells" title="Expand section" onClick={() => outline.setCollapsed(id, false)}>
+    <button
+      type="button"
+      class="nb-hidden-cells"
+      title="Expand section"
+      // Not a press on the cell: selecting it first can move this button before the click lands.
+      onMouseDown={(event) => {
+        event.preventDefault();
+        event.stopPropagation();
+      }}
+      onClick={() => {
+        outline.setCollapsed(id, false);
+        session.select(id);
+      }}
+    >
       {hiddenText(count)}
     </button>
   );
