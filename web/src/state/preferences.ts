@@ -48,7 +48,7 @@ export const INDENT_SIZES: readonly IndentSize[] = [2, 4, 8];
 export const DEFAULT_PREFERENCES: Preferences = Object.freeze({
   theme: 'system',
   editor: Object.freeze({
-    indent: 2,
+    indent: 4,
     lineNumbers: false,
     fontSize: 14,
     vim: false,

@@ -40,7 +40,7 @@ export function SettingsDialog() {
     <Dialog title="Settings" onClose={closeDialog} className="settings-dialog">
       <form class="stack settings-form" onSubmit={(event) => (event.preventDefault(), closeDialog())}>
         <fieldset class="settings-group">
-          <legend>Site</legend>
+          <legend>Appearance</legend>
           <label class="field">
             <span class="field-label">Theme</span>
             <select

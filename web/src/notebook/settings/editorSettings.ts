@@ -10,7 +10,7 @@ import { EditorView, highlightActiveLineGutter, lineNumbers, ViewPlugin } from '
 import { tags as t } from '@lezer/highlight';
 import { effect } from '@preact/signals';
 import { vim } from '@replit/codemirror-vim';
-import { type EditorPreferences, preferences } from '../../state/preferences';
+import { effectiveTheme, type EditorPreferences, preferences } from '../../state/preferences';
 
 /** Syntax colors as CSS variables (light and dark values in styles.css). */
 export const notebookHighlightStyle = HighlightStyle.define([
@@ -50,6 +50,11 @@ const editorColors = EditorView.theme({
   '.cm-fat-cursor': { background: 'var(--code-fat-cursor) !important', color: 'var(--bg) !important' },
   '&:not(.cm-focused) .cm-fat-cursor': { background: 'none !important', outline: 'solid 1px var(--code-fat-cursor) !important' },
 });
+
+// CodeMirror's own parts (tooltips such as completion, panels, the search box) in dark or light.
+const darkCompartment = new Compartment();
+const darkFor = (theme: 'light' | 'dark') => EditorView.darkTheme.of(theme === 'dark');
+let appliedTheme = effectiveTheme.peek();
 
 type Setting = keyof EditorPreferences;
 
@@ -100,6 +105,12 @@ function follow(): void {
     const effects = changed.map((setting) => compartments[setting].reconfigure(extensionFor(setting, next[setting])));
     for (const view of openViews) view.dispatch({ effects });
   });
+  effect(() => {
+    const theme = effectiveTheme.value;
+    if (theme === appliedTheme) return;
+    appliedTheme = theme;
+    for (const view of openViews) view.dispatch({ effects: darkCompartment.reconfigure(darkFor(theme)) });
+  });
 }
 
 // The text area is in the tab order even when read-only, so a long line that scrolls sideways can
@@ -119,6 +130,7 @@ export function editorSettings(language: 'python' | 'markdown' = 'python'): Exte
     ...SETTINGS.filter((setting) => language === 'python' || setting !== 'lineWrap').map((setting) =>
       compartments[setting].of(extensionFor(setting, current[setting])),
     ),
+    darkCompartment.of(darkFor(appliedTheme)),
     syntaxHighlighting(notebookHighlightStyle),
     editorColors,
     focusableContent,
