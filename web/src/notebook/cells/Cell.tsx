@@ -12,6 +12,7 @@ import { CodeCell } from './CodeCell';
 import { focusEditorIn } from './CodeEditor';
 import { type ExecutionTiming, formatDuration, runDuration, type RunState, runState } from './execution';
 import { MarkdownCell } from './MarkdownCell';
+import { estimateCellHeight } from './cellSize';
 import { DragHandle, useCellDrop } from './drag';
 import { HiddenCells, SectionGutter } from '../toc/SectionFold';
 
@@ -118,6 +119,7 @@ export function Cell({ session, ycell, index, count }: Props) {
       class={`nb-cell nb-cell-${type}${selected ? ' nb-cell-selected' : ''}`}
       data-cell-id={id}
       data-cell-type={type}
+      style={`--nb-cell-estimate:${estimateCellHeight(ycell)}px`}
       role="group"
       aria-label={`Cell ${index + 1}`}
       onMouseDown={() => session.select(id)}

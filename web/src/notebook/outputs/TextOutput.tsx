@@ -26,8 +26,20 @@ export function TextOutput({ text, kind, showAll = false }: { text: string; kind
   return <div ref={host} class={`output-text output-${kind}`} />;
 }
 
-function ansiToHtml(ansi: AnsiUp, text: string): string {
-  return ansi.ansi_to_html(text);
+/** Escapes text for HTML as AnsiUp does. */
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
+}
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#x27;' };
+
+/** Text to HTML through `ansi.value`, made at the first escape sequence: most outputs have none,
+ * and each AnsiUp builds its palettes (a notebook of 1,000 outputs opens without 3,000 of them). */
+function ansiToHtml(ansi: { value: AnsiUp | null }, text: string): string {
+  if (ansi.value === null && !text.includes('\x1b')) return escapeHtml(text);
+  if (ansi.value === null) {
+    ansi.value = new AnsiUp();
+  }
+  return ansi.value.ansi_to_html(text);
 }
 
 function block(className: string, html: string, lines = 0): HTMLDivElement {
@@ -47,7 +59,7 @@ class TextView {
   private mode: 'full' | 'cut' | null = null;
   /** Full mode: lines already in `doneBlocks`, and the ansi state after them. */
   private rendered = 0;
-  private doneAnsi = new AnsiUp();
+  private doneAnsi: { value: AnsiUp | null } = { value: null };
   private doneBlocks: HTMLDivElement | null = null;
   private currentBlock: HTMLDivElement | null = null;
   /** Cut mode: the tail block, redrawn on every change. */
@@ -96,7 +108,7 @@ class TextView {
     this.mode = mode;
     this.host.replaceChildren();
     this.rendered = 0;
-    this.doneAnsi = new AnsiUp();
+    this.doneAnsi = { value: null };
     this.doneBlocks = document.createElement('div');
     this.currentBlock = block('output-lines', '');
     this.host.append(this.doneBlocks, this.currentBlock);
@@ -138,7 +150,7 @@ class TextView {
       }
     }
     const current = terminal.current;
-    this.currentBlock!.innerHTML = current ? ansiToHtml(new AnsiUp(), current) : '';
+    this.currentBlock!.innerHTML = current ? ansiToHtml({ value: null }, current) : '';
   }
 
   private drawCut(): void {
@@ -155,7 +167,7 @@ class TextView {
     }
     const tail = [];
     for (let i = Math.max(cut.tailStart, this.rendered); i < total; i++) tail.push(clipLine(lineAt(i)));
-    this.tailBlock!.innerHTML = ansiToHtml(new AnsiUp(), tail.join('\n'));
+    this.tailBlock!.innerHTML = ansiToHtml({ value: null }, tail.join('\n'));
     const hidden = Math.max(0, Math.max(cut.tailStart, this.rendered) - this.rendered);
     this.hiddenNote!.textContent = `… ${hidden.toLocaleString('en')} more lines (${total.toLocaleString('en')} in all) are hidden. `;
   }
