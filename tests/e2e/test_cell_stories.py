@@ -3,6 +3,7 @@ outputs hidden or scrolling, and cells moved by dragging (issue 13)."""
 
 from __future__ import annotations
 
+import base64
 import json
 from contextlib import closing
 
@@ -136,6 +137,16 @@ def test_a_pasted_image_becomes_an_attachment_that_renders_and_survives_reload(h
     image = cell(page, 1).locator(".nb-markdown img").first
     expect(image).to_have_attribute("src", f"data:image/png;base64,{PNG}")
     page.wait_for_function("img => img.complete && img.naturalWidth === 2", arg=image.element_handle())
+
+    # The toolbar's image button takes a file from the computer.
+    editor = edit_text(page, 1)
+    with page.expect_file_chooser() as chooser:
+        cell(page, 1).get_by_role("button", name="Insert image").click()
+    chooser.value.set_files({"name": "chosen plot.png", "mimeType": "image/png", "buffer": base64.b64decode(PNG)})
+    expect(editor).to_contain_text("![chosen-plot.png](attachment:chosen-plot.png)")
+    expect(cell(page, 1).locator('.nb-markdown-preview img[alt="chosen-plot.png"]')).to_have_attribute(
+        "src", f"data:image/png;base64,{PNG}"
+    )
 
 
 def test_an_image_over_five_megabytes_is_refused_with_a_message(hub: Hub, page: Page, make_user):
