@@ -71,7 +71,8 @@ async def hub_asker(browser: Browser) -> tuple[Ask, Callable[[], Awaitable[None]
     while not (await browser.request("GET", f"/api/documents/{item_id}")).json()["cells"][0]["execution_count"]:
         assert time.monotonic() < deadline, "the setup cell did not run"
         await asyncio.sleep(0.1)
-    events = await browser.events(item_id)
+    # The page has the notebook's document open (y-websocket) while it asks, as a browser does.
+    y, events = await asyncio.gather(browser.open(item_id), browser.events(item_id))
     ids = iter(range(10**9))
 
     async def ask(code: str) -> list[str]:
