@@ -73,7 +73,8 @@ export class RuntimeEvents {
   /** The open input() prompt, if the hub is waiting for this user to answer one. */
   readonly input = signal<InputRequest | null>(null);
   readonly connected = signal(false);
-  /** The last help page (`obj?`, help()) of a cell this person ran; null until one comes. */
+  /** The last help page (`obj?`, `obj??`, %pinfo) of a cell this person ran; null until one comes.
+   * Its text/plain has ANSI colors, as IPython writes it (help(obj) is pydoc: it prints as output). */
   readonly help = signal<HelpPage | null>(null);
   private helpPages = 0;
   private sideRequests = 0;
