@@ -63,6 +63,28 @@ def option(page: Page, label: str):
     return completions(page).get_by_role("option").filter(has=page.locator(".cm-completionLabel", has_text=label))
 
 
+def offered(page: Page, label: str | None):
+    return completions(page).get_by_role("option").first if label is None else option(page, label).first
+
+
+def ask_completions(page: Page, n: int, label: str | None, ask=lambda page: page.keyboard.press("Tab")) -> None:
+    """Asks for completions (Tab by default) until the item `label` (None: any) is offered. The runtime's
+    first completions load jedi's view of the imported modules, which on a loaded machine may
+    take longer than the hub waits (the list then does not open): a person asks again."""
+    for _ in range(6):
+        ask(page)
+        try:
+            expect(offered(page, label)).to_be_visible(timeout=20_000)
+            break
+        except AssertionError:
+            code(page, n).click()  # back to the end of the code, in case the editor was left
+            page.keyboard.press("ControlOrMeta+End")
+    expect(offered(page, label)).to_be_visible()
+    # CodeMirror takes Enter/Tab as choosing only once the list has been shown for a moment
+    # (its interactionDelay, 75 ms), so a fast typist's Enter still makes a new line.
+    page.wait_for_timeout(200)
+
+
 def tooltip(page: Page):
     return page.get_by_role("tooltip")
 
@@ -89,10 +111,15 @@ def saved_sources(hub: Hub, user: str, item_id: str) -> list[str]:
 def test_tab_after_np_ar_offers_array_with_its_type(hub: Hub, page: Page, make_user):
     open_with(hub, page, make_user, "import numpy as np")
     write(page, 2, "np.ar")
-    page.keyboard.press("Tab")
     array = option(page, "array").first
-    expect(array).to_be_visible(timeout=RUN_TIMEOUT)
-    # Its kind, in words and as the icon, and its signature.
+    # jedi works out types within a time budget, which a cold runtime on a loaded machine may
+    # overrun (the list then comes without kinds): ask again as a person would.
+    for _ in range(5):
+        ask_completions(page, 2, "array")
+        if array.locator(".nb-completion-kind").count():
+            break
+        page.keyboard.press("Escape")
+    # Its kind, in words and as the icon.
     expect(array.locator(".nb-completion-kind")).to_have_text("function")
     expect(array.locator(".cm-completionIcon-function")).to_have_count(1)
     # Typing on narrows the same list; Tab takes the best match.
@@ -105,9 +132,9 @@ def test_tab_after_np_ar_offers_array_with_its_type(hub: Hub, page: Page, make_u
 
 def test_typing_a_dot_offers_attributes(hub: Hub, page: Page, make_user):
     open_with(hub, page, make_user, "import numpy as np")
-    write(page, 2, "np.")
-    expect(option(page, "linalg").first).to_be_visible(timeout=RUN_TIMEOUT)
-    # Typing on filters the same list.
+    ask_completions(page, 2, None, lambda page: write(page, 2, "np."))
+    expect(code(page, 2)).to_have_text("np.")
+    # Typing on filters the same list (numpy has hundreds of names: linalg is far down).
     page.keyboard.type("lin")
     expect(option(page, "linalg").first).to_be_visible()
     expect(option(page, "linspace").first).to_be_visible()
@@ -124,8 +151,7 @@ def test_typing_a_dot_offers_attributes(hub: Hub, page: Page, make_user):
 def test_completion_knows_a_variable_from_an_earlier_cell(hub: Hub, page: Page, make_user):
     open_with(hub, page, make_user, "import numpy as np", "my_special_value = 42")
     write(page, 3, "my_spec")
-    page.keyboard.press("Tab")
-    expect(option(page, "my_special_value")).to_be_visible(timeout=RUN_TIMEOUT)
+    ask_completions(page, 3, "my_special_value")
     page.keyboard.press("Enter")
     expect(code(page, 3)).to_have_text("my_special_value")
 
@@ -133,8 +159,7 @@ def test_completion_knows_a_variable_from_an_earlier_cell(hub: Hub, page: Page, 
 def test_percent_mat_completes_to_percent_matplotlib(hub: Hub, page: Page, make_user):
     open_with(hub, page, make_user, "import numpy as np")
     write(page, 2, "%mat")
-    page.keyboard.press("Tab")
-    expect(option(page, "matplotlib").first).to_be_visible(timeout=RUN_TIMEOUT)
+    ask_completions(page, 2, "matplotlib")
     page.keyboard.press("Enter")
     expect(code(page, 2)).to_have_text("%matplotlib")
 
@@ -156,19 +181,31 @@ def test_tab_at_the_start_of_a_line_still_indents(hub: Hub, page: Page, make_use
 GREET = 'import numpy as np\ndef greet(name):\n    """Say hello to someone by name."""\n    return "hello " + name'
 
 
+def until_tooltip(page: Page, show, text: str) -> None:
+    """Asks for docs (`show`) until the tooltip says `text` (a cold runtime's first answers may
+    come later than the hub waits, and then no tooltip opens: a person asks again)."""
+    for _ in range(5):
+        show()
+        try:
+            expect(tooltip(page)).to_contain_text(text, timeout=20_000)
+            return
+        except AssertionError:
+            page.mouse.move(0, 0)
+    expect(tooltip(page)).to_contain_text(text)
+
+
 def test_hovering_a_function_shows_its_docstring(hub: Hub, page: Page, make_user):
     open_with(hub, page, make_user, GREET)
     write(page, 2, 'greet("ada")')
-    page.keyboard.press("Escape")  # no completion list in the way
-    page.mouse.move(0, 0)
-    code(page, 2).locator(".cm-line").first.hover(position={"x": 20, "y": 8})
-    expect(tooltip(page)).to_contain_text("Say hello to someone by name.", timeout=RUN_TIMEOUT)
+    name = code(page, 2).locator(".cm-line").first
+
+    def hover() -> None:
+        page.mouse.move(0, 0)
+        name.hover(position={"x": 20, "y": 8})
+
+    until_tooltip(page, hover, "Say hello to someone by name.")
     expect(tooltip(page)).to_contain_text("greet(name)")
-    # Escape closes it.
-    code(page, 2).click()
-    page.keyboard.press("End")
-    code(page, 2).locator(".cm-line").first.hover(position={"x": 20, "y": 8})
-    expect(tooltip(page)).to_be_visible(timeout=RUN_TIMEOUT)
+    # Escape closes it (the caret is in the editor).
     page.keyboard.press("Escape")
     expect(tooltip(page)).to_have_count(0)
 
@@ -176,16 +213,15 @@ def test_hovering_a_function_shows_its_docstring(hub: Hub, page: Page, make_user
 def test_shift_tab_shows_the_signature(hub: Hub, page: Page, make_user):
     open_with(hub, page, make_user, GREET)
     write(page, 2, "greet")
-    page.keyboard.press("Escape")
-    expect(completions(page)).to_have_count(0)
-    code(page, 2).click()
-    page.keyboard.press("End")
-    page.keyboard.press("Shift+Tab")
-    expect(tooltip(page)).to_contain_text("greet(name)", timeout=RUN_TIMEOUT)
+    until_tooltip(page, lambda: page.keyboard.press("Shift+Tab"), "greet(name)")
     expect(tooltip(page)).to_contain_text("Say hello to someone by name.")
     # Shift+Tab did not unindent or change the code; typing closes the docs.
     expect(code(page, 2)).to_have_text("greet")
-    page.keyboard.type("(")
+    page.keyboard.type(" ")
+    expect(tooltip(page)).to_have_count(0)
+    # Escape closes them too.
+    until_tooltip(page, lambda: page.keyboard.press("Shift+Tab"), "greet(name)")
+    page.keyboard.press("Escape")
     expect(tooltip(page)).to_have_count(0)
 
 
@@ -209,15 +245,15 @@ FRAME_CODE = 'import numpy as np\nimport pandas as pd\ndf = pd.DataFrame({"city"
 def test_the_variable_inspector_shows_a_dataframes_shape(hub: Hub, page: Page, make_user):
     open_with(hub, page, make_user, FRAME_CODE + "\nwords = ['a', 'b']")
     panel = open_variables(page)
-    row = panel.get_by_role("row").filter(has=page.get_by_role("rowheader", name="df"))
+    row = panel.get_by_role("row").filter(has=page.get_by_role("rowheader", name="df", exact=True))
     expect(row).to_contain_text("DataFrame", timeout=RUN_TIMEOUT)
     expect(row).to_contain_text("(3, 2)")
     expect(row.get_by_role("cell").nth(2)).to_contain_text("B")  # its memory, formatted
-    expect(panel.get_by_role("row").filter(has=page.get_by_role("rowheader", name="words"))).to_contain_text("2 items")
+    expect(panel.get_by_role("row").filter(has=page.get_by_role("rowheader", name="words", exact=True))).to_contain_text("2 items")
     # A run that defines a new variable shows in the panel when it finishes.
     write(page, 2, "late_arrival = 3.5")
     page.keyboard.press("Control+Enter")
-    expect(panel.get_by_role("rowheader", name="late_arrival")).to_be_visible(timeout=RUN_TIMEOUT)
+    expect(panel.get_by_role("rowheader", name="late_arrival", exact=True)).to_be_visible(timeout=RUN_TIMEOUT)
 
 
 def test_a_dataframe_opens_in_the_interactive_table(hub: Hub, page: Page, make_user):
@@ -228,7 +264,7 @@ def test_a_dataframe_opens_in_the_interactive_table(hub: Hub, page: Page, make_u
     expect(dialog).to_be_visible()
     table = dialog.frame_locator(FRAME)
     expect(table.locator("body")).to_contain_text("(3 rows)", timeout=RUN_TIMEOUT)
-    table.get_by_role("textbox").fill("lim")
+    table.get_by_role("searchbox", name="Filter rows").fill("lim")
     expect(table.locator("body")).to_contain_text("(1 rows)")
     expect(table.locator("tbody")).to_contain_text("Lima")
     expect(table.locator("tbody")).not_to_contain_text("Oslo")
@@ -239,16 +275,16 @@ def test_a_dataframe_opens_in_the_interactive_table(hub: Hub, page: Page, make_u
 def test_the_variable_inspector_does_not_change_the_execution_count(hub: Hub, page: Page, make_user):
     open_with(hub, page, make_user, "import numpy as np\ncounted = 1")
     panel = open_variables(page)
-    expect(panel.get_by_role("rowheader", name="counted")).to_be_visible(timeout=RUN_TIMEOUT)
+    expect(panel.get_by_role("rowheader", name="counted", exact=True)).to_be_visible(timeout=RUN_TIMEOUT)
     for _ in range(3):
         panel.get_by_role("button", name="Refresh variables").click()
-        expect(panel.get_by_role("rowheader", name="counted")).to_be_visible(timeout=RUN_TIMEOUT)
+        expect(panel.get_by_role("rowheader", name="counted", exact=True)).to_be_visible(timeout=RUN_TIMEOUT)
     write(page, 2, "print(len(In), counted)")
     page.keyboard.press("Control+Enter")
     # The second run is the second execution: the listing ran nothing the user sees.
     expect(cell(page, 2).get_by_label("Execution count")).to_have_text("[2]", timeout=RUN_TIMEOUT)
     expect(output(page, 2)).to_have_text("3 1")
-    expect(panel.get_by_role("rowheader", name="In")).to_have_count(0)
+    expect(panel.get_by_role("rowheader", name="In", exact=True)).to_have_count(0)
 
 
 def test_without_a_runtime_the_inspector_says_to_run_a_cell(hub: Hub, page: Page, make_user):

@@ -88,19 +88,23 @@ export function VariablesPanel({ session }: { session: NotebookSession }) {
                 <tr key={variable.name}>
                   <th scope="row" class="nb-variables-name">
                     {variable.name}
-                    {variable.is_dataframe && (
-                      <button
-                        type="button"
-                        class="nb-icon-button nb-variables-open"
-                        aria-label={`Open DataFrame ${variable.name} as interactive table`}
-                        title="Open as interactive table"
-                        onClick={() => void open(variable.name)}
-                      >
-                        <TableIcon />
-                      </button>
-                    )}
                   </th>
-                  <td>{variable.type}</td>
+                  <td>
+                    <span class="nb-variables-type">
+                      {variable.type}
+                      {variable.is_dataframe && (
+                        <button
+                          type="button"
+                          class="nb-icon-button nb-variables-open"
+                          aria-label={`Open DataFrame ${variable.name} as interactive table`}
+                          title="Open as interactive table"
+                          onClick={() => void open(variable.name)}
+                        >
+                          <TableIcon />
+                        </button>
+                      )}
+                    </span>
+                  </td>
                   <td>{variable.shape ?? variable.size ?? ''}</td>
                   <td>{formatBytes(variable.memory)}</td>
                   <td class="nb-variables-value" title={variable.value}>
