@@ -86,7 +86,7 @@ def scheme_page(request, browser):
     """A page in the light or the dark theme (the system's, which the app follows); axe's script is
     injected by the test, so the page's CSP is bypassed for it."""
     ctx = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=request.param, bypass_csp=True)
-    ctx.set_default_timeout(20_000)
+    ctx.set_default_timeout(30_000)  # a loaded machine signs in slowly
     page = ctx.new_page()
     page.scheme = request.param  # type: ignore[attr-defined]
     yield page
@@ -160,4 +160,30 @@ def test_the_drive_page_passes_axe(hub: Hub, scheme_page: Page, make_user):
     upload_notebook(hub, who, "notes.txt", b"hello\n")
     sign_in(page, hub, who)
     expect(page.get_by_text("first.ipynb")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_side_panels_the_command_palette_and_shortcuts_pass_axe(hub: Hub, scheme_page: Page, make_user):
+    page = scheme_page
+    who = make_user("penny")
+    item = upload_notebook(hub, who, "panels.ipynb", story_notebook())
+    sign_in(page, hub, who)
+    open_notebook(page, hub, item)
+    expect(page.get_by_role("heading", name="Accessible notebook")).to_be_visible()
+    rail = page.get_by_role("toolbar", name="Side panels")
+    buttons = rail.get_by_role("button")
+    expect(buttons.first).to_be_visible()
+    names = [buttons.nth(i).get_attribute("aria-label") for i in range(buttons.count())]
+    assert names, "no side panels"
+    for name in names:
+        rail.get_by_role("button", name=name, exact=True).click()
+        expect(rail.get_by_role("button", name=name, exact=True)).to_have_attribute("aria-expanded", "true")
+        page.wait_for_timeout(500)  # the panel's first answer (files, variables) may still come
+        assert_accessible(page)
+    # The command palette and the keyboard shortcuts, from a selected cell.
+    cell(page, 2).get_by_role("textbox", name="Code").click()
+    page.keyboard.press("ControlOrMeta+Shift+p")
+    palette = page.get_by_role("dialog", name="Command palette")
+    expect(palette).to_be_visible()
+    page.keyboard.insert_text("short")
     assert_accessible(page)
