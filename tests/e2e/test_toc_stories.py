@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.helpers import Hub, sign_in
+from tests.e2e.test_accessibility_stories import assert_accessible, scheme_page  # noqa: F401 (a fixture)
 from tests.e2e.test_notebook_stories import RUN_TIMEOUT, cell, cells, eventually, open_notebook, output, upload_notebook
 
 pytestmark = pytest.mark.e2e
@@ -170,3 +171,19 @@ def test_the_rails_buttons_open_and_close_panels_by_keyboard(hub: Hub, page: Pag
     page.keyboard.press("Enter")
     toc(page).get_by_role("button", name="Close table of contents panel").press("Enter")
     expect(toc(page)).to_have_count(0)
+
+
+def test_the_side_panels_pass_axe_in_light_and_dark(hub: Hub, scheme_page: Page, make_user):  # noqa: F811 (the fixture)
+    page = scheme_page
+    open_sections(page, hub, make_user("axel"), collapsed=["colab2"])
+    expect(page.get_by_role("button", name="2 cells hidden")).to_be_visible()
+    open_toc(page)
+    assert_accessible(page)
+    page.get_by_role("button", name="Find and replace", exact=True).click()
+    page.get_by_role("textbox", name="Find", exact=True).fill("ran")
+    expect(page.get_by_role("complementary", name="Find and replace").get_by_role("status").first).to_contain_text(" of ")
+    page.get_by_role("button", name="Regular expression").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Secrets", exact=True).click()
+    expect(page.get_by_role("complementary", name="Secrets")).to_contain_text("No secrets yet")
+    assert_accessible(page)

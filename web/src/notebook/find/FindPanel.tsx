@@ -17,12 +17,13 @@ function Toggle({ value, label, text }: { value: Signal<boolean>; label: string;
     <button
       type="button"
       class="nb-find-toggle"
+      // The glyph is drawn by CSS: the button's name is its label ("Match case"), not "Aa".
+      data-glyph={text}
       aria-label={label}
       title={label}
       aria-pressed={value.value}
       onClick={() => (value.value = !value.value)}
     >
-      {text}
     </button>
   );
 }
