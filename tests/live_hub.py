@@ -157,6 +157,24 @@ def finished(cell: dict) -> bool:
     return bool(cell["execution_count"]) and bool(cell.get("metadata", {}).get("execution", {}).get("shell.execute_reply"))
 
 
+def execution_count(client: BrowserLike, item_id: str, cell_id: str) -> int:
+    """The cell's count in the document now (0 before its first run)."""
+    return wait_for_cell(client, item_id, cell_id, lambda c: True)["execution_count"] or 0
+
+
+def ran_after(count: int):
+    """For wait_for_cell: the cell finished a run that began when its count was ``count``."""
+    return lambda c: finished(c) and (c["execution_count"] or 0) > count
+
+
+def run_one(client: BrowserLike, item_id: str, cell_id: str, timeout: float = 180) -> dict:
+    """Run one cell and wait for the end of that run (its count goes up and the kernel's reply is
+    in), whether or not it ran before."""
+    before = execution_count(client, item_id, cell_id)
+    run(client, item_id, [cell_id])
+    return wait_for_cell(client, item_id, cell_id, ran_after(before), timeout=timeout)
+
+
 def outputs_after_run(client: BrowserLike, item_id: str, cell_id: str) -> dict:
     """The cell once it has finished (a sandboxed kernel's first start is slow on a busy machine)."""
     return wait_for_cell(client, item_id, cell_id, finished, timeout=120)

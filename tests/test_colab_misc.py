@@ -14,13 +14,12 @@ import pytest
 from tests.live_hub import (
     BrowserLike,
     error_of,
-    finished,
     hub_with_people,
     live_person,
     notebook_with,
     run,
+    run_one,
     text_of,
-    wait_for_cell,
 )
 
 
@@ -32,13 +31,6 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 
 alice = live_person("alice")
-
-
-def run_one(person: BrowserLike, item_id: str, cell: str, timeout: float = 180) -> dict:
-    before = wait_for_cell(person, item_id, cell, lambda c: True)["execution_count"] or 0
-    run(person, item_id, [cell])
-    return wait_for_cell(person, item_id, cell, lambda c: finished(c) and (c["execution_count"] or 0) > before,
-                         timeout=timeout)
 
 
 def test_sign_in_capture_and_autoreload_behave_as_in_colab(alice: BrowserLike):

@@ -15,14 +15,13 @@ import pytest
 from tests.live_hub import (
     BrowserLike,
     error_of,
-    finished,
     hub_with_people,
     live_person,
     notebook_with,
     outputs_after_run,
     run,
+    run_one,
     text_of,
-    wait_for_cell,
 )
 
 
@@ -41,13 +40,6 @@ def html_of(cell: dict) -> str:
 
 def panels(html: str) -> dict[str, str]:
     return dict(re.findall(r'<div role="tabpanel" aria-label="([^"]*)"[^>]*>(.*?)</div>', html, re.S))
-
-
-def run_one(person: BrowserLike, item_id: str, cell: str) -> dict:
-    before = wait_for_cell(person, item_id, cell, lambda c: True)["execution_count"] or 0
-    run(person, item_id, [cell])
-    return wait_for_cell(person, item_id, cell, lambda c: finished(c) and (c["execution_count"] or 0) > before,
-                         timeout=120)
 
 
 def test_a_tabbar_shows_at_once_takes_output_per_tab_then_clears_and_removes(alice: BrowserLike):

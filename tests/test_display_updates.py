@@ -20,12 +20,12 @@ from tests.live_hub import (
     BrowserLike,
     LiveHub,
     events_socket,
-    finished,
     hub_with_people,
     live_person,
     next_event,
     notebook_with,
     run,
+    run_one,
     text_of,
     wait_for_cell,
 )
@@ -39,14 +39,6 @@ def live(tmp_path_factory: pytest.TempPathFactory):
 
 
 alice = live_person("alice")
-
-
-def run_one(person: BrowserLike, item_id: str, cell: str) -> dict:
-    """Run one cell and wait for its end (its count goes up and the kernel's reply is in)."""
-    before = wait_for_cell(person, item_id, cell, lambda c: True)["execution_count"] or 0
-    run(person, item_id, [cell])
-    return wait_for_cell(person, item_id, cell, lambda c: finished(c) and (c["execution_count"] or 0) > before,
-                         timeout=120)
 
 
 def cell_now(person: BrowserLike, item_id: str, cell: str) -> dict:

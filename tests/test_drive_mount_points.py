@@ -17,12 +17,13 @@ from tests.live_hub import (
     LiveHub,
     error_of,
     events_socket,
-    finished,
+    execution_count,
     hub_with_people,
     live_person,
     next_event,
     notebook_with,
     put_file,
+    ran_after,
     run,
     text_of,
     wait_for_cell,
@@ -42,7 +43,7 @@ bob = live_person("bob")
 
 def run_one(live: LiveHub, person: BrowserLike, item_id: str, cell: str, *, consent: bool = False) -> dict:
     """Run one cell to its end, saying yes to the Drive consent when ``consent``."""
-    before = wait_for_cell(person, item_id, cell, lambda c: True)["execution_count"] or 0
+    before = execution_count(person, item_id, cell)
     with events_socket(live, person, item_id) as ws:
         run(person, item_id, [cell])
         if consent:
@@ -50,8 +51,7 @@ def run_one(live: LiveHub, person: BrowserLike, item_id: str, cell: str, *, cons
             assert asked["request_type"] == "drive_mount"
             ws.send(json.dumps({"type": "colab_reply", "request_id": asked["request_id"],
                                 "reply": {"consent": True}}))
-        return wait_for_cell(person, item_id, cell,
-                             lambda c: finished(c) and (c["execution_count"] or 0) > before, timeout=180)
+        return wait_for_cell(person, item_id, cell, ran_after(before), timeout=180)
 
 
 def test_alice_mounts_her_drive_at_gdrive_and_content_gdrive_remounts_and_unmounts(live: LiveHub,

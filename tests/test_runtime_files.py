@@ -27,6 +27,7 @@ from tests.live_hub import (
     notebook_with,
     put_file,
     run,
+    run_one,
     text_of,
     wait_for_cell,
 )
@@ -194,12 +195,6 @@ alice = live_person("alice")
 bob = live_person("bob")
 
 
-def run_and_wait(client: BrowserLike, item_id: str, cell_id: str, timeout: float = 120) -> dict:
-    """Runs a cell that has not run before and waits for its end."""
-    run(client, item_id, [cell_id])
-    return wait_for_cell(client, item_id, cell_id, finished, timeout=timeout)
-
-
 def files_url(item_id: str, rest: str = "") -> str:
     return f"/api/notebooks/{item_id}/runtime/files{rest}"
 
@@ -224,7 +219,7 @@ def planted(live, alice: BrowserLike):
         "from google.colab import files\nfiles.view('/content/shadow')",
         name="files.ipynb",
     )
-    out = text_of(run_and_wait(alice, item_id, cells[0]))
+    out = text_of(run_one(alice, item_id, cells[0]))
     assert out.startswith("planted"), out
     return item_id, cells
 
@@ -298,7 +293,7 @@ def test_an_upload_is_a_file_the_kernel_reads_and_owns(alice: BrowserLike, plant
     again = alice.put(files_url(item_id, "/content"), params={"path": "uploaded.txt"}, content=b"again")
     assert again.status_code == 409 and again.json()["code"] == "name_taken"
     assert alice.post(files_url(item_id, "/folders"), json={"path": "made"}).status_code == 201
-    out = text_of(run_and_wait(alice, item_id, cells[1]))
+    out = text_of(run_one(alice, item_id, cells[1]))
     assert out == "sent by the panel True True\nfolder True\n"
     too_big = alice.put(files_url(item_id, "/content"), params={"path": "big.bin"}, content=b"x" * (1024 * 1024 + 1))
     assert too_big.status_code == 413 and too_big.json()["code"] == "too_large"
@@ -340,9 +335,9 @@ def test_files_view_opens_the_viewer_of_the_person_who_ran_the_cell(live, alice:
         event = next_event(ws, "files_view")
         assert event == {"type": "files_view", "cell_id": cells[2], "source": "runtime", "path": "hello.txt"}
     assert text_of(wait_for_cell(alice, item_id, cells[2], lambda c: finished(c) and c["outputs"])) == "viewed\n"
-    outside = error_of(run_and_wait(alice, item_id, cells[3]))
+    outside = error_of(run_one(alice, item_id, cells[3]))
     assert outside["ename"] == "ValueError" and "/etc/hostname is outside /content" in outside["evalue"]
-    link = error_of(run_and_wait(alice, item_id, cells[4]))
+    link = error_of(run_one(alice, item_id, cells[4]))
     assert link["ename"] == "MessageError" and "symbolic link" in link["evalue"]
 
 
