@@ -60,9 +60,30 @@ export const DEFAULT_PREFERENCES: Preferences = Object.freeze({
 
 const PATH = '/api/me/preferences';
 
+// The last theme this browser showed, so a reload starts in it instead of flashing the default
+// until the hub answers (the hub's answer wins).
+const THEME_CACHE = 'nbcloud.theme';
+
+function cachedTheme(): ThemeSetting | undefined {
+  try {
+    const value = globalThis.localStorage?.getItem(THEME_CACHE);
+    return isThemeSetting(value) ? value : undefined;
+  } catch {
+    return undefined; // storage blocked
+  }
+}
+
+function cacheTheme(theme: ThemeSetting): void {
+  try {
+    globalThis.localStorage?.setItem(THEME_CACHE, theme);
+  } catch {
+    // storage blocked: the hub's answer still comes
+  }
+}
+
 /** What the hub holds for this person (only what they set). */
 let stored: StoredPreferences = {};
-export const preferences = signal<Preferences>(DEFAULT_PREFERENCES);
+export const preferences = signal<Preferences>(withDefaults({ theme: cachedTheme() }));
 /** True once the hub answered for the signed-in person. */
 export const preferencesLoaded = signal(false);
 
@@ -117,9 +138,10 @@ export function merge(base: StoredPreferences, patch: PreferencesPatch): StoredP
   return next;
 }
 
-function setStored(value: StoredPreferences): void {
+function setStored(value: StoredPreferences, remember = true): void {
   stored = value;
   preferences.value = withDefaults(value);
+  if (remember) cacheTheme(preferences.value.theme);
 }
 
 let loading: Promise<void> | null = null;
@@ -193,7 +215,7 @@ if (typeof document !== 'undefined') {
     if (who === null) {
       loadedFor = null;
       preferencesLoaded.value = false;
-      setStored({});
+      setStored({}, false);
       return;
     }
     void loadPreferences();
