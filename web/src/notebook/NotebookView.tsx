@@ -4,6 +4,8 @@ import { useEffect, useRef } from 'preact/hooks';
 import type * as Y from 'yjs';
 import type { DriveItem } from '../api/types';
 import { Cell } from './cells/Cell';
+import { useRenderedCount } from './cells/progressive';
+import { memo } from 'preact/compat';
 import { installKeyboard } from './commands/keyboard';
 import { FileViewer } from './files/FileViewer';
 import { useY } from './model/useY';
@@ -24,6 +26,9 @@ const keyOf = (ycell: Y.Map<unknown>) => {
   return key;
 };
 
+// A cell re-renders on its own changes (useY, signals), not on every change of the list.
+const MemoCell = memo(Cell);
+
 interface Props {
   session: NotebookSession;
   item: DriveItem | null;
@@ -33,6 +38,8 @@ interface Props {
 export function NotebookView({ session, item, onRenamed }: Props) {
   useY(session.cells, false, true);
   const cells = session.cells.toArray();
+  // A long notebook comes in chunks (cells/progressive.ts).
+  const rendered = useRenderedCount(session, cells.length);
   const root = useRef<HTMLDivElement>(null);
   const viewing = session.files.viewing.value;
 
@@ -60,8 +67,8 @@ export function NotebookView({ session, item, onRenamed }: Props) {
         <PanelRail session={session} />
         <LeftPanel session={session} />
         <div class="nb-cells" aria-label="Cells">
-          {visibleCells(session, cells).map(({ ycell, index }) => (
-            <Cell key={keyOf(ycell)} session={session} ycell={ycell} index={index} count={cells.length} />
+          {visibleCells(session, cells).slice(0, rendered).map(({ ycell, index }) => (
+            <MemoCell key={keyOf(ycell)} session={session} ycell={ycell} index={index} count={cells.length} />
           ))}
           <div class="nb-add-row">
             <button type="button" class="nb-add" onClick={() => session.addCell('code', session.cells.length)}>

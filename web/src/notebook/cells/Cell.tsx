@@ -13,6 +13,7 @@ import { focusEditorIn } from './CodeEditor';
 import { type ExecutionTiming, formatDuration, runDuration, type RunState, runState } from './execution';
 import { MarkdownCell } from './MarkdownCell';
 import { estimateCellHeight } from './cellSize';
+import { scrollIntoViewSettled } from './progressive';
 import { DragHandle, useCellDrop } from './drag';
 import { HiddenCells, SectionGutter } from '../toc/SectionFold';
 
@@ -100,7 +101,7 @@ export function Cell({ session, ycell, index, count }: Props) {
   // Focus requests (a new cell, Shift+Enter moving here) put the caret into this cell.
   useLayoutEffect(() => {
     if (!wantsFocus || !root.current) return;
-    root.current.scrollIntoView({ block: 'nearest' });
+    scrollIntoViewSettled(root.current);
     if (type === 'code' || editing) focusEditorIn(root.current);
     else root.current.querySelector<HTMLElement>('.nb-markdown')?.focus();
   }, [focusRequest?.nonce]);

@@ -6,9 +6,9 @@ import type * as Y from 'yjs';
 import { imageSize } from '../outputs/ImageOutput';
 
 const LINE = 19.6; // a line of code (14 px font)
-const CODE_CHROME = 26; // the editor's padding and border, the cell's padding
+const CODE_CHROME = 60; // the editor's padding and border, the cell's padding, the gutter's state
 const TEXT_LINE = 18; // a line of output text (outputs.css)
-const OUTPUT_GAP = 8;
+const OUTPUT_AREA = 8; // the output area's padding
 const MAX_TEXT_LINES = 60; // longer outputs are cut (limits.ts) or scroll
 
 function lines(text: string): number {
@@ -44,8 +44,9 @@ export function estimateCellHeight(ycell: Y.Map<unknown>): number {
   const source = textOf(ycell.get('source'));
   let height = CODE_CHROME + lines(source) * LINE;
   const outputs = ycell.get('outputs') as Y.Array<Y.Map<unknown>> | undefined;
+  if (outputs?.length) height += OUTPUT_AREA;
   outputs?.forEach((output) => {
-    height += OUTPUT_GAP + outputHeight(output);
+    height += outputHeight(output);
   });
   return Math.round(height);
 }
