@@ -20,7 +20,7 @@ function selectedText(session: NotebookSession): string | null {
 
 export const findCommands: Command[] = [
   {
-    id: 'edit:find',
+    id: 'view:find',
     label: 'Find',
     category: 'Edit',
     keys: ['Mod-f'],
