@@ -157,7 +157,9 @@ export class NotebookSession {
 
   /** Selects one cell (the selection becomes that cell alone). */
   select(id: string | null): void {
-    if (this.selected.value !== id) this.selected.value = id;
+    // Focusing the active cell again (its editor, its toolbar) keeps a selection of several.
+    if (this.selected.value === id && (id === null || this.selection.value.includes(id))) return;
+    this.selected.value = id;
     this.anchor = id;
     const only = id ? [id] : [];
     const current = this.selection.value;

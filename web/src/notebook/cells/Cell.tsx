@@ -95,14 +95,19 @@ export function Cell({ session, ycell, index, count }: Props) {
   // Computed per cell, so selecting a cell re-renders two cells, not all of them.
   const selected = useComputed(() => session.selected.value === id).value;
   const focusRequest = useComputed(() => (session.focus.value?.id === id ? session.focus.value : null)).value;
-  const wantsFocus = focusRequest !== null;
+  // The editor wants the focus (a request for the cell as a whole, command mode, does not).
+  const wantsFocus = focusRequest !== null && focusRequest.target !== 'cell';
   const editing = useComputed(() => session.editing.value.has(id)).value;
+  // Command vs edit mode on the selected cell; several selected cells (Shift+Up/Down).
+  const mode = useComputed(() => (session.selected.value === id ? session.mode.value : null)).value;
+  const multi = useComputed(() => session.selection.value.length > 1 && session.selection.value.includes(id)).value;
 
   // Focus requests (a new cell, Shift+Enter moving here) put the caret into this cell.
   useLayoutEffect(() => {
-    if (!wantsFocus || !root.current) return;
+    if (!focusRequest || !root.current) return;
     scrollIntoViewSettled(root.current);
-    if (type === 'code' || editing) focusEditorIn(root.current);
+    if (focusRequest?.target === 'cell') root.current.focus({ preventScroll: true });
+    else if (type === 'code' || editing) focusEditorIn(root.current);
     else root.current.querySelector<HTMLElement>('.nb-markdown')?.focus();
   }, [focusRequest?.nonce]);
 
@@ -117,7 +122,9 @@ export function Cell({ session, ycell, index, count }: Props) {
   return (
     <div
       ref={root}
-      class={`nb-cell nb-cell-${type}${selected ? ' nb-cell-selected' : ''}`}
+      class={`nb-cell nb-cell-${type}${selected ? ' nb-cell-selected' : ''}${mode ? ` nb-cell-${mode}` : ''}${multi ? ' nb-cell-multi' : ''}`}
+      tabIndex={selected ? 0 : -1}
+      data-selected={selected || multi ? 'true' : undefined}
       data-cell-id={id}
       data-cell-type={type}
       style={`--nb-cell-estimate:${estimateCellHeight(ycell)}px`}

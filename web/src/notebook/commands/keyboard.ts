@@ -4,6 +4,7 @@
 // (Colab's behaviour). Bindings are each command's defaults, or the person's own from their
 // preferences (the shortcuts dialog). A chord's second key must come within 2 seconds.
 
+import { closeCompletion, completionStatus, currentCompletions } from '@codemirror/autocomplete';
 import { Prec, type Extension } from '@codemirror/state';
 import { crosshairCursor, EditorView, rectangularSelection } from '@codemirror/view';
 import { EditorState } from '@codemirror/state';
@@ -130,8 +131,12 @@ export function editorKeymap(ctx: { session: NotebookSession; cellId: string }):
   return [
     Prec.high(
       EditorView.domEventHandlers({
-        keydown: (event) => {
+        keydown: (event, view) => {
           mine();
+          // A completion that shows nothing (waiting for the runtime, or no match) would take Escape.
+          if (event.key === 'Escape' && completionStatus(view.state) !== null && !currentCompletions(view.state).length) {
+            closeCompletion(view);
+          }
           return dispatchKey(session, event, (b) => b.mode !== 'command' && b.modified);
         },
       }),

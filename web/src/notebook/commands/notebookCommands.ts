@@ -26,6 +26,17 @@ const withEditor = (action: (view: NonNullable<ReturnType<typeof editorView>>) =
   if (view) action(view);
 };
 
+/** Y / M: converts the selected cells; from command mode it stays in command mode (as Jupyter). */
+function convert(session: NotebookSession, type: 'code' | 'markdown'): void {
+  const active = session.selected.value;
+  const fromCommandMode = session.mode.value === 'command';
+  const ids = session.selectedIds();
+  for (const id of ids) session.changeType(id, type);
+  if (!fromCommandMode || !active) return;
+  for (const id of ids) session.setEditing(id, false);
+  session.requestFocus(active, 'cell');
+}
+
 export const notebookCommands: Command[] = [
   // ----- Runtime ---------------------------------------------------------------------------
   {
@@ -227,9 +238,7 @@ export const notebookCommands: Command[] = [
     label: 'Convert to code cell',
     category: 'Edit',
     keys: ['Mod-m y', 'y'],
-    run: (session) => {
-      for (const id of session.selectedIds()) session.changeType(id, 'code');
-    },
+    run: (session) => convert(session, 'code'),
     enabled: hasSelected,
   },
   {
@@ -237,9 +246,7 @@ export const notebookCommands: Command[] = [
     label: 'Convert to text cell',
     category: 'Edit',
     keys: ['Mod-m m', 'm'],
-    run: (session) => {
-      for (const id of session.selectedIds()) session.changeType(id, 'markdown');
-    },
+    run: (session) => convert(session, 'markdown'),
     enabled: hasSelected,
   },
   {
