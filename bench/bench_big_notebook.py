@@ -42,6 +42,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.table import print_table  # noqa: E402
 from tests.e2e.helpers import ADMIN, CHROMIUM, CHROMIUM_ARGS, PASSWORD, start_hub  # noqa: E402
 
 CELLS = int(os.environ.get("BENCH_CELLS", 1000))
@@ -278,15 +279,11 @@ def main() -> None:
             browser.close()
     s = lambda v: f"{v:.2f} s"  # noqa: E731
     header = ("setup", "first cell editable", "last cell reached", "of which the key", "how")
-    table = [header, ("", f"target <= {TARGET_FIRST} s", f"target <= {TARGET_LAST} s", "", "")]
+    table = [("", f"target <= {TARGET_FIRST} s", f"target <= {TARGET_LAST} s", "", "")]
     table += [(name, s(t.first), s(t.last), s(t.end_key), t.how) for name, t in rows]
-    widths = [max(len(r[i]) for r in table) for i in range(len(header))]
     print(f"{CELLS} code cells ({len(notebook) / 1e6:.1f} MB, a PNG every tenth cell); Chromium on {cores}; "
           "times from the navigation's start, the app's code cached")
-    for i, row in enumerate(table):
-        print(" | ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)))
-        if i == 0:
-            print(" | ".join("-" * w for w in widths))
+    print_table(header, table)
     shutil.rmtree(workdir, ignore_errors=True)
 
 
