@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.stock_jupyter import StockJupyterServer  # noqa: E402
+from bench.table import p, print_table  # noqa: E402
 from nbcloud.hub.documents.kept_text import KEY as KEPT  # noqa: E402
 from tests.e2e.helpers import Hub, start_hub  # noqa: E402
 from tests.yclient import YClient  # noqa: E402
@@ -44,11 +45,6 @@ ROUND_TRIPS = int(__import__("os").environ.get("BENCH_ROUND_TRIPS", 200))
 LINES = int(__import__("os").environ.get("BENCH_LINES", 200_000))
 BIG = int(__import__("os").environ.get("BENCH_BIG", 50 * 1024 * 1024))
 OUTPUT_RUNS = int(__import__("os").environ.get("BENCH_OUTPUT_RUNS", 3))
-
-
-def p(values: list[float], q: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(q * len(values)))]
 
 
 class Browser:
@@ -62,9 +58,14 @@ class Browser:
         r.raise_for_status()
         return r
 
-    async def setup(self) -> None:
+    @property
+    def cookie(self) -> str:
+        return f"nbcloud_session={self.http.cookies['nbcloud_session']}"
+
+    async def setup(self, username: str = "bench") -> None:
+        """Make the hub's first account (its admin) and sign in as it."""
         await self.request("GET", "/api/auth/state")
-        await self.request("POST", "/api/auth/setup", json={"username": "bench", "password": PASSWORD})
+        await self.request("POST", "/api/auth/setup", json={"username": username, "password": PASSWORD})
 
     async def get_text(self, path: str) -> str:
         """A large GET read the way a browser's fetch() reads it: the body into one buffer, in
@@ -74,7 +75,7 @@ class Browser:
             host, port = self.hub.url.removeprefix("http://").split(":")
             conn = http.client.HTTPConnection(host, int(port), timeout=120)
             try:
-                conn.request("GET", path, headers={"Cookie": f"nbcloud_session={self.http.cookies['nbcloud_session']}"})
+                conn.request("GET", path, headers={"Cookie": self.cookie})
                 response = conn.getresponse()
                 body = response.read()
                 if response.status != 200:
@@ -97,13 +98,13 @@ class Browser:
         """The notebook's events socket, over which the page asks to run cells."""
         return await ws_connect(
             f"{self.hub.url.replace('http', 'ws', 1)}/api/notebooks/{item_id}/events", origin=self.hub.url,
-            additional_headers={"Cookie": f"nbcloud_session={self.http.cookies['nbcloud_session']}"}, max_size=None,
+            additional_headers={"Cookie": self.cookie}, max_size=None,
         )
 
     async def open(self, item_id: str) -> YClient:
         client = await YClient.connect(
             f"{self.hub.url.replace('http', 'ws', 1)}/api/documents/{item_id}/ws", origin=self.hub.url,
-            cookie=f"nbcloud_session={self.http.cookies['nbcloud_session']}",
+            cookie=self.cookie,
         )
         return await client.wait_synced()
 
@@ -320,9 +321,7 @@ def main() -> None:
         ("  of which: head and tail shown, whole on the hub", ms(med(hub["big_shown"])), "", "", ""),
     ]
     header = ("what", "nbcloud hub", "jupyter_client direct", "stock jupyter_server", "")
-    widths = [max(len(r[i]) for r in [*rows, header]) for i in range(len(header))]
-    for row in [header, tuple("-" * w for w in widths), *rows]:
-        print(" | ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)))
+    print_table(header, rows)
 
 
 if __name__ == "__main__":

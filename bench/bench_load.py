@@ -28,16 +28,15 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
 import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from websockets.asyncio.client import connect as ws_connect  # noqa: E402
 
-from bench.bench_execution import execute, result_count, set_source  # noqa: E402
+from bench.bench_execution import PASSWORD, Browser, execute, result_count, set_source  # noqa: E402
 from bench.stock_jupyter import StockJupyterServer  # noqa: E402
+from bench.table import p, print_table  # noqa: E402
 from tests.e2e.helpers import Hub, start_hub  # noqa: E402
 from tests.yclient import YClient  # noqa: E402
 
@@ -45,14 +44,8 @@ PEOPLE = int(os.environ.get("BENCH_PEOPLE", 30))
 POOLS = [int(p) for p in os.environ.get("BENCH_POOLS", "1,8,30").split(",")]
 # Kernel starts at once on the hub ("0": one per core, the shipped default).
 START_CONCURRENCY = os.environ.get("BENCH_START_CONCURRENCY", "0")
-PASSWORD = "benchmark password"
 PATIENCE = 600.0  # seconds: a run slower than this counts as failed
 MiB = 1024 * 1024
-
-
-def p(values: list[float], q: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(q * len(values)))] if values else float("nan")
 
 
 @dataclass
@@ -90,36 +83,21 @@ class PeakRss:
         self._thread.join()
 
 
-class Person:
-    def __init__(self, hub: Hub, username: str) -> None:
-        self.hub = hub
-        self.username = username
-        self.http = httpx.AsyncClient(base_url=hub.url, timeout=120)
+class Person(Browser):
+    """One of the people of the burst: a Browser signed in as an account the admin made."""
 
-    async def request(self, method: str, url: str, **kw) -> httpx.Response:
-        headers = {"X-CSRF-Token": self.http.cookies.get("nbcloud_csrf") or ""}
-        r = await self.http.request(method, url, headers=headers, **kw)
-        r.raise_for_status()
-        return r
+    def __init__(self, hub: Hub, username: str) -> None:
+        super().__init__(hub)
+        self.username = username
 
     async def sign_in(self) -> None:
         await self.request("GET", "/api/auth/state")
         await self.request("POST", "/api/auth/login", json={"username": self.username, "password": PASSWORD})
 
-    @property
-    def cookie(self) -> str:
-        return f"nbcloud_session={self.http.cookies['nbcloud_session']}"
-
     async def open_new_notebook(self) -> tuple[str, YClient, object]:
         """A new notebook, opened with both sockets as the page opens it."""
         item = (await self.request("POST", "/api/notebooks", json={})).json()
-        ws_base = self.hub.url.replace("http", "ws", 1)
-        y, events = await asyncio.gather(
-            YClient.connect(f"{ws_base}/api/documents/{item['id']}/ws", origin=self.hub.url, cookie=self.cookie),
-            ws_connect(f"{ws_base}/api/notebooks/{item['id']}/events", origin=self.hub.url,
-                       additional_headers={"Cookie": self.cookie}, max_size=None),
-        )
-        await y.wait_synced()
+        y, events = await asyncio.gather(self.open(item["id"]), self.events(item["id"]))
         return item["id"], y, events
 
 
@@ -147,9 +125,8 @@ async def hub_burst(pool_size: int) -> Outcome:
                     runtime_start_concurrency=START_CONCURRENCY)
     outcome = Outcome()
     try:
-        admin = Person(hub, "teacher")
-        await admin.request("GET", "/api/auth/state")
-        await admin.request("POST", "/api/auth/setup", json={"username": "teacher", "password": PASSWORD})
+        admin = Browser(hub)
+        await admin.setup("teacher")
         people = [Person(hub, f"student{n:02d}") for n in range(PEOPLE)]
         for person in people:
             await admin.request("POST", "/api/admin/users", json={"username": person.username, "password": PASSWORD})
@@ -157,11 +134,7 @@ async def hub_burst(pool_size: int) -> Outcome:
         opened = await asyncio.gather(*(person.open_new_notebook() for person in people))
         for _, y, _ in opened:
             await set_source(y, "1+1")
-        while True:  # a quiet, warm hub before the class starts
-            pool = (await admin.request("GET", "/api/admin/runtimes")).json()
-            if pool["warm"] >= pool["size"]:
-                break
-            await asyncio.sleep(0.1)
+        await admin.wait_warm()  # a quiet, warm hub before the class starts
         go = asyncio.Event()
 
         async def one(item_id: str, y: YClient, events) -> None:
@@ -244,16 +217,12 @@ def main() -> None:
     s = lambda v: f"{v:.2f} s"  # noqa: E731
     ms = lambda v: f"{v * 1000:.1f} ms"  # noqa: E731
     header = ("setup", "first-try successes", "first result p50", "p95", "second result p50", "p95", "peak RSS (server)")
-    table = [header, ("", f"target {PEOPLE}/{PEOPLE}", "", "target <= 3 s", "", "target <= 50 ms", "target <= 250 MiB")]
+    table = [("", f"target {PEOPLE}/{PEOPLE}", "", "target <= 3 s", "", "target <= 50 ms", "target <= 250 MiB")]
     for name, o in rows:
         table.append((name, f"{o.ok}/{PEOPLE}", s(p(o.first, 0.5)), s(p(o.first, 0.95)), ms(p(o.second, 0.5)),
                       ms(p(o.second, 0.95)), f"{o.peak_rss / MiB:.0f} MiB"))
-    widths = [max(len(r[i]) for r in table) for i in range(len(header))]
     print(f"{PEOPLE} people at once on {os.cpu_count()} cores; runtime_start_concurrency {START_CONCURRENCY}")
-    for i, row in enumerate(table):
-        print(" | ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)))
-        if i == 0:
-            print(" | ".join("-" * w for w in widths))
+    print_table(header, table)
     for name, o in rows:
         for error in sorted(set(o.errors)):
             print(f"{name}: {o.errors.count(error)} x {error}")

@@ -19,6 +19,7 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.bench_runtime_start import first_reply  # noqa: E402
 from nbcloud.config import load_settings  # noqa: E402
 from nbcloud.hub.runtimes.environment import COMPLETE_MARK, DEFAULT_FOLDER  # noqa: E402
 from nbcloud.hub.runtimes.local import LocalBackend  # noqa: E402
@@ -26,16 +27,6 @@ from nbcloud.hub.runtimes.pool import RuntimePool  # noqa: E402
 
 RUNS = 5
 TARGET = 1.10  # within 10% of the hub's environment
-
-
-async def first_reply(kc) -> None:
-    kc.start_channels()
-    try:
-        await kc.wait_for_ready(timeout=60)
-        reply = await kc.execute_interactive("1+1", timeout=60, output_hook=lambda m: None)
-        assert reply["content"]["status"] == "ok"
-    finally:
-        kc.stop_channels()
 
 
 def tree_memory(pid: int | None) -> tuple[int, int]:

@@ -26,6 +26,7 @@ RUNS = 10
 
 
 async def first_reply(kc) -> None:
+    """Connect a kernel client, wait for the kernel and run `1+1` (the start's end, as a person sees it)."""
     kc.start_channels()
     try:
         await kc.wait_for_ready(timeout=60)

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 
 
 def p(values: Sequence[float], q: float) -> float:
-    """The q-quantile (0.5: the median) of ``values``, nearest rank."""
+    """The q-quantile (0.5: the median) of ``values``, nearest rank; NaN when there are none."""
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
 
 
 def print_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
