@@ -84,6 +84,29 @@ def free_ports(n: int) -> list[int]:
             s.close()
 
 
+def http_server(port: int, folder: str = "") -> str:
+    """A `!` line that serves ``folder`` (the working folder when empty) on the runtime's loopback
+    with `python -m http.server`, in the background."""
+    cd = f"cd {folder} && " if folder else ""
+    return f"!{cd}python -m http.server {port} --bind 127.0.0.1 &>/dev/null &"
+
+
+def echo_servers(echo_port: int, ws_port: int) -> str:
+    """Lines that start ECHO_SERVER on ``echo_port`` and WS_SERVER on ``ws_port`` with subprocess.Popen."""
+    return "\n".join([
+        "import subprocess, sys",
+        f"open('echo.py', 'w').write({ECHO_SERVER!r})",
+        f"open('ws.py', 'w').write({WS_SERVER!r})",
+        f"servers = [subprocess.Popen([sys.executable, 'echo.py', '{echo_port}']),"
+        f" subprocess.Popen([sys.executable, 'ws.py', '{ws_port}'])]",
+    ])
+
+
+def when_listening(*ports: int) -> str:
+    """A cell's last lines: wait until something listens on each of ``ports``, then print 'ready'."""
+    return f"{WAIT_FOR}\nprint('ready' if all(wait_for(p) for p in {ports!r}) else 'not ready')"
+
+
 def start_servers(client: BrowserLike, name: str, *commands: str) -> str:
     """A notebook of ``client`` whose one cell starts servers in its runtime; returns its id."""
     item_id, (cell,) = notebook_with(client, "\n".join(commands), name=name)

@@ -24,7 +24,7 @@ from nbcloud.hub.ports.links import new_token
 from nbcloud.hub.ports.origins import AppHost, app_host, link_origin
 from nbcloud.hub.ports.proxy import host_only_cookie, without_hub_cookies
 from tests.live_hub import BrowserLike, hub_with_people, live_person
-from tests.port_servers import ECHO_SERVER, WAIT_FOR, WS_SERVER, free_ports, start_servers
+from tests.port_servers import echo_servers, free_ports, http_server, start_servers, when_listening
 
 LINK = re.compile(r"^http://p-([a-z2-7]{52})\.localhost:(\d+)/$")
 
@@ -62,16 +62,12 @@ def alices(alice: BrowserLike, ports) -> str:
         for name, text in SITE.items())
     return start_servers(
         alice, "apps.ipynb",
-        "import os, subprocess, sys",
+        "import os",
         files,
-        f"open('echo.py', 'w').write({ECHO_SERVER!r})",
-        f"open('ws.py', 'w').write({WS_SERVER!r})",
-        f"!cd site && python -m http.server {ports['site']} --bind 127.0.0.1 &>/dev/null &",
+        http_server(ports["site"], "site"),
         f"!cd site && echo alice > whose.txt && python -m http.server {ports['shared']} --bind 127.0.0.1 &>/dev/null &",
-        f"servers = [subprocess.Popen([sys.executable, 'echo.py', '{ports['echo']}']),"
-        f" subprocess.Popen([sys.executable, 'ws.py', '{ports['ws']}'])]",
-        WAIT_FOR,
-        f"print('ready' if all(wait_for(p) for p in {tuple(ports.values())}) else 'not ready')",
+        echo_servers(ports["echo"], ports["ws"]),
+        when_listening(*ports.values()),
     )
 
 
@@ -79,9 +75,9 @@ def alices(alice: BrowserLike, ports) -> str:
 def bobs(bob: BrowserLike, ports) -> str:
     return start_servers(
         bob, "bobs-app.ipynb",
-        f"!mkdir -p b && cd b && echo bob > whose.txt && python -m http.server {ports['shared']} --bind 127.0.0.1 &>/dev/null &",
-        WAIT_FOR,
-        f"print('ready' if wait_for({ports['shared']}) else 'not ready')",
+        "!mkdir -p b && echo bob > b/whose.txt",
+        http_server(ports["shared"], "b"),
+        when_listening(ports["shared"]),
     )
 
 

@@ -34,7 +34,7 @@ from tests.live_hub import (
     run,
     text_of,
 )
-from tests.port_servers import ECHO_SERVER, WAIT_FOR, WS_SERVER, free_ports, start_servers
+from tests.port_servers import echo_servers, free_ports, http_server, start_servers, when_listening
 
 SANDBOX = "sandbox allow-scripts allow-forms allow-popups"
 
@@ -61,27 +61,20 @@ def alices(alice: BrowserLike, ports) -> str:
     WebSocket echo server started with subprocess.Popen."""
     return start_servers(
         alice, "servers.ipynb",
-        "import os, subprocess, sys",
+        "import os",
         "os.makedirs('site/sub', exist_ok=True)",
         "open('site/index.html', 'w').write('<h1>Hello from the runtime</h1><a href=\"sub/page.txt\">sub</a>')",
         "open('site/sub/page.txt', 'w').write('a relative page')",
-        f"open('echo.py', 'w').write({ECHO_SERVER!r})",
-        f"open('ws.py', 'w').write({WS_SERVER!r})",
         f"!cd site && python -m http.server {ports['static']} &>/dev/null &",
-        f"servers = [subprocess.Popen([sys.executable, 'echo.py', '{ports['echo']}']),"
-        f" subprocess.Popen([sys.executable, 'ws.py', '{ports['ws']}'])]",
-        WAIT_FOR,
-        f"print('ready' if all(wait_for(p) for p in ({ports['static']}, {ports['echo']}, {ports['ws']})) else 'not ready')",
+        echo_servers(ports["echo"], ports["ws"]),
+        when_listening(ports["static"], ports["echo"], ports["ws"]),
     )
 
 
 @pytest.fixture(scope="module")
 def bobs(bob: BrowserLike, ports) -> str:
     return start_servers(
-        bob, "bobs.ipynb",
-        f"!python -m http.server {ports['bobs']} --bind 127.0.0.1 &>/dev/null &",
-        WAIT_FOR,
-        f"print('ready' if wait_for({ports['bobs']}) else 'not ready')",
+        bob, "bobs.ipynb", http_server(ports["bobs"]), when_listening(ports["bobs"]),
     )
 
 
@@ -228,10 +221,7 @@ def test_a_link_made_before_another_runtime_took_the_port_refuses_it(live, alice
     assert r.headers["content-type"].startswith("text/html")
     # Then Bob's runtime listens on that port: Alice's link must not reach Bob's server.
     start_servers(
-        bob, "bobs-later.ipynb",
-        f"!python -m http.server {ports['later']} --bind 127.0.0.1 &>/dev/null &",
-        WAIT_FOR,
-        f"print('ready' if wait_for({ports['later']}) else 'not ready')",
+        bob, "bobs-later.ipynb", http_server(ports["later"]), when_listening(ports["later"]),
     )
     r = alice.get(url)
     assert "Directory listing" not in r.text
@@ -269,8 +259,7 @@ def test_wrong_and_expired_tokens_get_a_clear_page(live, alice: BrowserLike, ali
 def test_a_link_stops_working_when_its_runtime_stops(live, alice: BrowserLike, ports):
     item_id, (serve, stop) = notebook_with(
         alice,
-        "\n".join([f"!python -m http.server {ports['unused']} --bind 127.0.0.1 &>/dev/null &", WAIT_FOR,
-                   f"print('ready' if wait_for({ports['unused']}) else 'not ready')"]),
+        "\n".join([http_server(ports["unused"]), when_listening(ports["unused"])]),
         "from google.colab import runtime\nruntime.unassign()",
         name="short-lived.ipynb",
     )
