@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.helpers import Hub, sign_in
+from tests.e2e.test_accessibility_stories import assert_accessible, scheme_page  # noqa: F401 (a fixture)
 from tests.e2e.test_notebook_stories import (
     RUN_TIMEOUT,
     cell,
@@ -326,3 +327,36 @@ def test_the_scratch_cell_sees_notebook_variables_and_is_not_saved(hub: Hub, pag
     with closing(hub.signed_in(user)) as client:
         raw = client.get(f"/api/drive/items/{item_id}/content").text
     assert "scratch_only" not in raw and "FROM THE NOTEBOOK" not in json.loads(raw).__repr__()
+
+
+# ----- accessibility -----------------------------------------------------------------------------
+
+
+def test_completion_docs_variables_help_and_scratch_pass_axe(hub: Hub, scheme_page: Page, make_user):  # noqa: F811 (the fixture)
+    page = scheme_page
+    open_with(hub, page, make_user, FRAME_CODE + "\n" + GREET.split("\n", 1)[1])
+    # The completion list, with kinds and signatures.
+    write(page, 2, "np.ar")
+    ask_completions(page, 2, "array")
+    assert_accessible(page)
+    page.keyboard.press("Escape")
+    # The docs tooltip.
+    write(page, 2, "greet")
+    until_tooltip(page, lambda: page.keyboard.press("Shift+Tab"), "greet(name)")
+    assert_accessible(page)
+    # The Variables panel with a DataFrame, and the Help panel.
+    panel = open_variables(page)
+    expect(panel.get_by_role("rowheader", name="df", exact=True)).to_be_visible(timeout=RUN_TIMEOUT)
+    write(page, 2, "greet?")
+    page.keyboard.press("Control+Enter")
+    expect(page.get_by_role("complementary", name="Help")).to_contain_text("Say hello", timeout=RUN_TIMEOUT)
+    assert_accessible(page)
+    # The scratch cell with an output.
+    code(page, 2).click()
+    page.keyboard.press("Control+Alt+n")
+    scratch = page.get_by_role("complementary", name="Scratch cell")
+    expect(scratch.get_by_role("textbox", name="Scratch code")).to_be_focused()
+    page.keyboard.insert_text("print(greet('axe'))")
+    page.keyboard.press("Control+Enter")
+    expect(scratch.get_by_role("region", name="Output")).to_have_text("hello axe", timeout=RUN_TIMEOUT)
+    assert_accessible(page)

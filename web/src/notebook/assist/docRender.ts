@@ -4,6 +4,7 @@
 import { AnsiUp } from 'ansi_up';
 import DOMPurify from 'dompurify';
 import { renderMarkdown } from '../markdown/render';
+import '../outputs/outputs.css';
 import { docsMime } from './logic';
 
 /** Fills `host` with the rendered bundle; false when it holds nothing to show. */
@@ -15,7 +16,8 @@ export function renderDocsInto(host: HTMLElement, data: Record<string, unknown>)
   if (mime === 'text/plain') {
     const pre = document.createElement('pre');
     pre.className = 'nb-docs-text';
-    const ansi = new AnsiUp(); // as text outputs draw ANSI colors
+    const ansi = new AnsiUp();
+    ansi.use_classes = true; // the theme's 16 ANSI colors, as text outputs draw them (outputs.css)
     pre.innerHTML = ansi.ansi_to_html(source);
     host.append(pre);
   } else {

@@ -22,6 +22,7 @@ import {
   keymap,
   showTooltip,
   type Tooltip,
+  ViewPlugin,
 } from '@codemirror/view';
 import type { EditorContext } from '../cells/editorExtensions';
 import type { NotebookSession } from '../NotebookSession';
@@ -57,6 +58,7 @@ export function pythonAssist(session: NotebookSession): Extension[] {
       ]),
     ),
     docsField,
+    scrollablesFocusable,
     // Leaving the editor closes its docs.
     EditorView.focusChangeEffect.of((state, focusing) => (!focusing && state.field(docsField, false) ? setDocs.of(null) : null)),
     hoverTooltip((view, pos) => hoverDocs(view, pos, session), { hoverTime: HOVER_MS }),
@@ -64,6 +66,26 @@ export function pythonAssist(session: NotebookSession): Extension[] {
 }
 
 // ---- completion ----
+
+/** The completion list and a long docs tooltip scroll; axe (WCAG) wants a scrolling region
+ * focusable. The list is driven from the editor (aria-activedescendant: arrows, Enter, Tab), so
+ * this only marks it; the Help panel is where long docs are read by keyboard. */
+const scrollablesFocusable = ViewPlugin.define((view) => {
+  const mark = () =>
+    view.requestMeasure({
+      read: () =>
+        [...view.dom.querySelectorAll<HTMLElement>('.cm-tooltip-autocomplete > ul, .nb-docs-tooltip')].filter(
+          (element) => !element.hasAttribute('tabindex') && element.scrollHeight > element.clientHeight,
+        ),
+      write: (scrolling) => scrolling.forEach((element) => (element.tabIndex = 0)),
+    });
+  return {
+    update: (update) => {
+      if (update.transactions.length || update.docChanged) mark();
+    },
+  };
+});
+
 
 interface TypedCompletion extends Completion {
   jediType?: string | null;
