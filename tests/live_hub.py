@@ -2,9 +2,10 @@
 and what stories on such a hub share: its people, signed in as a browser would be, their
 notebooks, running cells and waiting for outputs.
 
-A test module makes its own ``live`` fixture with :func:`hub_with_people` (its settings: the
-``fake`` runtime backend unless its story is the sandbox) and takes ``alice`` and ``bob`` from
-its people from here: ``alice = live_person("alice")``.
+A test module makes its own ``live`` fixture with :func:`live_hub` (its settings: the ``fake``
+runtime backend unless its story is the sandbox, then :data:`SANDBOXED`), or with
+:func:`hub_with_people` where it does more, and takes ``alice`` and ``bob`` from its people from
+here: ``alice = live_person("alice")``.
 """
 
 from __future__ import annotations
@@ -93,6 +94,22 @@ def hub_with_people(data_dir: Path, people: tuple[str, ...] = ("alice", "bob"), 
         yield server
     finally:
         server.stop()
+
+
+# Real sandboxed runtimes, with room for what Colab's notebooks import.
+SANDBOXED: dict[str, Any] = {"runtime_memory_bytes": 768 * 1024**2, "runtime_sandbox": "bwrap"}
+
+
+def live_hub(folder: str, people: tuple[str, ...] = ("alice", "bob"), **settings) -> Any:
+    """A module's ``live`` fixture: :func:`hub_with_people` on a temporary ``folder``, for all its
+    stories. In a module: ``live = live_hub("shell", **SANDBOXED)``."""
+
+    @pytest.fixture(scope="module", name="live")
+    def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveHub]:
+        with hub_with_people(tmp_path_factory.mktemp(folder) / "data", people, **settings) as server:
+            yield server
+
+    return live
 
 
 def signed_in(live: LiveHub, username: str, timeout: float = 60) -> BrowserLike:

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from tests.live_hub import (
     BrowserLike,
     events_socket,
     finished,
-    hub_with_people,
+    live_hub,
     live_person,
     next_event,
     notebook_with,
@@ -21,12 +19,8 @@ from tests.live_hub import (
     wait_for_cell,
 )
 
-
-@pytest.fixture(scope="module")
-def live(tmp_path_factory):
-    """Calling a callback is the hub's business, not the sandbox's: a hub on the fake backend (tests/fakes.py)."""
-    with hub_with_people(tmp_path_factory.mktemp("invoke") / "data", ("alice",), runtime_backend="fake") as server:
-        yield server
+# Calling a callback is the hub's business, not the sandbox's: a hub on the fake backend (tests/fakes.py).
+live = live_hub("invoke", ("alice",), runtime_backend="fake")
 
 
 alice = live_person("alice")

@@ -7,14 +7,12 @@ runtime's own loopback (tests never reach an outside host).
 from __future__ import annotations
 
 import time
-from typing import Any
-
-import pytest
 
 from tests.live_hub import (
+    SANDBOXED,
     BrowserLike,
     error_of,
-    hub_with_people,
+    live_hub,
     live_person,
     notebook_with,
     run,
@@ -22,12 +20,7 @@ from tests.live_hub import (
     text_of,
 )
 
-
-@pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    with hub_with_people(tmp_path_factory.mktemp("misc") / "data", runtime_memory_bytes=768 * 1024**2,
-                         runtime_sandbox="bwrap") as server:
-        yield server
+live = live_hub("misc", **SANDBOXED)
 
 
 alice = live_person("alice")

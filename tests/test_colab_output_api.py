@@ -17,7 +17,7 @@ from nbcloud.hub.execution.frame_comms import FrameCommRefused, FrameComms
 from tests.live_hub import (
     BrowserLike,
     events_socket,
-    hub_with_people,
+    live_hub,
     live_person,
     next_event,
     notebook_with,
@@ -52,12 +52,8 @@ ECHO_TARGET = (
 )
 
 
-@pytest.fixture(scope="module")
-def live(tmp_path_factory):
-    """Comms are the hub's routing and the kernel's: a hub on the fake backend (tests/fakes.py)."""
-    with hub_with_people(tmp_path_factory.mktemp("frame-comms") / "data", ("alice", "bob"),
-                         runtime_backend="fake") as server:
-        yield server
+# Comms are the hub's routing and the kernel's: a hub on the fake backend (tests/fakes.py).
+live = live_hub("frame-comms", runtime_backend="fake")
 
 
 alice = live_person("alice")

@@ -10,14 +10,13 @@ import base64
 import json
 import time
 
-import pytest
-
 from tests.live_hub import (
+    SANDBOXED,
     BrowserLike,
     error_of,
     events_socket,
     finished,
-    hub_with_people,
+    live_hub,
     live_person,
     next_event,
     notebook_with,
@@ -28,12 +27,7 @@ from tests.live_hub import (
     wait_for_cell,
 )
 
-
-@pytest.fixture(scope="module")
-def live(tmp_path_factory):
-    with hub_with_people(tmp_path_factory.mktemp("colab") / "data", runtime_memory_bytes=768 * 1024**2,
-                         runtime_sandbox="bwrap") as server:
-        yield server
+live = live_hub("colab", **SANDBOXED)
 
 
 alice = live_person("alice")

@@ -8,14 +8,13 @@ tests/e2e/test_colab_widgets_stories.py clicks the same widgets).
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pytest
 
 from tests.live_hub import (
     BrowserLike,
     error_of,
-    hub_with_people,
+    live_hub,
     live_person,
     notebook_with,
     outputs_after_run,
@@ -24,11 +23,7 @@ from tests.live_hub import (
     text_of,
 )
 
-
-@pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    with hub_with_people(tmp_path_factory.mktemp("widgets") / "data", runtime_memory_bytes=768 * 1024**2) as server:
-        yield server
+live = live_hub("widgets", runtime_memory_bytes=768 * 1024**2)
 
 
 alice = live_person("alice")

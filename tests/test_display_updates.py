@@ -14,13 +14,12 @@ import re
 import time
 
 import nbformat
-import pytest
 
 from tests.live_hub import (
     BrowserLike,
     LiveHub,
     events_socket,
-    hub_with_people,
+    live_hub,
     live_person,
     next_event,
     notebook_with,
@@ -31,11 +30,7 @@ from tests.live_hub import (
 )
 from tests.yclient import YClient
 
-
-@pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory):
-    with hub_with_people(tmp_path_factory.mktemp("displays") / "data", runtime_backend="fake") as server:
-        yield server
+live = live_hub("displays", runtime_backend="fake")
 
 
 alice = live_person("alice")

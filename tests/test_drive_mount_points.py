@@ -8,17 +8,15 @@ user. The test's WebSocket is the page that says yes to "Connect to Google Drive
 from __future__ import annotations
 
 import json
-from typing import Any
-
-import pytest
 
 from tests.live_hub import (
+    SANDBOXED,
     BrowserLike,
     LiveHub,
     error_of,
     events_socket,
     execution_count,
-    hub_with_people,
+    live_hub,
     live_person,
     next_event,
     notebook_with,
@@ -29,12 +27,7 @@ from tests.live_hub import (
     wait_for_cell,
 )
 
-
-@pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    with hub_with_people(tmp_path_factory.mktemp("mountpoints") / "data", runtime_memory_bytes=768 * 1024**2,
-                         runtime_sandbox="bwrap") as server:
-        yield server
+live = live_hub("mountpoints", **SANDBOXED)
 
 
 alice = live_person("alice")

@@ -10,24 +10,25 @@ from __future__ import annotations
 import json
 import time
 
-import pytest
 from pydantic import ValidationError
 
 from nbcloud.hub.execution.event_messages import HUB_MESSAGE
-from tests.live_hub import BrowserLike, events_socket, hub_with_people, notebook_with, signed_in, text_of, wait_for_cell
+from tests.live_hub import (
+    events_socket,
+    live_hub,
+    live_person,
+    notebook_with,
+    text_of,
+    wait_for_cell,
+)
 
 EMPTY_STATE_VECTOR = "AA=="  # Y.encodeStateVector of an empty document: nothing to wait for
 
 
-@pytest.fixture(scope="module")
-def live(tmp_path_factory):
-    with hub_with_people(tmp_path_factory.mktemp("events") / "data", runtime_memory_bytes=512 * 1024**2) as server:
-        yield server
+live = live_hub("events", runtime_memory_bytes=512 * 1024**2)
 
 
-@pytest.fixture(scope="module")
-def alice(live) -> BrowserLike:
-    return signed_in(live, "alice")
+alice = live_person("alice")
 
 
 class Page:

@@ -19,7 +19,7 @@ from websockets.exceptions import ConnectionClosed
 from tests.live_hub import (
     BrowserLike,
     events_socket,
-    hub_with_people,
+    live_hub,
     live_person,
     notebook_with,
     run,
@@ -27,11 +27,7 @@ from tests.live_hub import (
     wait_for_cell,
 )
 
-
-@pytest.fixture(scope="module")
-def live(tmp_path_factory):
-    with hub_with_people(tmp_path_factory.mktemp("exec") / "data", runtime_backend="fake") as server:
-        yield server
+live = live_hub("exec", runtime_backend="fake")
 
 
 alice = live_person("alice")

@@ -4,11 +4,9 @@ run on the fake backend)."""
 
 from __future__ import annotations
 
-import pytest
-
 from tests.live_hub import (
     BrowserLike,
-    hub_with_people,
+    live_hub,
     live_person,
     notebook_with,
     run,
@@ -16,11 +14,7 @@ from tests.live_hub import (
     wait_for_cell,
 )
 
-
-@pytest.fixture(scope="module")
-def live(tmp_path_factory):
-    with hub_with_people(tmp_path_factory.mktemp("exec-sandboxed") / "data", runtime_memory_bytes=512 * 1024**2) as server:
-        yield server
+live = live_hub("exec-sandboxed", runtime_memory_bytes=512 * 1024**2)
 
 
 alice = live_person("alice")

@@ -23,7 +23,12 @@ from websockets.typing import Origin
 from nbcloud.hub.ports.links import new_token
 from nbcloud.hub.ports.origins import AppHost, app_host, link_origin
 from nbcloud.hub.ports.proxy import host_only_cookie, without_hub_cookies
-from tests.live_hub import BrowserLike, hub_with_people, live_person
+from tests.live_hub import (
+    SANDBOXED,
+    BrowserLike,
+    live_hub,
+    live_person,
+)
 from tests.port_servers import echo_servers, free_ports, http_server, start_servers, when_listening
 
 LINK = re.compile(r"^http://p-([a-z2-7]{52})\.localhost:(\d+)/$")
@@ -38,11 +43,7 @@ SITE = {
 }
 
 
-@pytest.fixture(scope="module")
-def live(tmp_path_factory):
-    with hub_with_people(tmp_path_factory.mktemp("port-origins") / "data", runtime_memory_bytes=768 * 1024**2,
-                         runtime_sandbox="bwrap") as server:
-        yield server
+live = live_hub("port-origins", **SANDBOXED)
 
 
 alice = live_person("alice")

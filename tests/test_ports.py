@@ -26,8 +26,9 @@ from websockets.typing import Origin
 from nbcloud.hub.ports.proxy import rewrite_location
 from nbcloud.hub.runtimes.listeners import _address
 from tests.live_hub import (
+    SANDBOXED,
     BrowserLike,
-    hub_with_people,
+    live_hub,
     live_person,
     notebook_with,
     outputs_after_run,
@@ -38,11 +39,7 @@ from tests.port_servers import echo_servers, free_ports, http_server, start_serv
 
 SANDBOX = "sandbox allow-scripts allow-forms allow-popups"
 
-@pytest.fixture(scope="module")
-def live(tmp_path_factory):
-    with hub_with_people(tmp_path_factory.mktemp("ports") / "data", runtime_memory_bytes=768 * 1024**2,
-                         runtime_sandbox="bwrap") as server:
-        yield server
+live = live_hub("ports", **SANDBOXED)
 
 
 alice = live_person("alice")

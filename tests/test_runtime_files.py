@@ -17,11 +17,12 @@ import pytest
 from nbcloud.hub.errors import DomainError, InvalidRequest
 from nbcloud.hub.runtimes.files import RuntimeFiles, split_path
 from tests.live_hub import (
+    SANDBOXED,
     BrowserLike,
     error_of,
     events_socket,
     finished,
-    hub_with_people,
+    live_hub,
     live_person,
     next_event,
     notebook_with,
@@ -184,11 +185,7 @@ def test_a_root_hub_reads_only_what_the_runtime_user_could(content: Path, tmp_pa
 
 # ----- a real hub with sandboxed runtimes ----------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def live(tmp_path_factory):
-    with hub_with_people(tmp_path_factory.mktemp("files") / "data", runtime_memory_bytes=768 * 1024**2,
-                         runtime_sandbox="bwrap", max_upload_bytes=1024 * 1024) as server:
-        yield server
+live = live_hub("files", **SANDBOXED, max_upload_bytes=1024 * 1024)
 
 
 alice = live_person("alice")

@@ -7,11 +7,9 @@ from __future__ import annotations
 import json
 import time
 
-import pytest
-
 from tests.live_hub import (
     events_socket,
-    hub_with_people,
+    live_hub,
     live_person,
     notebook_with,
     run,
@@ -20,12 +18,8 @@ from tests.live_hub import (
 )
 from tests.widget_notebooks import STATE, VIEW, jupyter_saved_slider_notebook
 
-
-@pytest.fixture(scope="module")
-def live(tmp_path_factory):
-    """Widgets are the hub's business, not the sandbox's: a hub on the fake backend (tests/fakes.py)."""
-    with hub_with_people(tmp_path_factory.mktemp("widgets") / "data", runtime_backend="fake") as server:
-        yield server
+# Widgets are the hub's business, not the sandbox's: a hub on the fake backend (tests/fakes.py).
+live = live_hub("widgets", runtime_backend="fake")
 
 
 alice = live_person("alice")

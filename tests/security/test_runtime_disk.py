@@ -15,7 +15,7 @@ from tests.live_hub import (
     error_of,
     events_socket,
     finished,
-    hub_with_people,
+    live_hub,
     live_person,
     next_event,
     notebook_with,
@@ -31,11 +31,7 @@ DISK = 64 * MiB
 QUOTA = 30 * MiB
 
 
-@pytest.fixture(scope="module")
-def live(tmp_path_factory):
-    with hub_with_people(tmp_path_factory.mktemp("disk") / "data", runtime_memory_bytes=512 * MiB,
-                         runtime_sandbox="bwrap", runtime_disk_bytes=DISK, default_quota_bytes=QUOTA) as server:
-        yield server
+live = live_hub("disk", runtime_memory_bytes=512 * MiB, runtime_sandbox="bwrap", runtime_disk_bytes=DISK, default_quota_bytes=QUOTA)
 
 
 alice = live_person("alice")

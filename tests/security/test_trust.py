@@ -12,7 +12,6 @@ import json
 import time
 
 import nbformat
-import pytest
 from sqlalchemy import select
 
 from nbcloud.hub.db.models import User
@@ -20,7 +19,7 @@ from tests.live_hub import (
     BrowserLike,
     LiveHub,
     events_socket,
-    hub_with_people,
+    live_hub,
     live_person,
     put_file,
     text_of,
@@ -37,10 +36,7 @@ SCRIPT_OUTPUT = {
 }
 
 
-@pytest.fixture(scope="module")
-def live(tmp_path_factory):
-    with hub_with_people(tmp_path_factory.mktemp("trust") / "data", ("alice", "bob")) as server:
-        yield server
+live = live_hub("trust")
 
 
 alice = live_person("alice")
