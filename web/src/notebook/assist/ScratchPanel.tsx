@@ -2,10 +2,10 @@
 // the notebook's variables) whose source and outputs are kept only in this page: a local Y.Text
 // in a Y.Doc of its own, never in the notebook, never saved.
 
-import { closeBrackets, closeBracketsKeymap, completionKeymap } from '@codemirror/autocomplete';
+import { closeBracketsKeymap, completionKeymap } from '@codemirror/autocomplete';
 import { defaultKeymap, indentWithTab } from '@codemirror/commands';
 import { python } from '@codemirror/lang-python';
-import { bracketMatching, defaultHighlightStyle, indentOnInput, indentUnit, syntaxHighlighting } from '@codemirror/language';
+import { bracketMatching, indentOnInput } from '@codemirror/language';
 import { EditorState, Prec } from '@codemirror/state';
 import { drawSelection, EditorView, keymap, placeholder } from '@codemirror/view';
 import { type Signal, signal } from '@preact/signals';
@@ -15,6 +15,7 @@ import * as Y from 'yjs';
 import type { NotebookSession } from '../NotebookSession';
 import { OutputArea } from '../outputs/OutputArea';
 import { PanelFrame } from '../panels/PanelFrame';
+import { editorSettings } from '../settings/editorSettings';
 import type { Output, StreamOutput } from '../types';
 import { joinText } from '../types';
 import { pythonAssist } from './extensions';
@@ -88,15 +89,13 @@ export function ScratchPanel({ session }: { session: NotebookSession }) {
         extensions: [
           Prec.highest(keymap.of([{ key: 'Mod-Enter', run: runKey }, { key: 'Shift-Enter', run: runKey }])),
           pythonAssist(session),
+          // The person's editor settings and the theme's colors, as in cells.
+          editorSettings('python'),
           drawSelection(),
           indentOnInput(),
           bracketMatching(),
-          closeBrackets(),
-          syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
-          indentUnit.of('    '),
           EditorState.tabSize.of(4),
           python(),
-          EditorView.lineWrapping,
           keymap.of([...closeBracketsKeymap, ...yUndoManagerKeymap, ...completionKeymap, ...defaultKeymap, indentWithTab]),
           yCollab(scratch.text, null, { undoManager }),
           EditorView.contentAttributes.of({ 'aria-label': 'Scratch code' }),
