@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 from jupyter_client.manager import AsyncKernelManager
@@ -108,6 +109,12 @@ class Browser:
         )
         return await client.wait_synced()
 
+    async def open_new_notebook(self) -> tuple[str, YClient, Any]:
+        """A new notebook, opened with both sockets as the page opens it: (its id, its document, its events socket)."""
+        item = (await self.request("POST", "/api/notebooks", json={})).json()
+        y, events = await asyncio.gather(self.open(item["id"]), self.events(item["id"]))
+        return item["id"], y, events
+
 
 async def execute(events, y: YClient, cell_ids: list[str]) -> None:
     """As the page does: cells and the page's Y state vector (the hub waits for its edits)."""
@@ -124,6 +131,24 @@ def result_count(y: YClient) -> int | None:
         if out.get("output_type") == "execute_result":
             return out.get("execution_count")
     return None
+
+
+async def first_result(browser: Browser) -> tuple[str, YClient, Any, str]:
+    """As a person does: a new notebook, `1+1` typed into its cell and run, until its result shows.
+    Returns the notebook's id, its document, its events socket and the cell's id."""
+    item_id, y, events = await browser.open_new_notebook()
+    await set_source(y, "1+1")
+    cell_id = str(y.nb.ycells[0]["id"])
+    await execute(events, y, [cell_id])
+    await y.wait_until(lambda: result_count(y) is not None)
+    return item_id, y, events, cell_id
+
+
+async def run_again(events, y: YClient, cell_id: str) -> None:
+    """Run the cell again, until its new result shows."""
+    before = result_count(y)
+    await execute(events, y, [cell_id])
+    await y.wait_until(lambda: (c := result_count(y)) is not None and c != before)
 
 
 async def whole_stream(browser: Browser, y: YClient, item_id: str, expected: int) -> float:
@@ -166,18 +191,11 @@ async def hub_numbers(hub: Hub) -> dict[str, list[float] | float]:
     # Round trips and outputs first, on a quiet hub: the new notebooks below leave work behind
     # (the pool refilling, their documents closing) that would slow what follows by chance.
     await browser.wait_warm()
-    item = (await browser.request("POST", "/api/notebooks", json={})).json()
-    y, events = await asyncio.gather(browser.open(item["id"]), browser.events(item["id"]))
-    await set_source(y, "1+1")
-    cell_id = str(y.nb.ycells[0]["id"])
-    await execute(events, y, [cell_id])
-    await y.wait_until(lambda: result_count(y) is not None)
+    item_id, y, events, cell_id = await first_result(browser)
     await browser.wait_warm()
     for _ in range(ROUND_TRIPS):
-        before = result_count(y)
         t = time.perf_counter()
-        await execute(events, y, [cell_id])
-        await y.wait_until(lambda: (c := result_count(y)) is not None and c != before)
+        await run_again(events, y, cell_id)
         out["rtt"].append(time.perf_counter() - t)
     for name, code, expected in (
         ("lines", f"for i in range({LINES}): print(i)", sum(len(f"{i}\n") for i in range(LINES))),
@@ -188,25 +206,18 @@ async def hub_numbers(hub: Hub) -> dict[str, list[float] | float]:
             await set_source(y, code)
             t = time.perf_counter()
             await execute(events, y, [cell_id])
-            shown = await whole_stream(browser, y, item["id"], expected)
+            shown = await whole_stream(browser, y, item_id, expected)
             out[name].append(time.perf_counter() - t)
             out[f"{name}_shown"].append(shown - t)
             # Back to a small notebook: its result replaces the big output.
-            before = result_count(y)
             await set_source(y, "1+1")
-            await execute(events, y, [cell_id])
-            await y.wait_until(lambda: (c := result_count(y)) is not None and c != before)
+            await run_again(events, y, cell_id)
     await y.close()
     await events.close()
     for _ in range(RUNS):
         await browser.wait_warm()
         t = time.perf_counter()
-        item = (await browser.request("POST", "/api/notebooks", json={})).json()
-        y, events = await asyncio.gather(browser.open(item["id"]), browser.events(item["id"]))
-        await set_source(y, "1+1")
-        cell_id = str(y.nb.ycells[0]["id"])
-        await execute(events, y, [cell_id])
-        await y.wait_until(lambda: result_count(y) is not None)
+        _, y, events, _ = await first_result(browser)
         out["new"].append(time.perf_counter() - t)
         await y.close()
         await events.close()

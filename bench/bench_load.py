@@ -94,12 +94,6 @@ class Person(Browser):
         await self.request("GET", "/api/auth/state")
         await self.request("POST", "/api/auth/login", json={"username": self.username, "password": PASSWORD})
 
-    async def open_new_notebook(self) -> tuple[str, YClient, object]:
-        """A new notebook, opened with both sockets as the page opens it."""
-        item = (await self.request("POST", "/api/notebooks", json={})).json()
-        y, events = await asyncio.gather(self.open(item["id"]), self.events(item["id"]))
-        return item["id"], y, events
-
 
 def has_error(y: YClient) -> str | None:
     for out in y.nb.ycells[0]["outputs"]:
