@@ -224,3 +224,11 @@ def next_event(ws, kind: str, timeout: float = 90) -> dict:
         event = json.loads(ws.recv(timeout=max(0.1, deadline - time.monotonic())))
         if event["type"] == kind:
             return event
+
+
+def consent_to_drive(ws) -> dict:
+    """Say yes to the next request on the events socket (as a person clicks "Connect to Google
+    Drive"); returns that request."""
+    asked = next_event(ws, "colab_request")
+    ws.send(json.dumps({"type": "colab_reply", "request_id": asked["request_id"], "reply": {"consent": True}}))
+    return asked

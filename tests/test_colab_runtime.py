@@ -13,6 +13,7 @@ import time
 from tests.live_hub import (
     SANDBOXED,
     BrowserLike,
+    consent_to_drive,
     error_of,
     events_socket,
     finished,
@@ -161,8 +162,7 @@ def test_drive_mount_needs_consent_then_shows_the_users_drive(live, alice: Brows
         assert text_of(wait_for_cell(alice, item_id, cells[0], lambda c: finished(c) and c["outputs"])) == "False False\n"
 
         run(alice, item_id, cells[1:2])
-        consent = next_event(ws, "colab_request")
-        ws.send(json.dumps({"type": "colab_reply", "request_id": consent["request_id"], "reply": {"consent": True}}))
+        consent_to_drive(ws)
         assert "Mounted at /content/drive" in text_of(
             wait_for_cell(alice, item_id, cells[1], lambda c: finished(c) and "Mounted" in text_of(c), timeout=120))
     run(alice, item_id, cells[2:4])
@@ -183,8 +183,7 @@ def test_drive_mount_needs_consent_then_shows_the_users_drive(live, alice: Brows
         "All changes made in this colab session should now be visible in Drive.\n[] False\n")
     with events_socket(live, alice, item_id) as ws:  # and mount brings it back, after consent
         run(alice, item_id, cells[1:2])
-        consent = next_event(ws, "colab_request")
-        ws.send(json.dumps({"type": "colab_reply", "request_id": consent["request_id"], "reply": {"consent": True}}))
+        consent_to_drive(ws)
         assert text_of(wait_for_cell(alice, item_id, cells[1], lambda c: finished(c) and c["execution_count"] > 2
                                      and "Mounted" in text_of(c), timeout=120)) == "Mounted at /content/drive\n"
 
@@ -195,8 +194,7 @@ def test_drive_mount_needs_consent_then_shows_the_users_drive(live, alice: Brows
                                  timeout=120)) == "True False\n"
     with events_socket(live, alice, item_id) as ws:
         run(alice, item_id, cells[1:3])
-        consent = next_event(ws, "colab_request")
-        ws.send(json.dumps({"type": "colab_reply", "request_id": consent["request_id"], "reply": {"consent": True}}))
+        consent_to_drive(ws)
         listing = text_of(wait_for_cell(alice, item_id, cells[2], lambda c: finished(c) and c["execution_count"] == 3,
                                         timeout=120))
     assert "'alice-notes.txt'" in listing and "['My Drive', 'MyDrive'] /content" in listing

@@ -7,18 +7,16 @@ user. The test's WebSocket is the page that says yes to "Connect to Google Drive
 
 from __future__ import annotations
 
-import json
-
 from tests.live_hub import (
     SANDBOXED,
     BrowserLike,
     LiveHub,
+    consent_to_drive,
     error_of,
     events_socket,
     execution_count,
     live_hub,
     live_person,
-    next_event,
     notebook_with,
     put_file,
     ran_after,
@@ -40,10 +38,7 @@ def run_one(live: LiveHub, person: BrowserLike, item_id: str, cell: str, *, cons
     with events_socket(live, person, item_id) as ws:
         run(person, item_id, [cell])
         if consent:
-            asked = next_event(ws, "colab_request")
-            assert asked["request_type"] == "drive_mount"
-            ws.send(json.dumps({"type": "colab_reply", "request_id": asked["request_id"],
-                                "reply": {"consent": True}}))
+            assert consent_to_drive(ws)["request_type"] == "drive_mount"
         return wait_for_cell(person, item_id, cell, ran_after(before), timeout=180)
 
 

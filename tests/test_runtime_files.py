@@ -8,7 +8,6 @@ with sandboxed kernels, where the links are planted by cells.
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from nbcloud.hub.runtimes.files import RuntimeFiles, split_path
 from tests.live_hub import (
     SANDBOXED,
     BrowserLike,
+    consent_to_drive,
     error_of,
     events_socket,
     finished,
@@ -348,8 +348,7 @@ def test_files_view_on_the_mounted_drive_opens_the_drive_file(live, alice: Brows
     )
     with events_socket(live, alice, item_id) as ws:
         run(alice, item_id, cells[:1])
-        consent = next_event(ws, "colab_request")
-        ws.send(json.dumps({"type": "colab_reply", "request_id": consent["request_id"], "reply": {"consent": True}}))
+        consent_to_drive(ws)
         assert "Mounted at" in text_of(wait_for_cell(alice, item_id, cells[0], lambda c: finished(c) and c["outputs"]))
         listing = {e["name"]: e for e in alice.get(files_url(item_id), params={"path": "drive"}).json()["entries"]}
         assert listing["MyDrive"]["kind"] == "link" and listing["MyDrive"]["drive"] is True

@@ -12,12 +12,12 @@ import pytest
 
 from tests.live_hub import (
     BrowserLike,
+    consent_to_drive,
     error_of,
     events_socket,
     finished,
     live_hub,
     live_person,
-    next_event,
     notebook_with,
     outputs_after_run,
     put_file,
@@ -91,9 +91,7 @@ def test_filling_content_leaves_other_users_saves_working(live, alice: BrowserLi
 def mount_drive(live, client: BrowserLike, item_id: str, cell_id: str) -> None:
     with events_socket(live, client, item_id) as ws:
         run(client, item_id, [cell_id])
-        consent = next_event(ws, "colab_request")
-        assert consent["request_type"] == "drive_mount"
-        ws.send(json.dumps({"type": "colab_reply", "request_id": consent["request_id"], "reply": {"consent": True}}))
+        assert consent_to_drive(ws)["request_type"] == "drive_mount"
         assert "Mounted at /content/drive" in text_of(
             wait_for_cell(client, item_id, cell_id, lambda c: finished(c) and "Mounted" in text_of(c), timeout=120))
 
