@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import socket
 import threading
 import time
@@ -208,6 +209,16 @@ def text_of(cell: dict) -> str:
         "".join(o.get("text", "")) if o["output_type"] == "stream" else "".join(o.get("data", {}).get("text/plain", ""))
         for o in cell["outputs"]
     )
+
+
+def html_of(cell: dict) -> str:
+    """The HTML of a cell's outputs, joined."""
+    return "".join("".join(o.get("data", {}).get("text/html", "")) for o in cell["outputs"] if "data" in o)
+
+
+def panels(html: str) -> dict[str, str]:
+    """google.colab.widgets' tab panels in an output's HTML: {label: inner HTML}."""
+    return dict(re.findall(r'<div role="tabpanel" aria-label="([^"]*)"[^>]*>(.*?)</div>', html, re.S))
 
 
 def events_socket(live: LiveHub, client: BrowserLike, item_id: str):

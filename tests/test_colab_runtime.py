@@ -17,6 +17,7 @@ from tests.live_hub import (
     error_of,
     events_socket,
     finished,
+    html_of,
     live_hub,
     live_person,
     next_event,
@@ -33,10 +34,6 @@ live = live_hub("colab", **SANDBOXED)
 
 alice = live_person("alice")
 bob = live_person("bob")
-
-
-def html_of(cell: dict) -> str:
-    return "".join("".join(o.get("data", {}).get("text/html", "")) for o in cell["outputs"] if "data" in o)
 
 
 def test_a_new_runtime_looks_like_colab(alice: BrowserLike):

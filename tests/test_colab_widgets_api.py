@@ -14,10 +14,12 @@ import pytest
 from tests.live_hub import (
     BrowserLike,
     error_of,
+    html_of,
     live_hub,
     live_person,
     notebook_with,
     outputs_after_run,
+    panels,
     run,
     run_one,
     text_of,
@@ -27,14 +29,6 @@ live = live_hub("widgets", runtime_memory_bytes=768 * 1024**2)
 
 
 alice = live_person("alice")
-
-
-def html_of(cell: dict) -> str:
-    return "".join("".join(o.get("data", {}).get("text/html", "")) for o in cell["outputs"] if "data" in o)
-
-
-def panels(html: str) -> dict[str, str]:
-    return dict(re.findall(r'<div role="tabpanel" aria-label="([^"]*)"[^>]*>(.*?)</div>', html, re.S))
 
 
 def test_a_tabbar_shows_at_once_takes_output_per_tab_then_clears_and_removes(alice: BrowserLike):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 import time
 
 import nbformat
@@ -19,10 +18,12 @@ from tests.live_hub import (
     BrowserLike,
     LiveHub,
     events_socket,
+    html_of,
     live_hub,
     live_person,
     next_event,
     notebook_with,
+    panels,
     run,
     run_one,
     text_of,
@@ -38,14 +39,6 @@ alice = live_person("alice")
 
 def cell_now(person: BrowserLike, item_id: str, cell: str) -> dict:
     return wait_for_cell(person, item_id, cell, lambda c: True)
-
-
-def html_of(cell: dict) -> str:
-    return "".join("".join(o.get("data", {}).get("text/html", "")) for o in cell["outputs"] if "data" in o)
-
-
-def panels(html: str) -> dict[str, str]:
-    return dict(re.findall(r'<div role="tabpanel" aria-label="([^"]*)"[^>]*>(.*?)</div>', html, re.S))
 
 
 def saved_notebook(person: BrowserLike, item_id: str, done) -> nbformat.NotebookNode:
