@@ -38,6 +38,7 @@ function ansiToHtml(ansi: { value: AnsiUp | null }, text: string): string {
   if (ansi.value === null && !text.includes('\x1b')) return escapeHtml(text);
   if (ansi.value === null) {
     ansi.value = new AnsiUp();
+    ansi.value.use_classes = true; // the 16 ANSI colors come from the theme (outputs.css)
   }
   return ansi.value.ansi_to_html(text);
 }
