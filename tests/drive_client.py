@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
 from starlette.testclient import TestClient
 
 MiB = 1024 * 1024
 
 
-def user_id(client: TestClient) -> int:
+def user_id(client: httpx.Client) -> int:
+    """The signed-in person's id (a TestClient or a live hub's BrowserLike)."""
     return client.get("/api/auth/state").json()["user"]["id"]
 
 

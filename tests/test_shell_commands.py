@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import time
 
+from tests.drive_client import user_id
 from tests.live_hub import (
     SANDBOXED,
     BrowserLike,
@@ -31,10 +32,6 @@ live = live_hub("shell", **SANDBOXED)
 
 alice = live_person("alice")
 bob = live_person("bob")
-
-
-def user_id(client: BrowserLike) -> int:
-    return client.get("/api/auth/state").json()["user"]["id"]
 
 
 def on_hub(live: LiveHub, fn):

@@ -36,6 +36,7 @@ from nbcloud.hub.db import Database, User
 from nbcloud.hub.http.websocket import CLOSE_SIGNED_OUT
 from nbcloud.hub.logging_redaction import redact
 from tests.conftest import PASSWORD, csrf_client, sign_in
+from tests.drive_client import user_id
 from tests.live_hub import LiveHub
 from tests.notebook_files import JUPYTER_NOTEBOOK, put_notebook, session_cookie
 from tests.yclient import YClient
@@ -104,10 +105,6 @@ async def closed_within(sockets: PageSockets, seconds: float) -> tuple[tuple[int
     start = time.monotonic()
     codes = await sockets.close_codes(timeout=seconds)
     return codes, time.monotonic() - start
-
-
-def user_id(client: TestClient) -> int:
-    return client.get("/api/auth/state").json()["user"]["id"]
 
 
 async def in_thread(fn, *args):
