@@ -14,6 +14,7 @@ from nbcloud.config import Settings, load_settings
 from nbcloud.hub.app import create_app
 from nbcloud.hub.runtimes import backends as runtime_backends
 from tests.fakes import FakeBackend
+from tests.kernels import Loop
 from tests.postgres_server import PostgresServer, find_pg_bin
 
 # runtime_backend="fake": a plain ipykernel per runtime, for stories that are not about the sandbox.
@@ -126,3 +127,11 @@ def alice(make_user) -> TestClient:
 @pytest.fixture
 def bob(make_user) -> TestClient:
     return make_user("bob")
+
+
+@pytest.fixture(scope="module")
+def loop() -> Iterator[Loop]:
+    """An event loop in a thread for a module's runtimes (tests/kernels.py)."""
+    lp = Loop()
+    yield lp
+    lp.close()

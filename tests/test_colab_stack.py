@@ -23,7 +23,6 @@ from nbcloud.hub.runtimes import RuntimeSpec
 from nbcloud.hub.runtimes.environment import COMPLETE_MARK, DEFAULT_FOLDER, PACKAGE_LIST
 from nbcloud.hub.runtimes.local import LocalBackend
 from nbcloud.hub.runtimes.sandbox import INSTALL_HINT, LIB
-from tests.kernels import Loop
 
 GiB = 1024**3
 IMPORT_TIMEOUT = 2700  # every package of Colab's stack (a few minutes; generous for 2 busy cores)
@@ -150,13 +149,6 @@ def known_unimportable() -> dict[str, str]:
         if m:
             out[re.sub(r"[-_.]+", "-", m.group(1)).lower()] = m.group(2)
     return out
-
-
-@pytest.fixture(scope="module")
-def loop():
-    lp = Loop()
-    yield lp
-    lp.close()
 
 
 def test_every_package_of_colabs_stack_imports_in_a_runtime(loop, tmp_path):

@@ -12,14 +12,7 @@ from nbcloud.config import load_settings
 from nbcloud.hub.runtimes import RuntimeSpec
 from nbcloud.hub.runtimes.environment import COMPLETE_MARK, DEFAULT_FOLDER
 from tests.fakes import FakeBackend
-from tests.kernels import Loop, run
-
-
-@pytest.fixture(scope="module")
-def loop():
-    lp = Loop()
-    yield lp
-    lp.close()
+from tests.kernels import run
 
 
 def test_a_notebooks_numpy_on_the_fake_backend_comes_from_the_runtime_environment(loop, tmp_path):

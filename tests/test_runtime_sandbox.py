@@ -21,7 +21,7 @@ from nbcloud.hub.runtimes import RuntimeSpec, SandboxUnavailable
 from nbcloud.hub.runtimes.limits import RuntimeLimits, detect_limiter
 from nbcloud.hub.runtimes.local import LocalBackend
 from nbcloud.hub.runtimes.sandbox import INSTALL_HINT
-from tests.kernels import TIMEOUT, Loop, run, value
+from tests.kernels import TIMEOUT, run, value
 
 MB = 1024**2
 
@@ -29,13 +29,6 @@ MB = 1024**2
 def require_bwrap() -> None:
     if shutil.which("bwrap") is None:
         pytest.fail(f"bwrap not found: {INSTALL_HINT}")
-
-
-@pytest.fixture(scope="module")
-def loop():
-    lp = Loop()
-    yield lp
-    lp.close()
 
 
 @pytest.fixture(scope="module")

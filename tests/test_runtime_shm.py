@@ -16,17 +16,10 @@ from nbcloud.config import load_settings
 from nbcloud.hub.runtimes import RuntimeSpec
 from nbcloud.hub.runtimes.local import LocalBackend, LocalRuntime
 from nbcloud.hub.runtimes.sandbox import INSTALL_HINT
-from tests.kernels import TIMEOUT, Loop, run, value
+from tests.kernels import TIMEOUT, run, value
 
 MB = 1024**2
 MEMORY = 1024 * MB
-
-
-@pytest.fixture(scope="module")
-def loop():
-    lp = Loop()
-    yield lp
-    lp.close()
 
 
 @pytest.fixture(scope="module")

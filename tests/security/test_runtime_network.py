@@ -24,7 +24,6 @@ from nbcloud.hub.runtimes import RuntimeSpec
 from nbcloud.hub.runtimes.local import LocalBackend
 from nbcloud.hub.runtimes.network import SLIRP_INSTALL_HINT
 from nbcloud.hub.runtimes.sandbox import INSTALL_HINT
-from tests.kernels import Loop
 from tests.kernels import run as run_in_kernel
 from tests.live_hub import (
     BrowserLike,
@@ -249,13 +248,6 @@ def test_without_slirp4netns_the_hub_says_runtimes_share_its_network(monkeypatch
 
 
 # ----- runtime_network = none, and slirp4netns's lifetime (a backend of their own) ---------------
-
-@pytest.fixture(scope="module")
-def loop():
-    lp = Loop()
-    yield lp
-    lp.close()
-
 
 def backend_with(tmp_path_factory, network: str) -> LocalBackend:
     require_tools()
