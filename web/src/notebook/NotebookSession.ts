@@ -78,6 +78,9 @@ export class NotebookSession {
   readonly mode = signal<'command' | 'edit'>('command');
   private anchor: string | null = null;
   readonly focus = signal<FocusRequest | null>(null);
+  /** The newest focus request a cell has acted on: a cell remade later (moved, re-typed) takes
+   * the focus back without scrolling the page for a second (see Cell's focus effect). */
+  focusHandled = 0;
   /** Markdown cells shown as their source for editing. */
   readonly editing = signal<ReadonlySet<string>>(new Set());
   readonly canUndo = signal(false);

@@ -12,7 +12,7 @@ import { CodeCell } from './CodeCell';
 import { focusEditorIn } from './CodeEditor';
 import { type ExecutionTiming, formatDuration, runDuration, type RunState, runState } from './execution';
 import { MarkdownCell } from './MarkdownCell';
-import { estimateCellHeight } from './cellSize';
+import { estimateCellHeight, keepCellSize } from './cellSize';
 import { scrollIntoViewSettled } from './progressive';
 import { DragHandle, useCellDrop } from './drag';
 import { HiddenCells, SectionGutter } from '../toc/SectionFold';
@@ -102,10 +102,18 @@ export function Cell({ session, ycell, index, count }: Props) {
   const mode = useComputed(() => (session.selected.value === id ? session.mode.value : null)).value;
   const multi = useComputed(() => session.selection.value.length > 1 && session.selection.value.includes(id)).value;
 
+  useLayoutEffect(() => (root.current ? keepCellSize(root.current, estimateCellHeight(ycell)) : undefined), [ycell]);
+
   // Focus requests (a new cell, Shift+Enter moving here) put the caret into this cell.
   useLayoutEffect(() => {
     if (!focusRequest || !root.current) return;
-    scrollIntoViewSettled(root.current);
+    // A fresh request may land on a cell whose neighbours are still being laid out (Ctrl+End in
+    // a long notebook): keep it on screen until they settle. The same request seen again by a
+    // cell remade by a move must not hold the page's scroll (it would pull the page away from
+    // where the person is clicking next).
+    if (focusRequest.nonce > session.focusHandled) scrollIntoViewSettled(root.current);
+    else root.current.scrollIntoView({ block: 'nearest' });
+    session.focusHandled = Math.max(session.focusHandled, focusRequest.nonce);
     if (focusRequest?.target === 'cell') root.current.focus({ preventScroll: true });
     else if (type === 'code' || editing) focusEditorIn(root.current);
     else root.current.querySelector<HTMLElement>('.nb-markdown')?.focus();
@@ -127,7 +135,6 @@ export function Cell({ session, ycell, index, count }: Props) {
       data-selected={selected || multi ? 'true' : undefined}
       data-cell-id={id}
       data-cell-type={type}
-      style={`--nb-cell-estimate:${estimateCellHeight(ycell)}px`}
       role="group"
       aria-label={`Cell ${index + 1}`}
       onMouseDown={() => session.select(id)}

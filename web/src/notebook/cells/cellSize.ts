@@ -50,3 +50,25 @@ export function estimateCellHeight(ycell: Y.Map<unknown>): number {
   });
   return Math.round(height);
 }
+
+// Once drawn, a cell's estimate is its real height: a cell that comes back under containment
+// (it loses the selection, the focus or the pointer, which notebook.css leaves uncontained) is
+// sized by the estimate for the frame before the browser finds it on screen, and a stale guess
+// there would shift the cells below it under the person's pointer, between press and release.
+const drawn = typeof ResizeObserver === 'undefined'
+  ? null
+  : new ResizeObserver((entries) => {
+      for (const entry of entries) {
+        // The content box: contain-intrinsic-size sizes the content (padding and border go around
+        // it), so a border-box height would grow a skipped cell by those every time it is observed.
+        const height = entry.contentBoxSize?.[0]?.blockSize ?? entry.contentRect.height;
+        if (height > 0) (entry.target as HTMLElement).style.setProperty('--nb-cell-estimate', `${Math.round(height)}px`);
+      }
+    });
+
+/** Sizes `element` (a cell) by `estimate` until it is drawn, then by its last drawn height. */
+export function keepCellSize(element: HTMLElement, estimate: number): () => void {
+  element.style.setProperty('--nb-cell-estimate', `${estimate}px`);
+  drawn?.observe(element);
+  return () => drawn?.unobserve(element);
+}
