@@ -71,6 +71,12 @@ def test_escape_closes_the_palette_and_arrows_pick_a_command(hub: Hub, page: Pag
     page.keyboard.press("Escape")
     expect(palette).to_have_count(0)
     expect(code(page, 1)).to_be_focused()
+    # With words typed, one Escape still closes it (a search field's Escape only clears them).
+    page.keyboard.press("Control+Shift+P")
+    page.keyboard.type("run")
+    page.keyboard.press("Escape")
+    expect(palette).to_have_count(0)
+    expect(code(page, 1)).to_be_focused()
 
     page.keyboard.press("Control+Shift+P")
     page.get_by_role("combobox", name="Search commands").fill("insert code cell")

@@ -70,6 +70,10 @@ function CommandPalette({ session, restore }: { session: NotebookSession; restor
           } else if (event.key === 'Enter') {
             event.preventDefault();
             if (shown[current]) runCommand(shown[current]);
+          } else if (event.key === 'Escape') {
+            // A search field's Escape would only clear the text: the palette closes at once.
+            event.preventDefault();
+            close();
           }
         }}
       />
