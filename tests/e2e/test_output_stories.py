@@ -109,7 +109,7 @@ def test_text_outputs_show_colours_the_last_progress_bar_state_and_a_coloured_tr
 
     # ANSI colours become coloured spans; HTML in a stream is text, never markup.
     red = output(page, 1).locator("span", has_text="red alert")
-    expect(red).to_have_css("color", "rgb(187, 0, 0)")
+    expect(red).to_have_css("color", "rgb(196, 49, 43)")  # the theme's ANSI red (--ansi-red)
     expect(output(page, 1)).to_contain_text("and <b>not bold</b>")
     expect(output(page, 1).locator("b")).to_have_count(0)
     expect(output(page, 1)).not_to_contain_text("[31m")
@@ -121,9 +121,9 @@ def test_text_outputs_show_colours_the_last_progress_bar_state_and_a_coloured_tr
 
     # The traceback keeps its colours.
     expect(output(page, 3)).to_contain_text("ZeroDivisionError: division by zero")
-    expect(output(page, 3).locator("span", has_text="ZeroDivisionError").first).to_have_css("color", "rgb(187, 0, 0)")
+    expect(output(page, 3).locator("span", has_text="ZeroDivisionError").first).to_have_css("color", "rgb(196, 49, 43)")  # the theme's ANSI red (--ansi-red)
 
-    expect(output(page, 4).locator("span", has_text="green result")).to_have_css("color", "rgb(0, 187, 0)")
+    expect(output(page, 4).locator("span", has_text="green result")).to_have_css("color", "rgb(0, 117, 74)")  # the theme's ANSI green
     # None of these needed a frame.
     expect(page.locator(FRAME)).to_have_count(0)
 

@@ -61,9 +61,30 @@ export function pythonAssist(session: NotebookSession): Extension[] {
     scrollablesFocusable,
     // Leaving the editor closes its docs.
     EditorView.focusChangeEffect.of((state, focusing) => (!focusing && state.field(docsField, false) ? setDocs.of(null) : null)),
-    hoverTooltip((view, pos) => hoverDocs(view, pos, session), { hoverTime: HOVER_MS }),
+    pointerRest,
+    hoverTooltip((view, pos) => (pointerMoved.get(view) === false ? null : hoverDocs(view, pos, session)), {
+      hoverTime: HOVER_MS,
+    }),
   ];
 }
+
+// Docs come on hover only when the pointer moved over the name after the last click: a pointer
+// left resting where the person clicked to type or run would otherwise open docs that cover the
+// next cell, right where the next click goes.
+const pointerMoved = new WeakMap<EditorView, boolean>();
+let pressedAt: { x: number; y: number } | null = null;
+const pointerRest = EditorView.domEventHandlers({
+  mousedown: (event, view) => {
+    pressedAt = { x: event.clientX, y: event.clientY };
+    pointerMoved.set(view, false);
+    return false;
+  },
+  mousemove: (event, view) => {
+    if (pointerMoved.get(view) !== false || !pressedAt) return false;
+    if (Math.abs(event.clientX - pressedAt.x) + Math.abs(event.clientY - pressedAt.y) > 4) pointerMoved.set(view, true);
+    return false;
+  },
+});
 
 // ---- completion ----
 
